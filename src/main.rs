@@ -1,0 +1,136 @@
+use std::ffi::OsString;
+use std::io::{self, IsTerminal};
+use std::process::ExitCode;
+
+use clap::parser::ValueSource;
+use clap::{ArgMatches, FromArgMatches};
+
+use zca::cli::{self, Cli, Command};
+use zca::commands::{self, Context, Failure};
+use zca::config::{Overrides, Settings, Source, Sourced};
+use zca::error::{exit, Error};
+use zca::output::Output;
+use zca::token::SearchPaths;
+use zca::{i18n, t};
+
+fn main() -> ExitCode {
+    // A panic is a bug in zca, but the user still gets one clean line, never a backtrace.
+    std::panic::set_hook(Box::new(|info| {
+        let detail = info.to_string();
+        eprintln!("{}", t!("err-internal", detail = detail));
+    }));
+    let code = std::panic::catch_unwind(run).unwrap_or(exit::FAILURE);
+    ExitCode::from(code)
+}
+
+fn run() -> u8 {
+    let args: Vec<OsString> = std::env::args_os().collect();
+    let (lang, lang_source) = cli::early_lang(&args);
+    i18n::set_lang(lang);
+    let json = cli::early_json(&args);
+
+    let matches = match cli::command().try_get_matches_from(&args) {
+        Ok(m) => m,
+        Err(e) => return clap_error(&e, json),
+    };
+    let cli = match Cli::from_arg_matches(&matches) {
+        Ok(cli) => cli,
+        Err(e) => return clap_error(&e, json),
+    };
+    let out = Output::detect(cli.global.json);
+    let settings =
+        match Settings::resolve(overrides(&cli, &matches), Sourced::new(lang, lang_source)) {
+            Ok(s) => s,
+            Err(e) => return report(&out, Failure::Error(e)),
+        };
+    let ctx = Context {
+        settings,
+        out,
+        no_input: cli.global.no_input || !io::stdin().is_terminal(),
+        verbose: cli.global.verbose,
+        search: SearchPaths::from_env(),
+    };
+    let result = match &cli.command {
+        Command::Detect(args) => commands::detect::run(&ctx, args),
+        Command::Certs(args) => commands::certs::run(&ctx, args),
+        Command::Config(args) => commands::config::run(&ctx, args),
+    };
+    match result {
+        Ok(()) => exit::OK,
+        Err(failure) => report(&out, failure),
+    }
+}
+
+fn report(out: &Output, failure: Failure) -> u8 {
+    match failure {
+        Failure::Reported(code) => code,
+        Failure::Error(e) => match out.error(&e) {
+            Err(io) if io.kind() == io::ErrorKind::BrokenPipe => e.exit_code(),
+            _ => e.exit_code(),
+        },
+        // `zca certs | head`: the reader has what it wanted; that is not a failure.
+        Failure::Output(e) if e.kind() == io::ErrorKind::BrokenPipe => exit::OK,
+        Failure::Output(e) => {
+            let e = Error::Io {
+                path: "<stdout>".into(),
+                detail: e.to_string(),
+            };
+            let _ = out.error(&e);
+            e.exit_code()
+        }
+    }
+}
+
+fn clap_error(e: &clap::Error, json: bool) -> u8 {
+    use clap::error::ErrorKind;
+    let code = e.exit_code() as u8;
+    let is_output = matches!(e.kind(), ErrorKind::DisplayHelp | ErrorKind::DisplayVersion);
+    if json && !is_output {
+        let detail = e.render().to_string();
+        let detail = detail.trim().trim_start_matches("error: ").to_string();
+        let _ = Output {
+            json: true,
+            color: false,
+        }
+        .error(&Error::Usage { detail });
+        return exit::USAGE;
+    }
+    let _ = e.print();
+    code
+}
+
+/// Flags and environment as clap saw them, each with where it came from.
+fn overrides(cli: &Cli, m: &ArgMatches) -> Overrides {
+    let g = &cli.global;
+    let source = |id: &str, flag: &str, env: &str| match m.value_source(id) {
+        Some(ValueSource::EnvVariable) => Source::Env(env.into()),
+        _ => Source::Flag(flag.into()),
+    };
+    Overrides {
+        config: g
+            .config
+            .clone()
+            .map(|v| Sourced::new(v, source("config", "--config", "ZCA_CONFIG"))),
+        profile: g
+            .profile
+            .clone()
+            .map(|v| Sourced::new(v, source("profile", "--profile", "ZCA_PROFILE"))),
+        platform: g
+            .platform
+            .clone()
+            .map(|v| Sourced::new(v, source("platform", "--platform", "ZCA_PLATFORM"))),
+        ca_file: g
+            .ca_file
+            .clone()
+            .map(|v| Sourced::new(v, source("ca_file", "--ca-file", "ZCA_CA_FILE"))),
+        modules: (!g.modules.is_empty()).then(|| {
+            let modules = g
+                .modules
+                .iter()
+                .filter(|p| !p.as_os_str().is_empty())
+                .cloned()
+                .collect();
+            Sourced::new(modules, source("modules", "--module", "ZCA_PKCS11_MODULE"))
+        }),
+    }
+}

@@ -1,0 +1,194 @@
+//! One report value per command, rendered either for people (tables on stdout, notes on stderr)
+//! or as one JSON document with a `schema_version`.
+
+use std::io::{self, IsTerminal, Write};
+
+use comfy_table::{presets, ContentArrangement, Table};
+use serde::Serialize;
+
+use crate::error::{Error, ErrorJson};
+use crate::t;
+
+/// The version of every `--json` document; bumped only when a key changes meaning or goes away.
+pub const SCHEMA_VERSION: u32 = 1;
+
+/// A command's result, renderable both ways from the same data.
+pub trait Report: Serialize {
+    fn render(&self, out: &mut Human<'_>) -> io::Result<()>;
+}
+
+/// Where human output goes, and whether it may be coloured.
+pub struct Human<'a> {
+    pub stdout: &'a mut dyn Write,
+    pub stderr: &'a mut dyn Write,
+    pub color: bool,
+    pub width: Option<u16>,
+}
+
+impl Human<'_> {
+    /// A table in the house style; its width follows the terminal only on a terminal.
+    pub fn table(&self, header: Vec<String>) -> Table {
+        let mut table = Table::new();
+        table.load_style(presets::UTF8_FULL_CONDENSED);
+        if !self.color {
+            table.force_no_tty();
+        }
+        if let Some(width) = self.width {
+            table.set_content_arrangement(ContentArrangement::Dynamic);
+            table.set_width(width);
+        }
+        table.set_header(header);
+        table
+    }
+
+    pub fn print_table(&mut self, table: &Table) -> io::Result<()> {
+        writeln!(self.stdout, "{table}")
+    }
+
+    /// A remark for people that is not part of the result: goes to stderr.
+    pub fn note(&mut self, text: &str) -> io::Result<()> {
+        let label = t!("label-note");
+        writeln!(
+            self.stderr,
+            "{}",
+            self.paint(&format!("{label}: {text}"), "2")
+        )
+    }
+
+    /// A warning line on stderr.
+    pub fn warn(&mut self, text: &str) -> io::Result<()> {
+        let label = t!("label-warning");
+        writeln!(self.stderr, "{}: {text}", self.paint(&label, "1;33"))
+    }
+
+    fn paint(&self, text: &str, sgr: &str) -> String {
+        if self.color {
+            format!("\x1b[{sgr}m{text}\x1b[0m")
+        } else {
+            text.to_string()
+        }
+    }
+}
+
+#[derive(Serialize)]
+struct Envelope<'a, R: Serialize> {
+    schema_version: u32,
+    #[serde(flatten)]
+    report: &'a R,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    error: Option<ErrorJson>,
+}
+
+/// How this run prints: chosen once from `--json`, the terminal and NO_COLOR.
+#[derive(Clone, Copy, Debug)]
+pub struct Output {
+    pub json: bool,
+    pub color: bool,
+}
+
+impl Output {
+    pub fn detect(json: bool) -> Output {
+        let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+        Output {
+            json,
+            color: !json && !no_color && io::stdout().is_terminal(),
+        }
+    }
+
+    /// Prints a report; with an error as well when the command failed after gathering it
+    /// (`detect` with no key still shows the modules it looked at).
+    pub fn emit<R: Report>(&self, report: &R, error: Option<&Error>) -> io::Result<()> {
+        let stdout = io::stdout();
+        let stderr = io::stderr();
+        let (mut out, mut err) = (stdout.lock(), stderr.lock());
+        if self.json {
+            let doc = Envelope {
+                schema_version: SCHEMA_VERSION,
+                report,
+                error: error.map(Error::to_json),
+            };
+            write_json(&mut out, &doc)
+        } else {
+            let width = terminal_width(self.color);
+            let mut human = Human {
+                stdout: &mut out,
+                stderr: &mut err,
+                color: self.color,
+                width,
+            };
+            report.render(&mut human)?;
+            match error {
+                Some(e) => self.write_error_human(&mut err, e),
+                None => Ok(()),
+            }
+        }
+    }
+
+    /// Prints an error with no report: JSON on stdout under `--json`, else message and hint on
+    /// stderr.
+    pub fn error(&self, error: &Error) -> io::Result<()> {
+        if self.json {
+            #[derive(Serialize)]
+            struct Empty {}
+            let doc = Envelope {
+                schema_version: SCHEMA_VERSION,
+                report: &Empty {},
+                error: Some(error.to_json()),
+            };
+            write_json(&mut io::stdout().lock(), &doc)
+        } else {
+            self.write_error_human(&mut io::stderr().lock(), error)
+        }
+    }
+
+    fn write_error_human(&self, w: &mut dyn Write, error: &Error) -> io::Result<()> {
+        let human = Human {
+            stdout: &mut io::sink(),
+            stderr: &mut io::sink(),
+            color: self.color,
+            width: None,
+        };
+        writeln!(
+            w,
+            "{}: {}",
+            human.paint(&t!("label-error"), "1;31"),
+            error.message()
+        )?;
+        if let Some(hint) = error.hint() {
+            writeln!(w, "{}: {hint}", human.paint(&t!("label-hint"), "1;36"))?;
+        }
+        Ok(())
+    }
+}
+
+fn write_json(w: &mut dyn Write, doc: &impl Serialize) -> io::Result<()> {
+    serde_json::to_writer_pretty(&mut *w, doc).map_err(io::Error::other)?;
+    writeln!(w)
+}
+
+/// The terminal's width when output is going to one (the COLUMNS variable, as most tools do).
+fn terminal_width(on_terminal: bool) -> Option<u16> {
+    if !on_terminal {
+        return None;
+    }
+    std::env::var("COLUMNS")
+        .ok()
+        .and_then(|c| c.parse().ok())
+        .or(Some(120))
+}
+
+/// Local time `YYYY-MM-DD HH:MM:SS`, as the platform's tables show it.
+pub fn local_time(t: time::OffsetDateTime) -> String {
+    let offset = time::UtcOffset::current_local_offset().unwrap_or(time::UtcOffset::UTC);
+    let fmt = time::macros::format_description!("[year]-[month]-[day] [hour]:[minute]:[second]");
+    t.to_offset(offset).format(&fmt).unwrap_or_default()
+}
+
+/// A localized yes/no/unknown.
+pub fn yes_no(value: Option<bool>) -> String {
+    match value {
+        Some(true) => t!("value-yes"),
+        Some(false) => t!("value-no"),
+        None => t!("value-unknown"),
+    }
+}

@@ -1,0 +1,383 @@
+//! Loading PKCS#11 modules and taking stock of their slots and keys.
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+use cryptoki::context::{CInitializeArgs, CInitializeFlags, Pkcs11};
+use cryptoki::error::{Error as CkError, RvError};
+use cryptoki::object::{Attribute, ObjectClass};
+use cryptoki::session::Session;
+use cryptoki::slot::{Slot, TokenInfo};
+use serde::Serialize;
+
+use super::discover::{Candidate, ModuleSource};
+use crate::error::{Error, Result};
+use crate::t;
+
+/// Why a module could not be used.
+#[derive(Clone, Debug, Serialize)]
+#[serde(tag = "kind", content = "detail", rename_all = "snake_case")]
+pub enum LoadFailure {
+    FileMissing,
+    NotPkcs11(String),
+    InitializeFailed(String),
+    SlotListFailed(String),
+}
+
+impl LoadFailure {
+    pub fn message(&self) -> String {
+        match self {
+            LoadFailure::FileMissing => t!("load-file-missing"),
+            LoadFailure::NotPkcs11(d) => t!("load-not-pkcs11", detail = d.as_str()),
+            LoadFailure::InitializeFailed(rv) => t!("load-init-failed", rv = rv.as_str()),
+            LoadFailure::SlotListFailed(rv) => t!("load-slot-list-failed", rv = rv.as_str()),
+        }
+    }
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct LibraryInfo {
+    pub description: String,
+    pub manufacturer: String,
+    pub version: String,
+    pub cryptoki_version: String,
+}
+
+/// One module and what became of loading it.
+#[derive(Serialize)]
+pub struct Module {
+    pub path: PathBuf,
+    pub source: ModuleSource,
+    pub vendor: Option<String>,
+    pub loaded: bool,
+    pub error: Option<LoadFailure>,
+    pub library: Option<LibraryInfo>,
+    #[serde(skip)]
+    ctx: Option<Pkcs11>,
+}
+
+/// The PIN state the key's flags tell. PKCS#11 gives no count of tries left, only these.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PinState {
+    Ok,
+    CountLow,
+    FinalTry,
+    Locked,
+}
+
+impl PinState {
+    fn of(info: &TokenInfo) -> PinState {
+        if info.user_pin_locked() {
+            PinState::Locked
+        } else if info.user_pin_final_try() {
+            PinState::FinalTry
+        } else if info.user_pin_count_low() {
+            PinState::CountLow
+        } else {
+            PinState::Ok
+        }
+    }
+
+    pub fn label(self) -> String {
+        match self {
+            PinState::Ok => t!("pin-ok"),
+            PinState::CountLow => t!("pin-count-low"),
+            PinState::FinalTry => t!("pin-final-try"),
+            PinState::Locked => t!("pin-locked"),
+        }
+    }
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct SlotEntry {
+    pub module: PathBuf,
+    pub id: u64,
+    pub description: String,
+    pub token_present: bool,
+    pub token_initialized: bool,
+    /// The CA锁ID of the key in this slot.
+    pub ca_lock_id: Option<String>,
+}
+
+/// One inserted, initialized key. A key that a module shows in several slots (OpenSC makes one
+/// slot per PIN) is one key with several slots.
+#[derive(Clone, Debug, Serialize)]
+pub struct Key {
+    /// The token serial number: the platform's CA锁ID.
+    pub ca_lock_id: String,
+    pub label: String,
+    pub manufacturer: String,
+    pub model: String,
+    pub hardware_version: String,
+    pub firmware_version: String,
+    pub login_required: bool,
+    pub protected_auth_path: bool,
+    pub pin_state: PinState,
+    pub pin_to_be_changed: bool,
+    pub min_pin_length: usize,
+    pub max_pin_length: usize,
+    pub module: PathBuf,
+    pub slots: Vec<u64>,
+    #[serde(skip)]
+    pub(crate) module_index: usize,
+    #[serde(skip)]
+    pub(crate) slot: Slot,
+}
+
+impl Key {
+    /// `--token` matches the CA锁ID or the label, exactly.
+    pub fn matches(&self, selector: &str) -> bool {
+        self.ca_lock_id == selector || self.label == selector
+    }
+}
+
+/// Every module, slot and key this run can see.
+pub struct Inventory {
+    pub modules: Vec<Module>,
+    pub slots: Vec<SlotEntry>,
+    pub keys: Vec<Key>,
+}
+
+impl Inventory {
+    /// Loads every candidate and lists its slots; a module that fails is recorded, never fatal.
+    pub fn scan(candidates: Vec<Candidate>) -> Inventory {
+        let mut inv = Inventory {
+            modules: Vec::new(),
+            slots: Vec::new(),
+            keys: Vec::new(),
+        };
+        for candidate in candidates {
+            let mut module = load(candidate);
+            if let Some(ctx) = module.ctx.clone() {
+                let index = inv.modules.len();
+                if let Err(rv) = inv.scan_slots(&ctx, index, &module.path) {
+                    module.error = Some(LoadFailure::SlotListFailed(rv));
+                }
+            }
+            inv.modules.push(module);
+        }
+        inv
+    }
+
+    fn scan_slots(&mut self, ctx: &Pkcs11, index: usize, path: &PathBuf) -> Result<(), String> {
+        // All slots, not only "with token": some modules answer the latter empty while a token
+        // is present.
+        let slots = ctx.get_all_slots().map_err(|e| ck_name(&e))?;
+        let mut by_serial: BTreeMap<String, usize> = BTreeMap::new();
+        for slot in slots {
+            let Ok(slot_info) = ctx.get_slot_info(slot) else {
+                continue;
+            };
+            let mut entry = SlotEntry {
+                module: path.clone(),
+                id: slot.id(),
+                description: slot_info.slot_description().trim().to_string(),
+                token_present: slot_info.token_present(),
+                token_initialized: false,
+                ca_lock_id: None,
+            };
+            let token = if entry.token_present {
+                ctx.get_token_info(slot).ok()
+            } else {
+                None
+            };
+            if let Some(info) = token.filter(|i| i.token_initialized()) {
+                let serial = info.serial_number().trim().to_string();
+                entry.token_initialized = true;
+                entry.ca_lock_id = Some(serial.clone());
+                match by_serial.get(&serial) {
+                    Some(&k) => self.keys[k].slots.push(slot.id()),
+                    None => {
+                        by_serial.insert(serial.clone(), self.keys.len());
+                        self.keys
+                            .push(key_from_info(&info, serial, path.clone(), index, slot));
+                    }
+                }
+            }
+            self.slots.push(entry);
+        }
+        Ok(())
+    }
+
+    /// The keys to work on: all, or the one `--token` names. Fails when there is none.
+    pub fn select(&self, selector: Option<&str>) -> Result<Vec<&Key>> {
+        self.require_key()?;
+        let keys: Vec<&Key> = match selector {
+            Some(s) => self.keys.iter().filter(|k| k.matches(s)).collect(),
+            None => self.keys.iter().collect(),
+        };
+        if keys.is_empty() {
+            return Err(Error::TokenNotFound {
+                selector: selector.unwrap_or_default().into(),
+            });
+        }
+        Ok(keys)
+    }
+
+    /// `driver_missing` / `driver_unusable` / `token_missing`, or fine.
+    pub fn require_key(&self) -> Result<()> {
+        if !self.keys.is_empty() {
+            return Ok(());
+        }
+        if self.modules.is_empty() {
+            return Err(Error::DriverMissing);
+        }
+        if !self.modules.iter().any(|m| m.loaded) {
+            let failures = self
+                .modules
+                .iter()
+                .map(|m| {
+                    (
+                        m.path.clone(),
+                        m.error.as_ref().map(|e| e.message()).unwrap_or_default(),
+                    )
+                })
+                .collect();
+            return Err(Error::DriverUnusable { failures });
+        }
+        Err(Error::TokenMissing)
+    }
+
+    /// A read-only session on the key's first slot.
+    pub fn open_session(&self, key: &Key) -> Result<Session> {
+        let ctx = self.modules[key.module_index]
+            .ctx
+            .as_ref()
+            .expect("keys come from loaded modules");
+        ctx.open_ro_session(key.slot)
+            .map_err(|e| pkcs11_error(&key.module, &e))
+    }
+
+    /// Number of certificate objects visible without login.
+    pub fn count_certificates(&self, key: &Key) -> Result<usize> {
+        let session = self.open_session(key)?;
+        let found = session
+            .find_objects(&[Attribute::Class(ObjectClass::CERTIFICATE)])
+            .map_err(|e| pkcs11_error(&key.module, &e))?;
+        Ok(found.len())
+    }
+}
+
+fn key_from_info(
+    info: &TokenInfo,
+    serial: String,
+    module: PathBuf,
+    index: usize,
+    slot: Slot,
+) -> Key {
+    Key {
+        ca_lock_id: serial,
+        label: info.label().trim().to_string(),
+        manufacturer: info.manufacturer_id().trim().to_string(),
+        model: info.model().trim().to_string(),
+        hardware_version: info.hardware_version().to_string(),
+        firmware_version: info.firmware_version().to_string(),
+        login_required: info.login_required(),
+        protected_auth_path: info.protected_authentication_path(),
+        pin_state: PinState::of(info),
+        pin_to_be_changed: info.user_pin_to_be_changed(),
+        min_pin_length: info.min_pin_length(),
+        max_pin_length: info.max_pin_length(),
+        module,
+        slots: vec![slot.id()],
+        module_index: index,
+        slot,
+    }
+}
+
+fn load(candidate: Candidate) -> Module {
+    let mut module = Module {
+        path: candidate.path,
+        source: candidate.source,
+        vendor: candidate.vendor,
+        loaded: false,
+        error: None,
+        library: None,
+        ctx: None,
+    };
+    if !module.path.exists() {
+        module.error = Some(LoadFailure::FileMissing);
+        return module;
+    }
+    let ctx = match Pkcs11::new(&module.path) {
+        Ok(ctx) => ctx,
+        Err(CkError::LibraryLoading(e)) => {
+            module.error = Some(LoadFailure::NotPkcs11(e.to_string()));
+            return module;
+        }
+        Err(CkError::MissingSymbol(name)) => {
+            module.error = Some(LoadFailure::NotPkcs11(format!("{name} missing")));
+            return module;
+        }
+        Err(e) => {
+            module.error = Some(LoadFailure::NotPkcs11(ck_name(&e)));
+            return module;
+        }
+    };
+    match ctx.initialize(CInitializeArgs::new(CInitializeFlags::OS_LOCKING_OK)) {
+        Ok(()) | Err(CkError::Pkcs11(RvError::CryptokiAlreadyInitialized, _)) => {}
+        Err(e) => {
+            module.error = Some(LoadFailure::InitializeFailed(ck_name(&e)));
+            return module;
+        }
+    }
+    if let Ok(info) = ctx.get_library_info() {
+        module.library = Some(LibraryInfo {
+            description: info.library_description().trim().to_string(),
+            manufacturer: info.manufacturer_id().trim().to_string(),
+            version: info.library_version().to_string(),
+            cryptoki_version: info.cryptoki_version().to_string(),
+        });
+    }
+    module.loaded = true;
+    module.ctx = Some(ctx);
+    module
+}
+
+/// `CKR_PIN_INCORRECT` style name of a cryptoki error, as the PKCS#11 documents spell it.
+pub fn ck_name(err: &CkError) -> String {
+    match err {
+        CkError::Pkcs11(rv, _) => rv_name(*rv),
+        other => other.to_string(),
+    }
+}
+
+pub fn rv_name(rv: RvError) -> String {
+    let debug = format!("{rv:?}");
+    if !debug.chars().all(char::is_alphanumeric) {
+        return debug;
+    }
+    let mut name = String::from("CKR");
+    for c in debug.chars() {
+        if c.is_uppercase() {
+            name.push('_');
+        }
+        name.push(c.to_ascii_uppercase());
+    }
+    name
+}
+
+pub fn pkcs11_error(module: &std::path::Path, err: &CkError) -> Error {
+    let function = match err {
+        CkError::Pkcs11(_, f) => format!("C_{f:?}"),
+        _ => "-".to_string(),
+    };
+    Error::Pkcs11 {
+        module: module.to_path_buf(),
+        function,
+        rv: ck_name(err),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rv_names_follow_the_spec_spelling() {
+        assert_eq!(rv_name(RvError::PinIncorrect), "CKR_PIN_INCORRECT");
+        assert_eq!(rv_name(RvError::SlotIdInvalid), "CKR_SLOT_ID_INVALID");
+        assert_eq!(rv_name(RvError::GeneralError), "CKR_GENERAL_ERROR");
+    }
+}

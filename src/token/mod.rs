@@ -1,0 +1,11 @@
+//! The token layer: PKCS#11 modules, slots, keys and their objects. Nothing here prints or
+//! prompts.
+
+pub mod discover;
+pub mod inventory;
+pub mod objects;
+pub mod vendors;
+
+pub use discover::{candidates, Candidate, ModuleSource, SearchPaths};
+pub use inventory::{Inventory, Key, PinState};
+pub use objects::{list_certificates, CertObject, PrivateKeyPresence};

@@ -1,0 +1,92 @@
+//! Well-known PKCS#11 module file names and folders: the last resort of discovery, for drivers
+//! that register nowhere (most Chinese USB-key vendors install into `/opt` and tell no one).
+
+/// One driver family: who makes it, the file names of its PKCS#11 library, and the folders
+/// its installers use besides the system library folders.
+pub struct Vendor {
+    pub vendor: &'static str,
+    pub product: &'static str,
+    pub file_names: &'static [&'static str],
+    pub folders: &'static [&'static str],
+}
+
+/// System library folders of the architectures Debian, UOS and Kylin ship, with the
+/// subfolders packages put PKCS#11 modules in.
+pub const LIB_FOLDERS: &[&str] = &[
+    "/usr/lib/x86_64-linux-gnu",
+    "/usr/lib/aarch64-linux-gnu",
+    "/usr/lib/loongarch64-linux-gnu",
+    "/usr/lib/mips64el-linux-gnuabi64",
+    "/usr/lib64",
+    "/usr/lib",
+    "/usr/local/lib",
+];
+pub const LIB_SUBFOLDERS: &[&str] = &["", "pkcs11", "softhsm"];
+
+pub const VENDORS: &[Vendor] = &[
+    Vendor {
+        vendor: "OpenSC",
+        product: "OpenSC smart card framework",
+        file_names: &["opensc-pkcs11.so"],
+        folders: &[],
+    },
+    Vendor {
+        vendor: "SoftHSM",
+        product: "SoftHSM v2",
+        file_names: &["libsofthsm2.so"],
+        folders: &[],
+    },
+    Vendor {
+        vendor: "龙脉 Longmai",
+        product: "mToken GM3000",
+        file_names: &["libgm3000_pkcs11.so"],
+        folders: &[
+            "/opt/lm-gm3000/lib",
+            "/opt/apps/com.longmai.gm3000user/files/lib",
+        ],
+    },
+    Vendor {
+        vendor: "飞天诚信 Feitian",
+        product: "ePass2003",
+        file_names: &["libcastle.so.1.0.0", "libcastle.so", "libcastle_v2.so"],
+        folders: &[
+            "/opt/ePass2003/lib",
+            "/opt/apps/cn.ftsafe.epass2003/files/lib",
+        ],
+    },
+    Vendor {
+        vendor: "飞天诚信 Feitian",
+        product: "ePass3003 / ePass1000ND",
+        file_names: &["libshuttle_p11v220.so", "libshuttle_p11v220.so.1.0.0"],
+        folders: &[],
+    },
+    Vendor {
+        vendor: "握奇 Watchdata",
+        product: "TimeCOS USB key",
+        file_names: &["libwdpkcs.so", "libwdpkcs_SJK1137.so"],
+        folders: &["/opt/watchdata/lib", "/usr/lib/watchdata"],
+    },
+    Vendor {
+        vendor: "海泰方圆 HaiTai",
+        product: "HaiKey",
+        file_names: &["libhtpkcs11.so", "libHTPKCS11.so"],
+        folders: &["/opt/haitai/lib"],
+    },
+    Vendor {
+        vendor: "吉大正元 JIT",
+        product: "JIT USB key",
+        file_names: &["libjitpkcs11.so"],
+        folders: &[],
+    },
+    Vendor {
+        vendor: "Thales (SafeNet)",
+        product: "eToken / IDPrime",
+        file_names: &["libeTPkcs11.so", "libIDPrimePKCS11.so"],
+        folders: &[],
+    },
+];
+
+/// The vendor whose library has this file name, for labelling modules found elsewhere.
+pub fn vendor_of_file(file_name: &str) -> Option<&'static Vendor> {
+    VENDORS.iter().find(|v| v.file_names.contains(&file_name))
+}
