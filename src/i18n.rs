@@ -78,21 +78,22 @@ impl Lang {
 
 static CURRENT: AtomicU8 = AtomicU8::new(0);
 
-static LOADER: LazyLock<FluentLanguageLoader> = LazyLock::new(|| {
-    let loader: FluentLanguageLoader = fluent_language_loader!();
-    loader
-        .load_languages(&Catalogues, &[Lang::Zh.langid(), Lang::En.langid()])
+/// One loader per language, over the same parsed catalogues.
+static LOADERS: LazyLock<[FluentLanguageLoader; 2]> = LazyLock::new(|| {
+    let base: FluentLanguageLoader = fluent_language_loader!();
+    base.load_languages(&Catalogues, &[Lang::Zh.langid(), Lang::En.langid()])
         .expect("the embedded catalogues are valid Fluent");
     // Unicode isolation marks around arguments would end up inside tables and JSON messages.
-    loader.set_use_isolating(false);
-    loader.select_languages(&[Lang::En.langid()]);
-    loader
+    base.set_use_isolating(false);
+    [
+        base.select_languages(&[Lang::En.langid()]),
+        base.select_languages(&[Lang::Zh.langid()]),
+    ]
 });
 
 /// Makes every later message come out in `lang`.
 pub fn set_lang(lang: Lang) {
     CURRENT.store(lang as u8, Ordering::Relaxed);
-    LOADER.select_languages(&[lang.langid(), Lang::En.langid()]);
 }
 
 pub fn lang() -> Lang {
@@ -104,7 +105,7 @@ pub fn lang() -> Lang {
 
 #[doc(hidden)]
 pub fn loader() -> &'static FluentLanguageLoader {
-    &LOADER
+    &LOADERS[lang() as usize]
 }
 
 /// The raw text of each embedded catalogue, for the test that compares their message ids.

@@ -1,0 +1,380 @@
+//! Test fixtures: fresh SoftHSM2 tokens in a temporary directory per test (own SOFTHSM2_CONF),
+//! real keys generated on the token, certificates from a test CA, and the zca binary run as a
+//! process with its own home.
+
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+use std::sync::OnceLock;
+
+use rcgen::{
+    CertificateParams, DistinguishedName, DnType, DnValue, Issuer, KeyPair, KeyUsagePurpose,
+};
+use tempfile::TempDir;
+
+pub const PIN: &str = "123456";
+pub const SO_PIN: &str = "12345678";
+
+/// Where Debian puts SoftHSM2's module.
+pub fn softhsm_module() -> PathBuf {
+    let candidates = [
+        "/usr/lib/x86_64-linux-gnu/softhsm/libsofthsm2.so",
+        "/usr/lib/aarch64-linux-gnu/softhsm/libsofthsm2.so",
+        "/usr/lib/softhsm/libsofthsm2.so",
+    ];
+    candidates
+        .iter()
+        .map(PathBuf::from)
+        .find(|p| p.exists())
+        .expect("SoftHSM2 is installed (apt-get install softhsm2): .ci/run installs it")
+}
+
+pub fn zca_bin() -> PathBuf {
+    PathBuf::from(env!("CARGO_BIN_EXE_zca"))
+}
+
+/// The testkit binary (a workspace member); built on demand when only this package is tested.
+pub fn testkit_bin() -> PathBuf {
+    static BIN: OnceLock<PathBuf> = OnceLock::new();
+    BIN.get_or_init(|| {
+        let path = zca_bin().with_file_name("zca-testkit");
+        if !path.exists() {
+            let status = Command::new(env!("CARGO"))
+                .args(["build", "-q", "-p", "zca-testkit"])
+                .current_dir(env!("CARGO_MANIFEST_DIR"))
+                .status()
+                .expect("cargo runs");
+            assert!(status.success(), "building zca-testkit failed");
+        }
+        path
+    })
+    .clone()
+}
+
+/// A private SoftHSM2 world: its own token directory, config and home.
+pub struct Hsm {
+    pub dir: TempDir,
+}
+
+impl Hsm {
+    pub fn new() -> Hsm {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(dir.path().join("tokens")).unwrap();
+        std::fs::create_dir_all(dir.path().join("home")).unwrap();
+        let conf = format!(
+            "directories.tokendir = {}\nobjectstore.backend = file\nlog.level = ERROR\n",
+            dir.path().join("tokens").display()
+        );
+        std::fs::write(dir.path().join("softhsm2.conf"), conf).unwrap();
+        Hsm { dir }
+    }
+
+    pub fn conf(&self) -> PathBuf {
+        self.dir.path().join("softhsm2.conf")
+    }
+
+    pub fn home(&self) -> PathBuf {
+        self.dir.path().join("home")
+    }
+
+    pub fn path(&self, name: &str) -> PathBuf {
+        self.dir.path().join(name)
+    }
+
+    fn tool(&self, program: &str) -> Command {
+        let mut cmd = Command::new(program);
+        cmd.env("SOFTHSM2_CONF", self.conf());
+        cmd
+    }
+
+    fn run(&self, mut cmd: Command) -> Output {
+        let out = cmd.output().unwrap_or_else(|e| panic!("{cmd:?}: {e}"));
+        assert!(
+            out.status.success(),
+            "{cmd:?} failed: {}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        out
+    }
+
+    /// Initializes a token in the free slot and returns its serial number (the CA锁ID).
+    pub fn init_token(&self, label: &str) -> String {
+        let before = self.token_dirs();
+        let mut cmd = self.tool("softhsm2-util");
+        cmd.args([
+            "--init-token",
+            "--free",
+            "--label",
+            label,
+            "--so-pin",
+            SO_PIN,
+            "--pin",
+            PIN,
+        ]);
+        self.run(cmd);
+        let new = self
+            .token_dirs()
+            .into_iter()
+            .find(|d| !before.contains(d))
+            .expect("a new token folder");
+        // SoftHSM's serial is the last 16 hex digits of the folder's UUID.
+        let hex: String = new.file_name().unwrap().to_string_lossy().replace('-', "");
+        hex[hex.len() - 16..].to_string()
+    }
+
+    fn token_dirs(&self) -> Vec<PathBuf> {
+        std::fs::read_dir(self.dir.path().join("tokens"))
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .filter(|p| p.is_dir())
+            .collect()
+    }
+
+    /// Gives a token another serial (SoftHSM has no option for it): rewrites the value stored in
+    /// its token.object, same length, so that a 16-digit CA锁ID like the field's can be tested.
+    pub fn set_serial(&self, old: &str, new: &str) {
+        assert_eq!(old.len(), new.len());
+        for dir in self.token_dirs() {
+            let file = dir.join("token.object");
+            let bytes = std::fs::read(&file).unwrap();
+            if let Some(pos) = bytes.windows(old.len()).position(|w| w == old.as_bytes()) {
+                let mut bytes = bytes;
+                bytes[pos..pos + old.len()].copy_from_slice(new.as_bytes());
+                std::fs::write(&file, bytes).unwrap();
+                return;
+            }
+        }
+        panic!("no token with serial {old}");
+    }
+
+    fn pkcs11_tool(&self, serial: &str) -> Command {
+        let mut cmd = self.tool("pkcs11-tool");
+        cmd.arg("--module")
+            .arg(softhsm_module())
+            .args(["--token-label"]);
+        cmd.arg(self.label_of(serial));
+        cmd
+    }
+
+    fn label_of(&self, serial: &str) -> String {
+        let mut cmd = self.tool("pkcs11-tool");
+        cmd.arg("--module").arg(softhsm_module()).arg("-L");
+        let out = String::from_utf8(self.run(cmd).stdout).unwrap();
+        let mut label = None;
+        for line in out.lines() {
+            if let Some(l) = line.split_once("token label        : ") {
+                label = Some(l.1.trim().to_string());
+            }
+            if line.contains("serial num") && line.trim_end().ends_with(serial) {
+                return label.expect("label before serial");
+            }
+        }
+        panic!("no token {serial} in {out}");
+    }
+
+    /// Generates a key pair on the token (`rsa:2048`, `EC:prime256v1`) and returns the
+    /// public key as SubjectPublicKeyInfo DER.
+    pub fn keygen(&self, serial: &str, key_type: &str, id: &str, label: &str) -> Vec<u8> {
+        let mut cmd = self.pkcs11_tool(serial);
+        cmd.args([
+            "-l",
+            "--pin",
+            PIN,
+            "--keypairgen",
+            "--key-type",
+            key_type,
+            "--id",
+            id,
+            "--label",
+            label,
+        ]);
+        self.run(cmd);
+        let out = self.path(&format!("pub-{serial}-{id}.der"));
+        let mut cmd = self.pkcs11_tool(serial);
+        cmd.args(["--read-object", "--type", "pubkey", "--id", id, "-o"])
+            .arg(&out);
+        self.run(cmd);
+        std::fs::read(out).unwrap()
+    }
+
+    /// Imports a private key (PKCS#8 DER) as a public object, visible without the PIN.
+    pub fn import_private_key(&self, serial: &str, pkcs8_der: &[u8], id: &str, label: &str) {
+        let file = self.path(&format!("key-{serial}-{id}.der"));
+        std::fs::write(&file, pkcs8_der).unwrap();
+        let mut cmd = self.pkcs11_tool(serial);
+        cmd.args(["-l", "--pin", PIN, "--write-object"]).arg(&file);
+        cmd.args(["--type", "privkey", "--id", id, "--label", label]);
+        self.run(cmd);
+    }
+
+    pub fn write_cert(&self, serial: &str, der: &[u8], id: &str, label: &str) {
+        let file = self.path(&format!("cert-{serial}-{id}.der"));
+        std::fs::write(&file, der).unwrap();
+        let mut cmd = self.pkcs11_tool(serial);
+        cmd.args(["-l", "--pin", PIN, "--write-object"]).arg(&file);
+        cmd.args(["--type", "cert", "--id", id, "--label", label]);
+        self.run(cmd);
+    }
+
+    /// A certificate object with any bytes as its value (the usual tools refuse to write one).
+    pub fn write_raw_cert(&self, serial: &str, value: &[u8], id: &str, label: &str) {
+        let file = self.path(&format!("raw-{serial}-{id}.bin"));
+        std::fs::write(&file, value).unwrap();
+        let mut cmd = self.tool(testkit_bin().to_str().unwrap());
+        cmd.arg("put-cert").arg("--module").arg(softhsm_module());
+        cmd.args(["--serial", serial, "--id", id, "--label", label])
+            .arg(&file);
+        cmd.env("TESTKIT_PIN", PIN);
+        self.run(cmd);
+    }
+
+    /// `zca` with this world's tokens, a private home, English, no colour, SoftHSM named alone.
+    pub fn zca(&self) -> Command {
+        let mut cmd = Command::new(zca_bin());
+        cmd.env_clear()
+            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+            .env("SOFTHSM2_CONF", self.conf())
+            .env("HOME", self.home())
+            .env("XDG_CONFIG_HOME", self.home().join(".config"))
+            .env("XDG_STATE_HOME", self.home().join(".local/state"))
+            .env("LANG", "C.UTF-8")
+            .env("TZ", "UTC")
+            .env("NO_COLOR", "1")
+            .env("RUST_BACKTRACE", "1")
+            .env("ZCA_PKCS11_MODULE", softhsm_module());
+        cmd
+    }
+}
+
+/// Runs a command and returns (exit code, stdout, stderr).
+pub fn run(cmd: &mut Command) -> (i32, String, String) {
+    let out = cmd.output().expect("zca runs");
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+pub fn json(stdout: &str) -> serde_json::Value {
+    serde_json::from_str(stdout).unwrap_or_else(|e| panic!("not JSON ({e}): {stdout}"))
+}
+
+/// A test CA that issues certificates for public keys made on tokens.
+pub struct TestCa {
+    key: KeyPair,
+    params: CertificateParams,
+    pub der: Vec<u8>,
+}
+
+pub struct CertSpec<'a> {
+    pub cn: &'a str,
+    pub org: Option<&'a str>,
+    pub not_before: time::OffsetDateTime,
+    pub not_after: time::OffsetDateTime,
+}
+
+impl<'a> CertSpec<'a> {
+    pub fn valid(cn: &'a str) -> Self {
+        let now = time::OffsetDateTime::now_utc();
+        CertSpec {
+            cn,
+            org: None,
+            not_before: now - time::Duration::days(1),
+            not_after: now + time::Duration::days(365),
+        }
+    }
+}
+
+impl TestCa {
+    pub fn new(name: &str) -> TestCa {
+        let key = KeyPair::generate_for(&rcgen::PKCS_ECDSA_P256_SHA256).unwrap();
+        let mut params = CertificateParams::new(Vec::<String>::new()).unwrap();
+        let mut dn = DistinguishedName::new();
+        dn.push(DnType::CountryName, "CN");
+        dn.push(
+            DnType::OrganizationName,
+            DnValue::Utf8String("测试 CA 中心".into()),
+        );
+        dn.push(DnType::CommonName, DnValue::Utf8String(name.into()));
+        params.distinguished_name = dn;
+        params.is_ca = rcgen::IsCa::Ca(rcgen::BasicConstraints::Unconstrained);
+        params.key_usages = vec![KeyUsagePurpose::KeyCertSign, KeyUsagePurpose::CrlSign];
+        let der = params.self_signed(&key).unwrap().der().to_vec();
+        TestCa { key, params, der }
+    }
+
+    /// A certificate for `spki_der` (SubjectPublicKeyInfo) signed by this CA.
+    pub fn issue(&self, spki_der: &[u8], spec: &CertSpec<'_>) -> Vec<u8> {
+        let public = rcgen::SubjectPublicKeyInfo::from_der(spki_der).unwrap();
+        let mut params = CertificateParams::new(Vec::<String>::new()).unwrap();
+        let mut dn = DistinguishedName::new();
+        dn.push(DnType::CountryName, "CN");
+        if let Some(org) = spec.org {
+            dn.push(DnType::OrganizationName, DnValue::Utf8String(org.into()));
+        }
+        dn.push(DnType::CommonName, DnValue::Utf8String(spec.cn.into()));
+        params.distinguished_name = dn;
+        params.not_before = spec.not_before;
+        params.not_after = spec.not_after;
+        params.key_usages = vec![
+            KeyUsagePurpose::DigitalSignature,
+            KeyUsagePurpose::ContentCommitment,
+        ];
+        let issuer = Issuer::from_params(&self.params, &self.key);
+        params.signed_by(&public, &issuer).unwrap().der().to_vec()
+    }
+
+    /// A key pair made outside any token (PKCS#8 DER, SPKI DER), for imports.
+    pub fn software_key() -> (Vec<u8>, Vec<u8>) {
+        let key = KeyPair::generate_for(&rcgen::PKCS_ECDSA_P256_SHA256).unwrap();
+        (
+            key.serialize_der(),
+            rcgen::PublicKeyData::subject_public_key_info(&key),
+        )
+    }
+}
+
+/// An SM2 certificate (SM3withSM2), made with OpenSSL: SoftHSM cannot hold SM2 keys, but can
+/// hold the certificate.
+pub fn sm2_certificate(dir: &Path, cn: &str) -> Vec<u8> {
+    let key = dir.join("sm2.key");
+    let cert = dir.join("sm2.der");
+    let ok = Command::new("openssl")
+        .args([
+            "genpkey",
+            "-algorithm",
+            "EC",
+            "-pkeyopt",
+            "ec_paramgen_curve:SM2",
+            "-out",
+        ])
+        .arg(&key)
+        .status()
+        .unwrap()
+        .success();
+    assert!(ok, "openssl makes SM2 keys");
+    let ok = Command::new("openssl")
+        .args([
+            "req",
+            "-new",
+            "-x509",
+            "-utf8",
+            "-sm3",
+            "-sigopt",
+            "distid:1234567812345678",
+            "-days",
+            "365",
+        ])
+        .args(["-subj", &format!("/C=CN/O=国密测试单位/CN={cn}"), "-key"])
+        .arg(&key)
+        .args(["-outform", "DER", "-out"])
+        .arg(&cert)
+        .status()
+        .unwrap()
+        .success();
+    assert!(ok, "openssl makes SM3withSM2 certificates");
+    std::fs::read(cert).unwrap()
+}
