@@ -114,31 +114,49 @@ pub fn list_certificates(
     Ok(out)
 }
 
+/// The private keys' CKA_IDs and public material. EC private keys rarely carry CKA_EC_POINT, so
+/// the point of a public key object with the same CKA_ID stands in for it.
 fn visible_private_keys(session: &Session) -> cryptoki::error::Result<VisiblePrivateKeys> {
     let mut keys = VisiblePrivateKeys {
         ids: Vec::new(),
         moduli: Vec::new(),
         points: Vec::new(),
     };
-    for handle in session.find_objects(&[Attribute::Class(ObjectClass::PRIVATE_KEY)])? {
-        let attrs = session.get_attributes(
-            handle,
-            &[
-                AttributeType::Id,
-                AttributeType::Modulus,
-                AttributeType::EcPoint,
-            ],
-        )?;
-        for attr in attrs {
-            match attr {
-                Attribute::Id(id) => keys.ids.push(id),
-                Attribute::Modulus(m) => keys.moduli.push(trim_zeros(&m).to_vec()),
-                Attribute::EcPoint(p) => keys.points.push(p),
-                _ => {}
-            }
+    let private = session.find_objects(&[Attribute::Class(ObjectClass::PRIVATE_KEY)])?;
+    if private.is_empty() {
+        return Ok(keys);
+    }
+    let wanted = [
+        AttributeType::Id,
+        AttributeType::Modulus,
+        AttributeType::EcPoint,
+    ];
+    for handle in private {
+        let (id, modulus, point) = key_material(session.get_attributes(handle, &wanted)?);
+        keys.ids.extend(id);
+        keys.moduli.extend(modulus);
+        keys.points.extend(point);
+    }
+    for handle in session.find_objects(&[Attribute::Class(ObjectClass::PUBLIC_KEY)])? {
+        let (id, _, point) = key_material(session.get_attributes(handle, &wanted)?);
+        if id.is_some_and(|id| keys.ids.contains(&id)) {
+            keys.points.extend(point);
         }
     }
     Ok(keys)
+}
+
+fn key_material(attrs: Vec<Attribute>) -> (Option<Vec<u8>>, Option<Vec<u8>>, Option<Vec<u8>>) {
+    let (mut id, mut modulus, mut point) = (None, None, None);
+    for attr in attrs {
+        match attr {
+            Attribute::Id(v) => id = Some(v),
+            Attribute::Modulus(m) => modulus = Some(trim_zeros(&m).to_vec()),
+            Attribute::EcPoint(p) => point = Some(p),
+            _ => {}
+        }
+    }
+    (id, modulus, point)
 }
 
 impl VisiblePrivateKeys {

@@ -1,14 +1,15 @@
-//! `zca-testkit put-cert`: writes a certificate object whose CKA_VALUE is any bytes, which
-//! pkcs11-tool and p11tool refuse (they parse the certificate first). zca's tests use it to
-//! check that an unreadable certificate is listed with its error, never a crash.
+//! Test fixtures the usual tools cannot make: `put-cert` writes a certificate object whose
+//! CKA_VALUE is any bytes (pkcs11-tool and p11tool parse it first and refuse), so zca's tests
+//! can check that an unreadable certificate is listed with its error; `put-key` writes a key
+//! pair whose private key is visible without login (pkcs11-tool always makes it private).
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Context, Result};
 use clap::Parser;
 use cryptoki::context::{CInitializeArgs, CInitializeFlags, Pkcs11};
-use cryptoki::object::{Attribute, CertificateType, ObjectClass};
-use cryptoki::session::UserType;
+use cryptoki::object::{Attribute, CertificateType, KeyType, ObjectClass};
+use cryptoki::session::{Session, UserType};
 use cryptoki::types::AuthPin;
 
 #[derive(Parser)]
@@ -28,18 +29,107 @@ enum Cli {
         label: String,
         value: PathBuf,
     },
+    /// Put a P-256 key pair (from PKCS#8 DER) as objects visible without login.
+    PutKey {
+        #[arg(long)]
+        module: PathBuf,
+        #[arg(long)]
+        serial: String,
+        #[arg(long, default_value = "TESTKIT_PIN")]
+        pin_env: String,
+        #[arg(long)]
+        id: String,
+        #[arg(long)]
+        label: String,
+        /// PKCS#8 DER of the private key.
+        pkcs8: PathBuf,
+        /// SubjectPublicKeyInfo DER of the same key.
+        spki: PathBuf,
+    },
 }
 
 fn main() -> Result<()> {
-    let Cli::PutCert {
-        module,
-        serial,
-        pin_env,
-        id,
-        label,
-        value,
-    } = Cli::parse();
-    let pkcs11 = Pkcs11::new(&module).with_context(|| format!("loading {}", module.display()))?;
+    match Cli::parse() {
+        Cli::PutCert {
+            module,
+            serial,
+            pin_env,
+            id,
+            label,
+            value,
+        } => {
+            let session = open(&module, &serial, &pin_env)?;
+            session.create_object(&[
+                Attribute::Class(ObjectClass::CERTIFICATE),
+                Attribute::CertificateType(CertificateType::X_509),
+                Attribute::Token(true),
+                Attribute::Private(false),
+                Attribute::Subject(vec![0x30, 0x00]),
+                Attribute::Id(hex::decode(&id)?),
+                Attribute::Label(label.into_bytes()),
+                Attribute::Value(std::fs::read(&value)?),
+            ])?;
+        }
+        Cli::PutKey {
+            module,
+            serial,
+            pin_env,
+            id,
+            label,
+            pkcs8,
+            spki,
+        } => {
+            let session = open(&module, &serial, &pin_env)?;
+            let (scalar, point) = p256_parts(&std::fs::read(pkcs8)?, &std::fs::read(spki)?)?;
+            // DER of the OID prime256v1.
+            let params = vec![0x06, 0x08, 0x2a, 0x86, 0x48, 0xce, 0x3d, 0x03, 0x01, 0x07];
+            let id = hex::decode(&id)?;
+            session.create_object(&[
+                Attribute::Class(ObjectClass::PRIVATE_KEY),
+                Attribute::KeyType(KeyType::EC),
+                Attribute::Token(true),
+                Attribute::Private(false),
+                Attribute::Sign(true),
+                Attribute::EcParams(params.clone()),
+                Attribute::Value(scalar),
+                Attribute::Id(id.clone()),
+                Attribute::Label(label.clone().into_bytes()),
+            ])?;
+            let mut wrapped = vec![0x04, point.len() as u8];
+            wrapped.extend_from_slice(&point);
+            session.create_object(&[
+                Attribute::Class(ObjectClass::PUBLIC_KEY),
+                Attribute::KeyType(KeyType::EC),
+                Attribute::Token(true),
+                Attribute::Private(false),
+                Attribute::Verify(true),
+                Attribute::EcParams(params),
+                Attribute::EcPoint(wrapped),
+                Attribute::Id(id),
+                Attribute::Label(label.into_bytes()),
+            ])?;
+        }
+    }
+    Ok(())
+}
+
+/// The private scalar (from the ECPrivateKey inside PKCS#8: version 1, then a 32-byte OCTET
+/// STRING) and the uncompressed point (the last 65 bytes of the SPKI's BIT STRING).
+fn p256_parts(pkcs8: &[u8], spki: &[u8]) -> Result<(Vec<u8>, Vec<u8>)> {
+    let marker = [0x02, 0x01, 0x01, 0x04, 0x20];
+    let at = pkcs8
+        .windows(marker.len())
+        .position(|w| w == marker)
+        .context("not a P-256 PKCS#8 key")?;
+    let scalar = pkcs8[at + marker.len()..at + marker.len() + 32].to_vec();
+    if spki.len() < 65 || spki[spki.len() - 65] != 0x04 {
+        bail!("not a P-256 SubjectPublicKeyInfo");
+    }
+    Ok((scalar, spki[spki.len() - 65..].to_vec()))
+}
+
+fn open(module: &Path, serial: &str, pin_env: &str) -> Result<Session> {
+    let pkcs11 = Pkcs11::new(module).with_context(|| format!("loading {}", module.display()))?;
     pkcs11.initialize(CInitializeArgs::new(CInitializeFlags::OS_LOCKING_OK))?;
     let slot = pkcs11
         .get_slots_with_initialized_token()?
@@ -53,16 +143,7 @@ fn main() -> Result<()> {
         bail!("no token with serial {serial}")
     };
     let session = pkcs11.open_rw_session(slot)?;
-    let pin = std::env::var(&pin_env).with_context(|| format!("{pin_env} is not set"))?;
+    let pin = std::env::var(pin_env).with_context(|| format!("{pin_env} is not set"))?;
     session.login(UserType::User, Some(&AuthPin::new(pin.into())))?;
-    session.create_object(&[
-        Attribute::Class(ObjectClass::CERTIFICATE),
-        Attribute::CertificateType(CertificateType::X_509),
-        Attribute::Token(true),
-        Attribute::Private(false),
-        Attribute::Id(hex::decode(&id)?),
-        Attribute::Label(label.into_bytes()),
-        Attribute::Value(std::fs::read(&value)?),
-    ])?;
-    Ok(())
+    Ok(session)
 }

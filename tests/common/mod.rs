@@ -38,8 +38,9 @@ pub fn zca_bin() -> PathBuf {
 pub fn testkit_bin() -> PathBuf {
     static BIN: OnceLock<PathBuf> = OnceLock::new();
     BIN.get_or_init(|| {
+        // Built once per test process, so that a stale binary is never used.
         let path = zca_bin().with_file_name("zca-testkit");
-        if !path.exists() {
+        {
             let status = Command::new(env!("CARGO"))
                 .args(["build", "-q", "-p", "zca-testkit"])
                 .current_dir(env!("CARGO_MANIFEST_DIR"))
@@ -199,13 +200,25 @@ impl Hsm {
         std::fs::read(out).unwrap()
     }
 
-    /// Imports a private key (PKCS#8 DER) as a public object, visible without the PIN.
-    pub fn import_private_key(&self, serial: &str, pkcs8_der: &[u8], id: &str, label: &str) {
-        let file = self.path(&format!("key-{serial}-{id}.der"));
-        std::fs::write(&file, pkcs8_der).unwrap();
-        let mut cmd = self.pkcs11_tool(serial);
-        cmd.args(["-l", "--pin", PIN, "--write-object"]).arg(&file);
-        cmd.args(["--type", "privkey", "--id", id, "--label", label]);
+    /// Imports a P-256 key pair whose private key is visible without the PIN.
+    pub fn import_visible_key(
+        &self,
+        serial: &str,
+        pkcs8_der: &[u8],
+        spki_der: &[u8],
+        id: &str,
+        label: &str,
+    ) {
+        let key = self.path(&format!("key-{serial}-{id}.der"));
+        let spki = self.path(&format!("spki-{serial}-{id}.der"));
+        std::fs::write(&key, pkcs8_der).unwrap();
+        std::fs::write(&spki, spki_der).unwrap();
+        let mut cmd = self.tool(testkit_bin().to_str().unwrap());
+        cmd.arg("put-key").arg("--module").arg(softhsm_module());
+        cmd.args(["--serial", serial, "--id", id, "--label", label])
+            .arg(&key)
+            .arg(&spki);
+        cmd.env("TESTKIT_PIN", PIN);
         self.run(cmd);
     }
 
