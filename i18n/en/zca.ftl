@@ -35,21 +35,21 @@ detect-long-about = Find CA drivers (PKCS#11 modules), readers and inserted keys
 
     Modules named with --module, ZCA_PKCS11_MODULE or the profile are used alone. Otherwise zca looks at the modules registered with p11-kit and at the well-known library files of OpenSC, SoftHSM and the USB-key vendors (Longmai, Feitian, Watchdata, HaiTai, ...). Each key is shown once, with its CA lock ID (the token serial number).
 detect-examples = Examples:
-      zca detect
-      zca detect --module /usr/lib/x86_64-linux-gnu/softhsm/libsofthsm2.so
-      zca detect --json | jq '.keys[].ca_lock_id'
+    {"  "}zca detect
+    {"  "}zca detect --module /usr/lib/x86_64-linux-gnu/softhsm/libsofthsm2.so
+    {"  "}zca detect --json | jq '.keys[].ca_lock_id'
 
 certs-about = List the certificates on the inserted keys, or export one
 certs-long-about = List the certificates on the inserted keys: subject, issuer, serial, validity, key type (RSA, EC, SM2) and whether the private key is on the key.
 certs-examples = Examples:
-      zca certs
-      zca certs --token 3301000045102205 --long
-      zca certs --fail-if-expiring 30    # for cron: exit code 7 when one expires within 30 days
-      zca certs export --sha256 3f2a9c01 -o mycert.pem
+    {"  "}zca certs
+    {"  "}zca certs --token 3301000045102205 --long
+    {"  "}zca certs --fail-if-expiring 30    # for cron: exit code 7 when one expires within 30 days
+    {"  "}zca certs export --sha256 3f2a9c01 -o mycert.pem
 export-about = Export one certificate as PEM or DER
 export-examples = Examples:
-      zca certs export --sha256 3f2a9c01 > cert.pem
-      zca certs export --token 3301000045102205 --id 01 --der -o cert.der
+    {"  "}zca certs export --sha256 3f2a9c01 > cert.pem
+    {"  "}zca certs export --token 3301000045102205 --id 01 --der -o cert.der
 
 config-about = Show the configuration
 config-show-about = Show the effective settings and where each came from

@@ -35,21 +35,21 @@ detect-long-about = 查找 CA 驱动 (PKCS#11 模块)、读卡器和已插入的
 
     用 --module、ZCA_PKCS11_MODULE 或配置档指定的模块会被单独使用。否则 zca 查看在 p11-kit 中登记的模块, 以及 OpenSC、SoftHSM 和各 CA 锁厂商 (龙脉、飞天、握奇、海泰……) 的常见库文件。每个 CA 锁只显示一次, 并给出它的 CA锁ID (令牌序列号)。
 detect-examples = 示例:
-      zca detect
-      zca detect --module /usr/lib/x86_64-linux-gnu/softhsm/libsofthsm2.so
-      zca detect --json | jq '.keys[].ca_lock_id'
+    {"  "}zca detect
+    {"  "}zca detect --module /usr/lib/x86_64-linux-gnu/softhsm/libsofthsm2.so
+    {"  "}zca detect --json | jq '.keys[].ca_lock_id'
 
 certs-about = 列出已插入 CA 锁中的证书, 或导出一张
 certs-long-about = 列出已插入 CA 锁中的证书: 使用者、颁发者、序列号、有效期、密钥类型 (RSA、EC、SM2) 以及私钥是否在锁中。
 certs-examples = 示例:
-      zca certs
-      zca certs --token 3301000045102205 --long
-      zca certs --fail-if-expiring 30    # 用于 cron: 有证书在 30 天内到期时退出码为 7
-      zca certs export --sha256 3f2a9c01 -o mycert.pem
+    {"  "}zca certs
+    {"  "}zca certs --token 3301000045102205 --long
+    {"  "}zca certs --fail-if-expiring 30    # 用于 cron: 有证书在 30 天内到期时退出码为 7
+    {"  "}zca certs export --sha256 3f2a9c01 -o mycert.pem
 export-about = 以 PEM 或 DER 格式导出一张证书
 export-examples = 示例:
-      zca certs export --sha256 3f2a9c01 > cert.pem
-      zca certs export --token 3301000045102205 --id 01 --der -o cert.der
+    {"  "}zca certs export --sha256 3f2a9c01 > cert.pem
+    {"  "}zca certs export --token 3301000045102205 --id 01 --der -o cert.der
 
 config-about = 查看配置
 config-show-about = 显示生效的设置及每项的来源

@@ -85,6 +85,8 @@ pub fn command() -> clap::Command {
 }
 
 /// clap's own words ("Usage:") are English; zca's template says them in the user's language.
+/// Environment values are never shown in help: they may be secrets, and the generated man pages
+/// must not depend on the environment they were generated in.
 fn localize(cmd: clap::Command) -> clap::Command {
     let template = format!(
         "{{before-help}}{{about-with-newline}}\n{} {{usage}}\n\n{{all-args}}{{after-help}}",
@@ -94,7 +96,9 @@ fn localize(cmd: clap::Command) -> clap::Command {
         .get_subcommands()
         .map(|s| s.get_name().to_string())
         .collect();
-    let mut cmd = cmd.help_template(template);
+    let mut cmd = cmd
+        .help_template(template)
+        .mut_args(|a| a.hide_env_values(true));
     for name in names {
         cmd = cmd.mut_subcommand(name, localize);
     }

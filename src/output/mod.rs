@@ -162,8 +162,10 @@ impl Output {
 }
 
 fn write_json(w: &mut dyn Write, doc: &impl Serialize) -> io::Result<()> {
-    serde_json::to_writer_pretty(&mut *w, doc).map_err(io::Error::other)?;
-    writeln!(w)
+    // Serialized first, so that a write error keeps its kind (a closed pipe stays quiet).
+    let mut text = serde_json::to_vec_pretty(doc).map_err(io::Error::other)?;
+    text.push(b'\n');
+    w.write_all(&text)
 }
 
 /// The terminal's width when output is going to one (the COLUMNS variable, as most tools do).
