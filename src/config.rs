@@ -79,10 +79,7 @@ pub const DEFAULT_PROFILE: &str = "default";
 
 /// `$XDG_CONFIG_HOME/zca/config.toml` (or `~/.config/zca/config.toml`).
 pub fn default_config_path() -> PathBuf {
-    dirs::config_dir()
-        .unwrap_or_else(|| PathBuf::from(".config"))
-        .join("zca")
-        .join("config.toml")
+    dirs::config_dir().unwrap_or_else(|| PathBuf::from(".config")).join("zca").join("config.toml")
 }
 
 impl Settings {
@@ -94,12 +91,10 @@ impl Settings {
         let config_exists = file.is_some();
         let file = file.unwrap_or_default();
 
-        let profile = overrides
-            .profile
-            .unwrap_or_else(|| match &file.default_profile {
-                Some(name) => Sourced::new(name.clone(), Source::Profile("default_profile".into())),
-                None => Sourced::new(DEFAULT_PROFILE.to_string(), Source::Default),
-            });
+        let profile = overrides.profile.unwrap_or_else(|| match &file.default_profile {
+            Some(name) => Sourced::new(name.clone(), Source::Profile("default_profile".into())),
+            None => Sourced::new(DEFAULT_PROFILE.to_string(), Source::Default),
+        });
         let named = file.profiles.get(&profile.value);
         if named.is_none() && profile.source != Source::Default {
             return Err(Error::UnknownProfile {
@@ -118,9 +113,7 @@ impl Settings {
                 .ca_file
                 .or_else(|| p.ca_file.map(|v| Sourced::new(v, from_profile()))),
             modules: overrides.modules.or_else(|| {
-                p.modules
-                    .filter(|m| !m.is_empty())
-                    .map(|v| Sourced::new(v, from_profile()))
+                p.modules.filter(|m| !m.is_empty()).map(|v| Sourced::new(v, from_profile()))
             }),
             config,
             config_exists,
@@ -135,17 +128,11 @@ fn read_config(path: &Path, named: bool) -> Result<Option<ConfigFile>> {
     let text = match std::fs::read_to_string(path) {
         Ok(text) => text,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound && !named => return Ok(None),
-        Err(e) => {
-            return Err(Error::Config {
-                path: path.into(),
-                detail: e.to_string(),
-            })
-        }
+        Err(e) => return Err(Error::Config { path: path.into(), detail: e.to_string() }),
     };
-    toml::from_str(&text).map(Some).map_err(|e| Error::Config {
-        path: path.into(),
-        detail: e.message().to_string(),
-    })
+    toml::from_str(&text)
+        .map(Some)
+        .map_err(|e| Error::Config { path: path.into(), detail: e.message().to_string() })
 }
 
 #[cfg(test)]
@@ -178,15 +165,9 @@ mod tests {
         assert_eq!(s.platform.unwrap().source, Source::Profile("work".into()));
         assert_eq!(s.modules.unwrap().value, vec![PathBuf::from("/m.so")]);
 
-        o.platform = Some(Sourced::new(
-            "https://b".into(),
-            Source::Env("ZCA_PLATFORM".into()),
-        ));
+        o.platform = Some(Sourced::new("https://b".into(), Source::Env("ZCA_PLATFORM".into())));
         let s = Settings::resolve(o, lang()).unwrap();
-        assert_eq!(
-            s.platform.unwrap().source,
-            Source::Env("ZCA_PLATFORM".into())
-        );
+        assert_eq!(s.platform.unwrap().source, Source::Env("ZCA_PLATFORM".into()));
     }
 
     #[test]
@@ -197,19 +178,13 @@ mod tests {
             profile: Some(Sourced::new("b".into(), Source::Flag("--profile".into()))),
             ..Default::default()
         };
-        assert_eq!(
-            Settings::resolve(o, lang()).unwrap_err().code(),
-            "unknown_profile"
-        );
+        assert_eq!(Settings::resolve(o, lang()).unwrap_err().code(), "unknown_profile");
 
         let (_d, path) = write("[profiles.a]\nplatfrom = 1\n");
         let o = Overrides {
             config: Some(Sourced::new(path, Source::Flag("--config".into()))),
             ..Default::default()
         };
-        assert_eq!(
-            Settings::resolve(o, lang()).unwrap_err().code(),
-            "config_invalid"
-        );
+        assert_eq!(Settings::resolve(o, lang()).unwrap_err().code(), "config_invalid");
     }
 }

@@ -126,18 +126,10 @@ impl Error {
             Error::Usage { detail } => t!("err-usage", detail = detail.as_str()),
             Error::MissingInput { what, .. } => t!("err-missing-input", what = what.as_str()),
             Error::Config { path, detail } => {
-                t!(
-                    "err-config",
-                    path = path.display().to_string(),
-                    detail = detail.as_str()
-                )
+                t!("err-config", path = path.display().to_string(), detail = detail.as_str())
             }
             Error::UnknownProfile { name, path } => {
-                t!(
-                    "err-unknown-profile",
-                    name = name.as_str(),
-                    path = path.display().to_string()
-                )
+                t!("err-unknown-profile", name = name.as_str(), path = path.display().to_string())
             }
             Error::DriverMissing => t!("err-driver-missing"),
             Error::DriverUnusable { failures } => {
@@ -156,35 +148,19 @@ impl Error {
                 t!("err-cert-not-found", selector = selector.as_str())
             }
             Error::CertificateAmbiguous { selector, count } => {
-                t!(
-                    "err-cert-ambiguous",
-                    selector = selector.as_str(),
-                    count = (*count as u64)
-                )
+                t!("err-cert-ambiguous", selector = selector.as_str(), count = (*count as u64))
             }
             Error::CertificatesExpiring { count, days } => {
-                t!(
-                    "err-cert-expiring",
-                    count = (*count as u64),
-                    days = (*days as u64)
-                )
+                t!("err-cert-expiring", count = (*count as u64), days = (*days as u64))
             }
-            Error::Pkcs11 {
-                module,
-                function,
-                rv,
-            } => t!(
+            Error::Pkcs11 { module, function, rv } => t!(
                 "err-pkcs11",
                 module = module.display().to_string(),
                 function = function.as_str(),
                 rv = rv.as_str()
             ),
             Error::Io { path, detail } => {
-                t!(
-                    "err-io",
-                    path = path.display().to_string(),
-                    detail = detail.as_str()
-                )
+                t!("err-io", path = path.display().to_string(), detail = detail.as_str())
             }
             Error::Cancelled => t!("err-cancelled"),
             Error::Internal { detail } => t!("err-internal", detail = detail.as_str()),
@@ -223,10 +199,7 @@ impl Error {
     }
 
     pub fn io(path: impl Into<PathBuf>, err: &std::io::Error) -> Error {
-        Error::Io {
-            path: path.into(),
-            detail: err.to_string(),
-        }
+        Error::Io { path: path.into(), detail: err.to_string() }
     }
 }
 
@@ -242,9 +215,7 @@ impl From<anyhow::Error> for Error {
     fn from(err: anyhow::Error) -> Error {
         match err.downcast::<Error>() {
             Ok(err) => err,
-            Err(err) => Error::Internal {
-                detail: format!("{err:#}"),
-            },
+            Err(err) => Error::Internal { detail: format!("{err:#}") },
         }
     }
 }

@@ -49,13 +49,7 @@ impl Lang {
         ["LC_ALL", "LC_MESSAGES", "LANG"]
             .iter()
             .filter_map(|name| get(name).filter(|v| !v.is_empty()))
-            .map(|v| {
-                if v.to_ascii_lowercase().starts_with("zh") {
-                    Lang::Zh
-                } else {
-                    Lang::En
-                }
-            })
+            .map(|v| if v.to_ascii_lowercase().starts_with("zh") { Lang::Zh } else { Lang::En })
             .next()
             .unwrap_or(Lang::En)
     }
@@ -85,10 +79,7 @@ static LOADERS: LazyLock<[FluentLanguageLoader; 2]> = LazyLock::new(|| {
         .expect("the embedded catalogues are valid Fluent");
     // Unicode isolation marks around arguments would end up inside tables and JSON messages.
     base.set_use_isolating(false);
-    [
-        base.select_languages(&[Lang::En.langid()]),
-        base.select_languages(&[Lang::Zh.langid()]),
-    ]
+    [base.select_languages(&[Lang::En.langid()]), base.select_languages(&[Lang::Zh.langid()])]
 });
 
 /// Makes every later message come out in `lang`.
@@ -113,10 +104,7 @@ pub fn catalogue_sources() -> Vec<(String, String)> {
     Catalogues::iter()
         .filter_map(|name| {
             let file = Catalogues::get(&name)?;
-            Some((
-                name.to_string(),
-                String::from_utf8_lossy(&file.data).into_owned(),
-            ))
+            Some((name.to_string(), String::from_utf8_lossy(&file.data).into_owned()))
         })
         .collect()
 }
@@ -139,22 +127,11 @@ mod tests {
     #[test]
     fn locale_order_is_lc_all_then_lc_messages_then_lang() {
         let env = |pairs: &'static [(&'static str, &'static str)]| {
-            move |k: &str| {
-                pairs
-                    .iter()
-                    .find(|(n, _)| *n == k)
-                    .map(|(_, v)| v.to_string())
-            }
+            move |k: &str| pairs.iter().find(|(n, _)| *n == k).map(|(_, v)| v.to_string())
         };
         assert_eq!(Lang::from_locale(env(&[("LANG", "zh_CN.UTF-8")])), Lang::Zh);
-        assert_eq!(
-            Lang::from_locale(env(&[("LC_ALL", "C"), ("LANG", "zh_CN.UTF-8")])),
-            Lang::En
-        );
-        assert_eq!(
-            Lang::from_locale(env(&[("LC_ALL", ""), ("LC_MESSAGES", "zh_TW")])),
-            Lang::Zh
-        );
+        assert_eq!(Lang::from_locale(env(&[("LC_ALL", "C"), ("LANG", "zh_CN.UTF-8")])), Lang::En);
+        assert_eq!(Lang::from_locale(env(&[("LC_ALL", ""), ("LC_MESSAGES", "zh_TW")])), Lang::Zh);
         assert_eq!(Lang::from_locale(env(&[])), Lang::En);
     }
 

@@ -71,10 +71,7 @@ fn report(out: &Output, failure: Failure) -> u8 {
         // `zca certs | head`: the reader has what it wanted; that is not a failure.
         Failure::Output(e) if e.kind() == io::ErrorKind::BrokenPipe => exit::OK,
         Failure::Output(e) => {
-            let e = Error::Io {
-                path: "<stdout>".into(),
-                detail: e.to_string(),
-            };
+            let e = Error::Io { path: "<stdout>".into(), detail: e.to_string() };
             let _ = out.error(&e);
             e.exit_code()
         }
@@ -88,11 +85,7 @@ fn clap_error(e: &clap::Error, json: bool) -> u8 {
     if json && !is_output {
         let detail = e.render().to_string();
         let detail = detail.trim().trim_start_matches("error: ").to_string();
-        let _ = Output {
-            json: true,
-            color: false,
-        }
-        .error(&Error::Usage { detail });
+        let _ = Output { json: true, color: false }.error(&Error::Usage { detail });
         return exit::USAGE;
     }
     let _ = e.print();
@@ -124,12 +117,7 @@ fn overrides(cli: &Cli, m: &ArgMatches) -> Overrides {
             .clone()
             .map(|v| Sourced::new(v, source("ca_file", "--ca-file", "ZCA_CA_FILE"))),
         modules: (!g.modules.is_empty()).then(|| {
-            let modules = g
-                .modules
-                .iter()
-                .filter(|p| !p.as_os_str().is_empty())
-                .cloned()
-                .collect();
+            let modules = g.modules.iter().filter(|p| !p.as_os_str().is_empty()).cloned().collect();
             Sourced::new(modules, source("modules", "--module", "ZCA_PKCS11_MODULE"))
         }),
     }

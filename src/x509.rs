@@ -78,10 +78,7 @@ impl CertFacts {
     pub fn parse(der: &[u8]) -> Result<CertFacts, String> {
         let (rest, cert) = X509Certificate::from_der(der).map_err(|e| e.to_string())?;
         if !rest.is_empty() {
-            return Err(format!(
-                "{} trailing bytes after the certificate",
-                rest.len()
-            ));
+            return Err(format!("{} trailing bytes after the certificate", rest.len()));
         }
         let tbs = &cert.tbs_certificate;
         let (key, public_key) = key_info(cert.public_key());
@@ -123,10 +120,7 @@ pub fn sha256_hex(data: &[u8]) -> String {
 }
 
 fn serial_hex(raw: &[u8]) -> String {
-    let start = raw
-        .iter()
-        .position(|b| *b != 0)
-        .unwrap_or(raw.len().saturating_sub(1));
+    let start = raw.iter().position(|b| *b != 0).unwrap_or(raw.len().saturating_sub(1));
     hex::encode_upper(&raw[start..])
 }
 
@@ -138,11 +132,7 @@ fn first_value<'a>(mut it: impl Iterator<Item = &'a AttributeTypeAndValue<'a>>) 
 fn dn_string(name: &X509Name<'_>) -> String {
     name.iter_attributes()
         .map(|attr| {
-            format!(
-                "{}={}",
-                attr_short_name(&attr.attr_type().to_id_string()),
-                attr_text(attr)
-            )
+            format!("{}={}", attr_short_name(&attr.attr_type().to_id_string()), attr_text(attr))
         })
         .collect::<Vec<_>>()
         .join(", ")
@@ -177,13 +167,11 @@ fn attr_text(attr: &AttributeTypeAndValue<'_>) -> String {
         return s.to_string();
     }
     let value = attr.attr_value();
-    let data: &[u8] = &value.data;
+    let data: &[u8] = value.data;
     match value.tag() {
         Tag::BmpString if data.len() % 2 == 0 => {
-            let units: Vec<u16> = data
-                .chunks_exact(2)
-                .map(|c| u16::from_be_bytes([c[0], c[1]]))
-                .collect();
+            let units: Vec<u16> =
+                data.chunks_exact(2).map(|c| u16::from_be_bytes([c[0], c[1]])).collect();
             String::from_utf16_lossy(&units)
         }
         Tag::T61String | Tag::VisibleString => String::from_utf8_lossy(data).into_owned(),
@@ -204,48 +192,22 @@ fn key_info(spki: &SubjectPublicKeyInfo<'_>) -> (KeyInfo, PublicKeyMaterial) {
     match parsed {
         Ok(PublicKey::RSA(rsa)) => {
             let modulus = trim_zeros(rsa.modulus).to_vec();
-            let info = KeyInfo {
-                kind: KeyKind::Rsa,
-                bits: Some(rsa.key_size() as u32),
-                curve: None,
-            };
+            let info =
+                KeyInfo { kind: KeyKind::Rsa, bits: Some(rsa.key_size() as u32), curve: None };
             (info, PublicKeyMaterial::RsaModulus(modulus))
         }
         _ if is_sm2 => {
-            let info = KeyInfo {
-                kind: KeyKind::Sm2,
-                bits: Some(256),
-                curve: Some("SM2".to_string()),
-            };
-            (
-                info,
-                PublicKeyMaterial::EcPoint(spki.subject_public_key.data.to_vec()),
-            )
+            let info =
+                KeyInfo { kind: KeyKind::Sm2, bits: Some(256), curve: Some("SM2".to_string()) };
+            (info, PublicKeyMaterial::EcPoint(spki.subject_public_key.data.to_vec()))
         }
         Ok(PublicKey::EC(point)) => {
             let curve = curve_oid.map(|oid| curve_name(&oid));
-            let bits = curve
-                .as_deref()
-                .and_then(curve_bits)
-                .or(Some(point.key_size() as u32));
-            let info = KeyInfo {
-                kind: KeyKind::Ec,
-                bits,
-                curve,
-            };
-            (
-                info,
-                PublicKeyMaterial::EcPoint(spki.subject_public_key.data.to_vec()),
-            )
+            let bits = curve.as_deref().and_then(curve_bits).or(Some(point.key_size() as u32));
+            let info = KeyInfo { kind: KeyKind::Ec, bits, curve };
+            (info, PublicKeyMaterial::EcPoint(spki.subject_public_key.data.to_vec()))
         }
-        _ => (
-            KeyInfo {
-                kind: KeyKind::Other,
-                bits: None,
-                curve: None,
-            },
-            PublicKeyMaterial::None,
-        ),
+        _ => (KeyInfo { kind: KeyKind::Other, bits: None, curve: None }, PublicKeyMaterial::None),
     }
 }
 

@@ -38,10 +38,7 @@ fn fixture() -> Fixture {
     let serial = "3301000045102205".to_string();
 
     let spki = hsm.keygen(&serial, "rsa:2048", "01", "rsa-key");
-    let spec = CertSpec {
-        org: Some("杭州市某某采购单位"),
-        ..CertSpec::valid("张三")
-    };
+    let spec = CertSpec { org: Some("杭州市某某采购单位"), ..CertSpec::valid("张三") };
     let rsa = ca.issue(&spki, &spec);
     hsm.write_cert(&serial, &rsa, "01", "签名证书");
 
@@ -64,20 +61,8 @@ fn fixture() -> Fixture {
     let sm2 = sm2_certificate(hsm.dir.path(), "国密用户");
     hsm.write_cert(&serial, &sm2, "04", "sm2");
 
-    hsm.write_raw_cert(
-        &serial,
-        b"\x30\x82\x01\x00garbage that is not DER",
-        "05",
-        "garbage",
-    );
-    Fixture {
-        hsm,
-        serial,
-        rsa,
-        ec,
-        expired,
-        sm2,
-    }
+    hsm.write_raw_cert(&serial, b"\x30\x82\x01\x00garbage that is not DER", "05", "garbage");
+    Fixture { hsm, serial, rsa, ec, expired, sm2 }
 }
 
 #[test]
@@ -100,29 +85,18 @@ fn every_field_of_every_certificate_kind() {
     assert_eq!(rsa["key"]["kind"], "rsa");
     assert_eq!(rsa["key"]["bits"], 2048);
     assert_eq!(rsa["signature_algorithm"], "SHA256withECDSA");
-    assert_eq!(
-        rsa["key_usage"],
-        serde_json::json!(["digitalSignature", "nonRepudiation"])
-    );
+    assert_eq!(rsa["key_usage"], serde_json::json!(["digitalSignature", "nonRepudiation"]));
     assert_eq!(rsa["sha256"], sha256_hex(&f.rsa));
     assert!((363..=365).contains(&rsa["days_left"].as_i64().unwrap()));
     // SoftHSM hides private keys until the PIN is given.
     assert_eq!(rsa["private_key"], "unknown");
     let serial = rsa["serial"].as_str().unwrap();
-    assert!(
-        serial
-            .chars()
-            .all(|c| c.is_ascii_digit() || c.is_ascii_uppercase()),
-        "{serial}"
-    );
+    assert!(serial.chars().all(|c| c.is_ascii_digit() || c.is_ascii_uppercase()), "{serial}");
     assert!(rsa["uri"]
         .as_str()
         .unwrap()
         .starts_with("pkcs11:serial=3301000045102205;token=%E5%BC%A0"));
-    assert!(
-        rsa["not_after"].as_str().unwrap().ends_with('Z'),
-        "RFC 3339 UTC"
-    );
+    assert!(rsa["not_after"].as_str().unwrap().ends_with('Z'), "RFC 3339 UTC");
 
     let ec = by_label(&doc, "ec");
     assert_eq!(ec["key"]["kind"], "ec");
@@ -156,10 +130,7 @@ fn every_field_of_every_certificate_kind() {
     ] {
         assert!(out.contains(text), "{text} missing from\n{out}");
     }
-    assert!(
-        err.contains("warning: one certificate has expired"),
-        "{err}"
-    );
+    assert!(err.contains("warning: one certificate has expired"), "{err}");
 }
 
 #[test]
@@ -174,12 +145,7 @@ fn a_private_key_visible_without_login_is_found_by_id_and_by_public_key() {
     // Same key, certificate object under another CKA_ID: matched by the public key.
     hsm.write_cert(&serial, &cert, "0b", "by-key");
     let (_, other) = TestCa::software_key();
-    hsm.write_cert(
-        &serial,
-        &ca.issue(&other, &CertSpec::valid("no key")),
-        "0c",
-        "none",
-    );
+    hsm.write_cert(&serial, &ca.issue(&other, &CertSpec::valid("no key")), "0c", "none");
 
     let (code, out, err) = run(hsm.zca().args(["certs", "--json"]));
     assert_eq!(code, 0, "{err}");
@@ -200,10 +166,7 @@ fn token_filter_and_a_key_with_no_certificate() {
     assert_eq!(code, 0);
     assert!(err.contains("no certificate"), "{err}");
 
-    let (code, out, _) = run(f
-        .hsm
-        .zca()
-        .args(["certs", "--json", "--token", "3301000045102205"]));
+    let (code, out, _) = run(f.hsm.zca().args(["certs", "--json", "--token", "3301000045102205"]));
     assert_eq!(code, 0);
     assert_eq!(json(&out)["certificates"].as_array().unwrap().len(), 5);
 
@@ -230,13 +193,8 @@ fn fail_if_expiring_exits_7_for_cron() {
     let (code, out, err) = run(hsm.zca().args(["certs", "--fail-if-expiring", "30"]));
     assert_eq!(code, 7);
     assert!(out.contains("soon"), "the listing is still printed: {out}");
-    assert!(
-        err.contains("one certificate expires within 30 days"),
-        "{err}"
-    );
-    let (code, out, _) = run(hsm
-        .zca()
-        .args(["certs", "--json", "--fail-if-expiring", "30"]));
+    assert!(err.contains("one certificate expires within 30 days"), "{err}");
+    let (code, out, _) = run(hsm.zca().args(["certs", "--json", "--fail-if-expiring", "30"]));
     assert_eq!(code, 7);
     let doc = json(&out);
     assert_eq!(doc["error"]["code"], "certificate_expiring");
@@ -248,10 +206,7 @@ fn export_pem_and_der_by_fingerprint_or_id() {
     let f = fixture();
     let sha = sha256_hex(&f.ec);
 
-    let (code, out, err) = run(f
-        .hsm
-        .zca()
-        .args(["certs", "export", "--sha256", &sha[..12]]));
+    let (code, out, err) = run(f.hsm.zca().args(["certs", "export", "--sha256", &sha[..12]]));
     assert_eq!(code, 0, "{err}");
     assert!(out.starts_with("-----BEGIN CERTIFICATE-----\n"));
     let pem_file = f.hsm.path("ec.pem");
@@ -261,43 +216,25 @@ fn export_pem_and_der_by_fingerprint_or_id() {
         .arg(&pem_file)
         .output()
         .unwrap();
-    assert_eq!(
-        der.stdout, f.ec,
-        "openssl reads the PEM back to the same DER"
-    );
+    assert_eq!(der.stdout, f.ec, "openssl reads the PEM back to the same DER");
 
     let out_file = f.hsm.path("rsa.der");
     let (code, _, err) = run(f
         .hsm
         .zca()
-        .args([
-            "certs",
-            "export",
-            "--token",
-            "3301000045102205",
-            "--id",
-            "01",
-            "--der",
-            "-o",
-        ])
+        .args(["certs", "export", "--token", "3301000045102205", "--id", "01", "--der", "-o"])
         .arg(&out_file));
     assert_eq!(code, 0, "{err}");
     assert_eq!(std::fs::read(&out_file).unwrap(), f.rsa);
     assert!(err.contains("certificate written to"), "{err}");
 
-    let (code, out, _) = run(f
-        .hsm
-        .zca()
-        .args(["--json", "certs", "export", "--sha256", &sha]));
+    let (code, out, _) = run(f.hsm.zca().args(["--json", "certs", "export", "--sha256", &sha]));
     assert_eq!(code, 0);
     let doc = json(&out);
     assert_eq!(doc["sha256"], sha.as_str());
     assert!(doc["pem"].as_str().unwrap().contains("BEGIN CERTIFICATE"));
 
-    let (code, _, err) = run(f
-        .hsm
-        .zca()
-        .args(["certs", "export", "--sha256", "00000000"]));
+    let (code, _, err) = run(f.hsm.zca().args(["certs", "export", "--sha256", "00000000"]));
     assert_eq!(code, 1);
     assert!(err.contains("no certificate matches 00000000"), "{err}");
     let (code, _, err) = run(f.hsm.zca().args(["certs", "export", "--sha256", "abc"]));

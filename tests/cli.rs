@@ -71,26 +71,16 @@ fn human_output_is_pinned_in_both_languages() {
         (d(y1), d(y2))
     };
     let (nb, na) = dates(2025, 2045);
-    let spec = CertSpec {
-        cn: "张三",
-        org: Some("杭州市某某采购单位"),
-        not_before: nb,
-        not_after: na,
-    };
+    let spec =
+        CertSpec {
+            cn: "张三", org: Some("杭州市某某采购单位"), not_before: nb, not_after: na
+        };
     hsm.write_cert(serial, &ca.issue(&spki, &spec), "01", "签名证书");
     let (_, spki) = TestCa::software_key();
     let (nb, na) = dates(2020, 2021);
     hsm.write_cert(
         serial,
-        &ca.issue(
-            &spki,
-            &CertSpec {
-                cn: "Old",
-                org: None,
-                not_before: nb,
-                not_after: na,
-            },
-        ),
+        &ca.issue(&spki, &CertSpec { cn: "Old", org: None, not_before: nb, not_after: na }),
         "02",
         "old",
     );
@@ -117,19 +107,9 @@ fn global_options_work_before_and_after_the_subcommand() {
     hsm.init_token("k");
     let module = softhsm_module();
     let mut before = hsm.zca();
-    before
-        .env_remove("ZCA_PKCS11_MODULE")
-        .arg("--json")
-        .arg("--module")
-        .arg(&module)
-        .arg("detect");
+    before.env_remove("ZCA_PKCS11_MODULE").arg("--json").arg("--module").arg(&module).arg("detect");
     let mut after = hsm.zca();
-    after
-        .env_remove("ZCA_PKCS11_MODULE")
-        .arg("detect")
-        .arg("--module")
-        .arg(&module)
-        .arg("--json");
+    after.env_remove("ZCA_PKCS11_MODULE").arg("detect").arg("--module").arg(&module).arg("--json");
     for cmd in [&mut before, &mut after] {
         let (code, out, err) = run(cmd);
         assert_eq!(code, 0, "{err}");
@@ -146,26 +126,10 @@ fn language_comes_from_flag_then_variable_then_locale() {
     // No key: the error is printed in the chosen language.
     assert!(says_zh(hsm.zca().args(["detect", "--lang", "zh"])));
     assert!(says_zh(hsm.zca().args(["detect"]).env("ZCA_LANG", "zh")));
-    assert!(says_zh(
-        hsm.zca().args(["detect"]).env("LANG", "zh_CN.UTF-8")
-    ));
-    assert!(says_zh(
-        hsm.zca()
-            .args(["detect"])
-            .env("LC_MESSAGES", "zh_CN.UTF-8")
-            .env("LANG", "C")
-    ));
-    assert!(!says_zh(
-        hsm.zca()
-            .args(["detect"])
-            .env("LC_ALL", "C")
-            .env("LANG", "zh_CN.UTF-8")
-    ));
-    assert!(!says_zh(
-        hsm.zca()
-            .args(["detect", "--lang", "en"])
-            .env("ZCA_LANG", "zh")
-    ));
+    assert!(says_zh(hsm.zca().args(["detect"]).env("LANG", "zh_CN.UTF-8")));
+    assert!(says_zh(hsm.zca().args(["detect"]).env("LC_MESSAGES", "zh_CN.UTF-8").env("LANG", "C")));
+    assert!(!says_zh(hsm.zca().args(["detect"]).env("LC_ALL", "C").env("LANG", "zh_CN.UTF-8")));
+    assert!(!says_zh(hsm.zca().args(["detect", "--lang", "en"]).env("ZCA_LANG", "zh")));
     assert!(!says_zh(hsm.zca().args(["detect"])));
 
     let (code, _, err) = run(hsm.zca().args(["detect", "--lang", "fr"]));
@@ -188,10 +152,7 @@ fn usage_errors_exit_2_and_are_json_under_json() {
     assert_eq!(doc["schema_version"], 1);
     assert_eq!(doc["error"]["code"], "usage");
     assert_eq!(doc["error"]["exit_code"], 2);
-    assert!(doc["error"]["message"]
-        .as_str()
-        .unwrap()
-        .contains("--frobnicate"));
+    assert!(doc["error"]["message"].as_str().unwrap().contains("--frobnicate"));
 }
 
 #[test]
@@ -202,10 +163,7 @@ fn version_and_no_backtrace_even_with_rust_backtrace() {
     assert!(out.starts_with("zca "), "{out}");
     let (_, out, err) = run(hsm.zca().args(["detect", "--module", "/nonexistent.so"]));
     for text in [&out, &err] {
-        assert!(
-            !text.contains("stack backtrace") && !text.contains("panicked"),
-            "{text}"
-        );
+        assert!(!text.contains("stack backtrace") && !text.contains("panicked"), "{text}");
     }
 }
 
@@ -216,42 +174,23 @@ fn a_closed_pipe_is_quiet_and_not_a_failure() {
     let serial = hsm.init_token("k");
     let (_, spki) = TestCa::software_key();
     hsm.write_cert(&serial, &ca.issue(&spki, &CertSpec::valid("x")), "01", "c");
-    for args in [
-        &["certs"][..],
-        &["--help"],
-        &["certs", "--json"],
-        &["certs", "export", "--sha256"],
-    ] {
+    for args in
+        [&["certs"][..], &["--help"], &["certs", "--json"], &["certs", "export", "--sha256"]]
+    {
         let mut args = args.to_vec();
         let sha;
         if args.last() == Some(&"--sha256") {
             let (_, out, _) = run(hsm.zca().args(["certs", "--json"]));
-            sha = json(&out)["certificates"][0]["sha256"]
-                .as_str()
-                .unwrap()
-                .to_string();
+            sha = json(&out)["certificates"][0]["sha256"].as_str().unwrap().to_string();
             args.push(&sha);
         }
-        let mut child = hsm
-            .zca()
-            .args(&args)
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap();
+        let mut child =
+            hsm.zca().args(&args).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap();
         drop(child.stdout.take()); // the reader is gone before zca writes, like `| head -0`
         let mut err = String::new();
-        child
-            .stderr
-            .take()
-            .unwrap()
-            .read_to_string(&mut err)
-            .unwrap();
+        child.stderr.take().unwrap().read_to_string(&mut err).unwrap();
         let status = child.wait().unwrap();
-        assert!(
-            !err.to_lowercase().contains("broken pipe"),
-            "{args:?}: {err}"
-        );
+        assert!(!err.to_lowercase().contains("broken pipe"), "{args:?}: {err}");
         assert!(!err.contains("panicked"), "{args:?}: {err}");
         assert_eq!(status.code(), Some(0), "{args:?}: {err}");
     }
@@ -283,56 +222,32 @@ fn config_show_names_the_source_of_each_value() {
     assert_eq!(doc["profile"]["value"], "work");
     assert_eq!(doc["platform"]["value"], "https://zcy.example");
     assert_eq!(doc["platform"]["source"]["kind"], "profile");
-    assert_eq!(
-        doc["modules"]["value"][0],
-        "/opt/lm-gm3000/lib/libgm3000_pkcs11.so"
-    );
+    assert_eq!(doc["modules"]["value"][0], "/opt/lm-gm3000/lib/libgm3000_pkcs11.so");
     assert_eq!(doc["lang"]["source"]["kind"], "default");
 
     let (code, out, _) = run(bare(&hsm)
-        .args([
-            "config",
-            "show",
-            "--json",
-            "--profile",
-            "test",
-            "--ca-file",
-            "/tmp/x.pem",
-        ])
+        .args(["config", "show", "--json", "--profile", "test", "--ca-file", "/tmp/x.pem"])
         .env("ZCA_PLATFORM", "https://env.example"));
     assert_eq!(code, 0);
     let doc = json(&out);
-    assert_eq!(
-        doc["profile"]["source"],
-        serde_json::json!({"kind": "flag", "name": "--profile"})
-    );
+    assert_eq!(doc["profile"]["source"], serde_json::json!({"kind": "flag", "name": "--profile"}));
     assert_eq!(doc["platform"]["value"], "https://env.example");
     assert_eq!(
         doc["platform"]["source"],
         serde_json::json!({"kind": "env", "name": "ZCA_PLATFORM"})
     );
     assert_eq!(doc["ca_file"]["source"]["kind"], "flag");
-    assert!(
-        doc["modules"].is_null(),
-        "the test profile names no module: discovery"
-    );
+    assert!(doc["modules"].is_null(), "the test profile names no module: discovery");
 
     let (code, out, _) = run(bare(&hsm).args(["config", "show"]).env("ZCA_LANG", "zh"));
     assert_eq!(code, 0);
-    assert!(
-        out.contains("配置档 work") && out.contains("https://zcy.example"),
-        "{out}"
-    );
+    assert!(out.contains("配置档 work") && out.contains("https://zcy.example"), "{out}");
 
     let (code, _, err) = run(bare(&hsm).args(["config", "show", "--profile", "nope"]));
     assert_eq!(code, 2);
     assert!(err.contains("profile \"nope\""), "{err}");
 
-    std::fs::write(
-        dir.join("config.toml"),
-        "[profiles.work]\nplatfrom = \"typo\"\n",
-    )
-    .unwrap();
+    std::fs::write(dir.join("config.toml"), "[profiles.work]\nplatfrom = \"typo\"\n").unwrap();
     let (code, _, err) = run(bare(&hsm).args(["config", "show"]));
     assert_eq!(code, 2);
     assert!(err.contains("platfrom"), "{err}");

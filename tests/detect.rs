@@ -11,12 +11,7 @@ fn lists_keys_with_ca_lock_id_label_and_certificate_count() {
     let serial = hsm.init_token("张三的锁");
     hsm.set_serial(&serial, "3301000045102205");
     let spki = hsm.keygen("3301000045102205", "rsa:2048", "01", "rsa");
-    hsm.write_cert(
-        "3301000045102205",
-        &ca.issue(&spki, &CertSpec::valid("张三")),
-        "01",
-        "张三",
-    );
+    hsm.write_cert("3301000045102205", &ca.issue(&spki, &CertSpec::valid("张三")), "01", "张三");
     let other = hsm.init_token("empty");
 
     let (code, out, err) = run(hsm.zca().args(["detect", "--json"]));
@@ -25,10 +20,7 @@ fn lists_keys_with_ca_lock_id_label_and_certificate_count() {
     assert_eq!(doc["schema_version"], 1);
     let keys = doc["keys"].as_array().unwrap();
     assert_eq!(keys.len(), 2);
-    let k = keys
-        .iter()
-        .find(|k| k["ca_lock_id"] == "3301000045102205")
-        .unwrap();
+    let k = keys.iter().find(|k| k["ca_lock_id"] == "3301000045102205").unwrap();
     assert_eq!(k["label"], "张三的锁");
     assert_eq!(k["manufacturer"], "SoftHSM project");
     assert_eq!(k["model"], "SoftHSM v2");
@@ -36,28 +28,18 @@ fn lists_keys_with_ca_lock_id_label_and_certificate_count() {
     assert_eq!(k["login_required"], true);
     assert_eq!(k["protected_auth_path"], false);
     assert_eq!(k["certificates"], 1);
-    let e = keys
-        .iter()
-        .find(|k| k["ca_lock_id"] == other.as_str())
-        .unwrap();
+    let e = keys.iter().find(|k| k["ca_lock_id"] == other.as_str()).unwrap();
     assert_eq!(e["certificates"], 0);
     let m = &doc["modules"][0];
     assert_eq!(m["loaded"], true);
     assert_eq!(m["source"], "env");
     assert_eq!(m["library"]["manufacturer"], "SoftHSM");
     // SoftHSM always keeps a spare, uninitialized slot: listed as a slot, not as a key.
-    assert!(doc["slots"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .any(|s| s["token_initialized"] == false));
+    assert!(doc["slots"].as_array().unwrap().iter().any(|s| s["token_initialized"] == false));
 
     let (code, out, _) = run(hsm.zca().args(["detect"]));
     assert_eq!(code, 0);
-    assert!(
-        out.contains("3301000045102205") && out.contains("张三的锁"),
-        "{out}"
-    );
+    assert!(out.contains("3301000045102205") && out.contains("张三的锁"), "{out}");
 }
 
 #[test]
@@ -86,10 +68,7 @@ fn no_key_is_token_missing_exit_3() {
     assert_eq!(code, 3);
     assert!(err.contains("no CA key is inserted"), "{err}");
     assert!(err.contains("hint: insert the CA key"), "{err}");
-    assert!(
-        out.contains("libsofthsm2.so"),
-        "the modules looked at are still shown: {out}"
-    );
+    assert!(out.contains("libsofthsm2.so"), "the modules looked at are still shown: {out}");
 
     let (code, out, _) = run(hsm.zca().args(["detect", "--json"]));
     assert_eq!(code, 3);
@@ -124,10 +103,8 @@ fn a_file_that_is_not_a_pkcs11_library_is_reported_and_others_still_load() {
     let fake = hsm.path("libfake.so");
     std::fs::write(&fake, "this is not a library").unwrap();
     let modules = format!("{}:{}", fake.display(), softhsm_module().display());
-    let (code, out, err) = run(hsm
-        .zca()
-        .args(["detect", "--json"])
-        .env("ZCA_PKCS11_MODULE", modules));
+    let (code, out, err) =
+        run(hsm.zca().args(["detect", "--json"]).env("ZCA_PKCS11_MODULE", modules));
     assert_eq!(code, 0, "{err}");
     let doc = json(&out);
     assert_eq!(doc["modules"][0]["error"]["kind"], "not_pkcs11");
@@ -160,9 +137,7 @@ fn no_driver_at_all_gives_the_platform_words_and_exit_3() {
     let empty_root = hsm.path("root");
     std::fs::create_dir_all(&empty_root).unwrap();
     let mut cmd = hsm.zca();
-    cmd.env_remove("ZCA_PKCS11_MODULE")
-        .env("ZCA_SYSROOT", &empty_root)
-        .args(["detect"]);
+    cmd.env_remove("ZCA_PKCS11_MODULE").env("ZCA_SYSROOT", &empty_root).args(["detect"]);
     let (code, _, err) = run(&mut cmd);
     assert_eq!(code, 3);
     assert!(err.contains("CA 客户端驱动未安装, 请下载"), "{err}");
@@ -170,10 +145,7 @@ fn no_driver_at_all_gives_the_platform_words_and_exit_3() {
 
     let (code, _, err) = run(cmd.arg("--lang").arg("zh"));
     assert_eq!(code, 3);
-    assert!(
-        err.starts_with("错误: CA 客户端驱动未安装, 请下载"),
-        "{err}"
-    );
+    assert!(err.starts_with("错误: CA 客户端驱动未安装, 请下载"), "{err}");
 }
 
 #[test]
@@ -185,9 +157,7 @@ fn discovery_finds_the_vendor_table_library_and_uses_it() {
     std::fs::create_dir_all(&lib).unwrap();
     std::os::unix::fs::symlink(softhsm_module(), lib.join("libsofthsm2.so")).unwrap();
     let mut cmd = hsm.zca();
-    cmd.env_remove("ZCA_PKCS11_MODULE")
-        .env("ZCA_SYSROOT", &root)
-        .args(["detect", "--json"]);
+    cmd.env_remove("ZCA_PKCS11_MODULE").env("ZCA_SYSROOT", &root).args(["detect", "--json"]);
     let (code, out, err) = run(&mut cmd);
     assert_eq!(code, 0, "{err}");
     let doc = json(&out);
@@ -204,10 +174,8 @@ fn the_same_module_named_twice_is_loaded_once() {
     let link = hsm.path("alias.so");
     std::os::unix::fs::symlink(softhsm_module(), &link).unwrap();
     let modules = format!("{}:{}", softhsm_module().display(), link.display());
-    let (code, out, _) = run(hsm
-        .zca()
-        .args(["detect", "--json"])
-        .env("ZCA_PKCS11_MODULE", modules));
+    let (code, out, _) =
+        run(hsm.zca().args(["detect", "--json"]).env("ZCA_PKCS11_MODULE", modules));
     assert_eq!(code, 0);
     let doc = json(&out);
     assert_eq!(doc["modules"].as_array().unwrap().len(), 1);
@@ -238,11 +206,7 @@ fn sixty_keys_at_once() {
     seen.sort();
     serials.sort();
     assert_eq!(seen, serials);
-    assert!(doc["keys"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .all(|k| k["certificates"] == 1));
+    assert!(doc["keys"].as_array().unwrap().iter().all(|k| k["certificates"] == 1));
 
     let (code, out, _) = run(hsm.zca().args(["certs", "--json"]));
     assert_eq!(code, 0);

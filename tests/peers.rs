@@ -95,11 +95,7 @@ fn pkcs11_tool_set(hsm: &Hsm, tokens: &[(String, String)]) -> BTreeSet<CertKey> 
                 object_label = Some(l.trim().to_string());
             }
             if let Some(id) = line.strip_prefix("ID:") {
-                set.insert((
-                    serial.clone(),
-                    id.trim().to_string(),
-                    object_label.take().unwrap(),
-                ));
+                set.insert((serial.clone(), id.trim().to_string(), object_label.take().unwrap()));
             }
         }
     }
@@ -114,29 +110,14 @@ fn zca_reports_the_same_certificates_as_p11tool_and_pkcs11_tool() {
 
     let a = hsm.init_token("rsa-token");
     let spki = hsm.keygen(&a, "rsa:2048", "01", "k");
-    hsm.write_cert(
-        &a,
-        &ca.issue(&spki, &CertSpec::valid("RSA user")),
-        "01",
-        "rsa-cert",
-    );
+    hsm.write_cert(&a, &ca.issue(&spki, &CertSpec::valid("RSA user")), "01", "rsa-cert");
     tokens.push((a.clone(), "rsa-token".to_string()));
 
     let b = hsm.init_token("两张证书");
     let spki = hsm.keygen(&b, "EC:prime256v1", "0a", "k");
-    hsm.write_cert(
-        &b,
-        &ca.issue(&spki, &CertSpec::valid("签名")),
-        "0a",
-        "签名证书",
-    );
+    hsm.write_cert(&b, &ca.issue(&spki, &CertSpec::valid("签名")), "0a", "签名证书");
     let (_, other) = TestCa::software_key();
-    hsm.write_cert(
-        &b,
-        &ca.issue(&other, &CertSpec::valid("加密")),
-        "0b",
-        "加密证书",
-    );
+    hsm.write_cert(&b, &ca.issue(&other, &CertSpec::valid("加密")), "0b", "加密证书");
     tokens.push((b.clone(), "两张证书".to_string()));
 
     let c = hsm.init_token("empty");
@@ -145,20 +126,12 @@ fn zca_reports_the_same_certificates_as_p11tool_and_pkcs11_tool() {
     let zca = zca_set(&hsm);
     assert_eq!(zca.len(), 3, "{zca:?}");
     assert_eq!(zca, p11tool_set(&hsm), "zca and p11tool disagree");
-    assert_eq!(
-        zca,
-        pkcs11_tool_set(&hsm, &tokens),
-        "zca and pkcs11-tool disagree"
-    );
+    assert_eq!(zca, pkcs11_tool_set(&hsm, &tokens), "zca and pkcs11-tool disagree");
 
     // SM2: p11tool (GnuTLS 3.7) cannot parse it; pkcs11-tool lists it, and so does zca.
     let sm2 = sm2_certificate(hsm.dir.path(), "国密");
     hsm.write_cert(&a, &sm2, "02", "sm2-cert");
     let zca = zca_set(&hsm);
     assert_eq!(zca.len(), 4);
-    assert_eq!(
-        zca,
-        pkcs11_tool_set(&hsm, &tokens),
-        "zca and pkcs11-tool disagree on SM2"
-    );
+    assert_eq!(zca, pkcs11_tool_set(&hsm, &tokens), "zca and pkcs11-tool disagree on SM2");
 }

@@ -92,13 +92,8 @@ fn localize(cmd: clap::Command) -> clap::Command {
         "{{before-help}}{{about-with-newline}}\n{} {{usage}}\n\n{{all-args}}{{after-help}}",
         t!("heading-usage")
     );
-    let names: Vec<String> = cmd
-        .get_subcommands()
-        .map(|s| s.get_name().to_string())
-        .collect();
-    let mut cmd = cmd
-        .help_template(template)
-        .mut_args(|a| a.hide_env_values(true));
+    let names: Vec<String> = cmd.get_subcommands().map(|s| s.get_name().to_string()).collect();
+    let mut cmd = cmd.help_template(template).mut_args(|a| a.hide_env_values(true));
     for name in names {
         cmd = cmd.mut_subcommand(name, localize);
     }
@@ -114,32 +109,19 @@ pub fn early_lang(args: &[OsString]) -> (Lang, crate::config::Source) {
             return (lang, Source::Flag("--lang".into()));
         }
     }
-    if let Some(lang) = std::env::var("ZCA_LANG")
-        .ok()
-        .and_then(|v| Lang::from_tag(&v))
-    {
+    if let Some(lang) = std::env::var("ZCA_LANG").ok().and_then(|v| Lang::from_tag(&v)) {
         return (lang, Source::Env("ZCA_LANG".into()));
     }
     let locale_set = ["LC_ALL", "LC_MESSAGES", "LANG"]
         .iter()
         .any(|v| std::env::var_os(v).is_some_and(|v| !v.is_empty()));
     let lang = Lang::from_locale(|name| std::env::var(name).ok());
-    (
-        lang,
-        if locale_set {
-            Source::Locale
-        } else {
-            Source::Default
-        },
-    )
+    (lang, if locale_set { Source::Locale } else { Source::Default })
 }
 
 /// Whether `--json` is on the command line, for errors that happen before parsing finishes.
 pub fn early_json(args: &[OsString]) -> bool {
-    args.iter()
-        .skip(1)
-        .take_while(|a| *a != "--")
-        .any(|a| a == "--json")
+    args.iter().skip(1).take_while(|a| *a != "--").any(|a| a == "--json")
 }
 
 fn early_value(args: &[OsString], flag: &str) -> Option<String> {

@@ -26,10 +26,7 @@ pub fn run(ctx: &Context, args: &CertsArgs) -> CmdResult {
     let inv = ctx.inventory();
     let now = OffsetDateTime::now_utc();
     let certificates = all_certificates(&inv, args.token.as_deref(), now)?;
-    let report = CertsReport {
-        certificates,
-        long: args.long,
-    };
+    let report = CertsReport { certificates, long: args.long };
     if let Some(days) = args.fail_if_expiring {
         let limit = now + time::Duration::days(days.into());
         let count = report
@@ -90,9 +87,7 @@ impl Report for CertsReport {
                     c.ca_lock_id.clone(),
                     object,
                     f.display_name(),
-                    f.issuer_common_name
-                        .clone()
-                        .unwrap_or_else(|| f.issuer.clone()),
+                    f.issuer_common_name.clone().unwrap_or_else(|| f.issuer.clone()),
                     local_time(f.not_after),
                     c.days_left.map(|d| d.to_string()).unwrap_or_default(),
                     f.key.display(),
@@ -104,10 +99,7 @@ impl Report for CertsReport {
                     object,
                     format!(
                         "✗ {}",
-                        t!(
-                            "cert-unreadable",
-                            detail = c.parse_error.clone().unwrap_or_default()
-                        )
+                        t!("cert-unreadable", detail = c.parse_error.clone().unwrap_or_default())
                     ),
                     String::new(),
                     String::new(),
@@ -120,11 +112,8 @@ impl Report for CertsReport {
             table.add_row(row);
         }
         out.print_table(&table)?;
-        let expired = self
-            .certificates
-            .iter()
-            .filter(|c| c.days_left.is_some_and(|d| d < 0))
-            .count();
+        let expired =
+            self.certificates.iter().filter(|c| c.days_left.is_some_and(|d| d < 0)).count();
         if expired > 0 {
             out.warn(&t!("warn-expired", count = expired))?;
         }
@@ -164,10 +153,7 @@ impl CertsReport {
                     t!("col-status"),
                     format!(
                         "✗ {}",
-                        t!(
-                            "cert-unreadable",
-                            detail = c.parse_error.clone().unwrap_or_default()
-                        )
+                        t!("cert-unreadable", detail = c.parse_error.clone().unwrap_or_default())
                     ),
                 ),
             }
@@ -205,17 +191,8 @@ fn export(ctx: &Context, args: &ExportArgs) -> CmdResult {
     let certs = all_certificates(&inv, args.token.as_deref(), now)?;
     let cert = find_one(&certs, args)?;
     let format = if args.der { "der" } else { "pem" };
-    let bytes = if args.der {
-        cert.der.clone()
-    } else {
-        pem(&cert.der).into_bytes()
-    };
-    let mut report = ExportReport {
-        sha256: cert.sha256(),
-        format,
-        path: None,
-        pem: None,
-    };
+    let bytes = if args.der { cert.der.clone() } else { pem(&cert.der).into_bytes() };
+    let mut report = ExportReport { sha256: cert.sha256(), format, path: None, pem: None };
     match &args.output {
         Some(path) => {
             write_file(path, &bytes)?;
@@ -223,19 +200,13 @@ fn export(ctx: &Context, args: &ExportArgs) -> CmdResult {
         }
         None if ctx.out.json => {
             if args.der {
-                return Err(Error::Usage {
-                    detail: t!("err-der-json"),
-                }
-                .into());
+                return Err(Error::Usage { detail: t!("err-der-json") }.into());
             }
             report.pem = Some(pem(&cert.der));
         }
         None => {
             if args.der && io::stdout().is_terminal() {
-                return Err(Error::Usage {
-                    detail: t!("err-der-terminal"),
-                }
-                .into());
+                return Err(Error::Usage { detail: t!("err-der-terminal") }.into());
             }
             io::stdout().lock().write_all(&bytes)?;
             return Ok(());
@@ -251,42 +222,20 @@ fn find_one<'a>(certs: &'a [CertObject], args: &ExportArgs) -> Result<&'a CertOb
         (Some(sha), _) => {
             let want = sha.trim().to_ascii_lowercase().replace(':', "");
             if want.len() < 8 || !want.chars().all(|c| c.is_ascii_hexdigit()) {
-                return Err(Error::Usage {
-                    detail: t!("err-sha256-prefix"),
-                });
+                return Err(Error::Usage { detail: t!("err-sha256-prefix") });
             }
-            (
-                sha.clone(),
-                certs
-                    .iter()
-                    .filter(|c| c.sha256().starts_with(&want))
-                    .collect(),
-            )
+            (sha.clone(), certs.iter().filter(|c| c.sha256().starts_with(&want)).collect())
         }
         (None, Some(id)) => {
-            let want = id
-                .trim()
-                .to_ascii_lowercase()
-                .trim_start_matches("0x")
-                .replace(':', "");
-            (
-                format!("id={id}"),
-                certs.iter().filter(|c| c.id == want).collect(),
-            )
+            let want = id.trim().to_ascii_lowercase().trim_start_matches("0x").replace(':', "");
+            (format!("id={id}"), certs.iter().filter(|c| c.id == want).collect())
         }
-        (None, None) => {
-            return Err(Error::Usage {
-                detail: t!("err-export-selector"),
-            })
-        }
+        (None, None) => return Err(Error::Usage { detail: t!("err-export-selector") }),
     };
     match found.as_slice() {
         [one] => Ok(one),
         [] => Err(Error::CertificateNotFound { selector }),
-        many => Err(Error::CertificateAmbiguous {
-            selector,
-            count: many.len(),
-        }),
+        many => Err(Error::CertificateAmbiguous { selector, count: many.len() }),
     }
 }
 
@@ -303,20 +252,13 @@ fn pem(der: &[u8]) -> String {
 
 /// Writes through a temporary file and a rename, so that a failure never leaves half a file.
 fn write_file(path: &Path, bytes: &[u8]) -> Result<()> {
-    let dir = path
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    let tmp = dir.join(format!(
-        ".{}.zca-tmp",
-        path.file_name().unwrap_or_default().to_string_lossy()
-    ));
-    std::fs::write(&tmp, bytes)
-        .and_then(|()| std::fs::rename(&tmp, path))
-        .map_err(|e| {
-            let _ = std::fs::remove_file(&tmp);
-            Error::io(path, &e)
-        })
+    let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let tmp =
+        dir.join(format!(".{}.zca-tmp", path.file_name().unwrap_or_default().to_string_lossy()));
+    std::fs::write(&tmp, bytes).and_then(|()| std::fs::rename(&tmp, path)).map_err(|e| {
+        let _ = std::fs::remove_file(&tmp);
+        Error::io(path, &e)
+    })
 }
 
 #[cfg(test)]

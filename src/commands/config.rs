@@ -16,9 +16,7 @@ struct ShowReport<'a> {
 
 pub fn run(ctx: &Context, args: &ConfigArgs) -> CmdResult {
     match args.action {
-        ConfigAction::Show => ctx.emit(&ShowReport {
-            settings: &ctx.settings,
-        }),
+        ConfigAction::Show => ctx.emit(&ShowReport { settings: &ctx.settings }),
     }
 }
 
@@ -39,16 +37,9 @@ impl Report for ShowReport<'_> {
         let config = if s.config_exists {
             s.config.value.display().to_string()
         } else {
-            t!(
-                "config-not-present",
-                path = s.config.value.display().to_string()
-            )
+            t!("config-not-present", path = s.config.value.display().to_string())
         };
-        table.add_row(vec![
-            "config".into(),
-            config,
-            source_label(&s.config.source),
-        ]);
+        table.add_row(vec!["config".into(), config, source_label(&s.config.source)]);
         table.add_row(vec![
             "profile".into(),
             s.profile.value.clone(),
@@ -74,11 +65,7 @@ impl Report for ShowReport<'_> {
         table.add_row(vec!["ca_file".into(), ca_file, source]);
         let (modules, source) = match &s.modules {
             Some(m) => (
-                m.value
-                    .iter()
-                    .map(|p| p.display().to_string())
-                    .collect::<Vec<_>>()
-                    .join("\n"),
+                m.value.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join("\n"),
                 source_label(&m.source),
             ),
             None => (t!("modules-discovered"), String::new()),

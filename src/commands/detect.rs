@@ -30,16 +30,9 @@ pub fn run(ctx: &Context, _args: &DetectArgs) -> CmdResult {
     let keys = inv
         .keys
         .iter()
-        .map(|key| KeyReport {
-            key,
-            certificates: inv.count_certificates(key).ok(),
-        })
+        .map(|key| KeyReport { key, certificates: inv.count_certificates(key).ok() })
         .collect();
-    let report = DetectReport {
-        modules: &inv.modules,
-        slots: &inv.slots,
-        keys,
-    };
+    let report = DetectReport { modules: &inv.modules, slots: &inv.slots, keys };
     match inv.require_key() {
         Ok(()) => ctx.emit(&report),
         Err(e) => ctx.emit_failing(&report, e),
@@ -61,19 +54,14 @@ impl Report for DetectReport<'_> {
         if self.modules.is_empty() {
             return Ok(());
         }
-        let mut table = out.table(vec![
-            t!("col-module"),
-            t!("col-source"),
-            t!("col-vendor"),
-            t!("col-status"),
-        ]);
+        let mut table =
+            out.table(vec![t!("col-module"), t!("col-source"), t!("col-vendor"), t!("col-status")]);
         for m in self.modules {
             let status = match (&m.error, &m.library) {
                 (Some(e), _) => format!("✗ {}", e.message()),
-                (None, Some(lib)) => format!(
-                    "✓ {} {} ({})",
-                    lib.description, lib.version, lib.manufacturer
-                ),
+                (None, Some(lib)) => {
+                    format!("✓ {} {} ({})", lib.description, lib.version, lib.manufacturer)
+                }
                 (None, None) => "✓".to_string(),
             };
             table.add_row(vec![
@@ -124,12 +112,7 @@ impl Report for DetectReport<'_> {
             ]);
             for k in &self.keys {
                 let key = k.key;
-                let slots = key
-                    .slots
-                    .iter()
-                    .map(u64::to_string)
-                    .collect::<Vec<_>>()
-                    .join(", ");
+                let slots = key.slots.iter().map(u64::to_string).collect::<Vec<_>>().join(", ");
                 table.add_row(vec![
                     key.ca_lock_id.clone(),
                     key.label.clone(),
@@ -138,9 +121,7 @@ impl Report for DetectReport<'_> {
                     format!("{} / {}", key.hardware_version, key.firmware_version),
                     key.pin_state.label(),
                     yes_no(Some(key.protected_auth_path)),
-                    k.certificates
-                        .map(|n| n.to_string())
-                        .unwrap_or_else(|| "?".into()),
+                    k.certificates.map(|n| n.to_string()).unwrap_or_else(|| "?".into()),
                     format!("{} [{slots}]", file_name(&key.module)),
                 ]);
             }
@@ -152,7 +133,5 @@ impl Report for DetectReport<'_> {
 }
 
 pub fn file_name(path: &std::path::Path) -> String {
-    path.file_name()
-        .map(|f| f.to_string_lossy().into_owned())
-        .unwrap_or_default()
+    path.file_name().map(|f| f.to_string_lossy().into_owned()).unwrap_or_default()
 }

@@ -48,11 +48,7 @@ impl Human<'_> {
     /// A remark for people that is not part of the result: goes to stderr.
     pub fn note(&mut self, text: &str) -> io::Result<()> {
         let label = t!("label-note");
-        writeln!(
-            self.stderr,
-            "{}",
-            self.paint(&format!("{label}: {text}"), "2")
-        )
+        writeln!(self.stderr, "{}", self.paint(&format!("{label}: {text}"), "2"))
     }
 
     /// A warning line on stderr.
@@ -89,10 +85,7 @@ pub struct Output {
 impl Output {
     pub fn detect(json: bool) -> Output {
         let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
-        Output {
-            json,
-            color: !json && !no_color && io::stdout().is_terminal(),
-        }
+        Output { json, color: !json && !no_color && io::stdout().is_terminal() }
     }
 
     /// Prints a report; with an error as well when the command failed after gathering it
@@ -110,12 +103,7 @@ impl Output {
             write_json(&mut out, &doc)
         } else {
             let width = terminal_width(self.color);
-            let mut human = Human {
-                stdout: &mut out,
-                stderr: &mut err,
-                color: self.color,
-                width,
-            };
+            let mut human = Human { stdout: &mut out, stderr: &mut err, color: self.color, width };
             report.render(&mut human)?;
             match error {
                 Some(e) => self.write_error_human(&mut err, e),
@@ -148,12 +136,7 @@ impl Output {
             color: self.color,
             width: None,
         };
-        writeln!(
-            w,
-            "{}: {}",
-            human.paint(&t!("label-error"), "1;31"),
-            error.message()
-        )?;
+        writeln!(w, "{}: {}", human.paint(&t!("label-error"), "1;31"), error.message())?;
         if let Some(hint) = error.hint() {
             writeln!(w, "{}: {hint}", human.paint(&t!("label-hint"), "1;36"))?;
         }
@@ -173,10 +156,7 @@ fn terminal_width(on_terminal: bool) -> Option<u16> {
     if !on_terminal {
         return None;
     }
-    std::env::var("COLUMNS")
-        .ok()
-        .and_then(|c| c.parse().ok())
-        .or(Some(120))
+    std::env::var("COLUMNS").ok().and_then(|c| c.parse().ok()).or(Some(120))
 }
 
 /// Local time `YYYY-MM-DD HH:MM:SS`, as the platform's tables show it.

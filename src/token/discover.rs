@@ -41,9 +41,7 @@ pub struct SearchPaths {
 impl SearchPaths {
     pub fn from_env() -> SearchPaths {
         SearchPaths {
-            root: std::env::var_os("ZCA_SYSROOT")
-                .map(PathBuf::from)
-                .unwrap_or_else(|| "/".into()),
+            root: std::env::var_os("ZCA_SYSROOT").map(PathBuf::from).unwrap_or_else(|| "/".into()),
             home: dirs::home_dir(),
         }
     }
@@ -66,11 +64,7 @@ pub fn candidates(named: Option<&Sourced<Vec<PathBuf>>>, paths: &SearchPaths) ->
             named
                 .value
                 .iter()
-                .map(|path| Candidate {
-                    path: path.clone(),
-                    source,
-                    vendor: vendor_name(path),
-                })
+                .map(|path| Candidate { path: path.clone(), source, vendor: vendor_name(path) })
                 .collect()
         }
         None => {
@@ -122,11 +116,7 @@ fn p11kit_modules(paths: &SearchPaths) -> Vec<Candidate> {
             if let Some(module) = parse_p11kit_module(&text) {
                 let path = resolve_p11kit_path(&module, paths);
                 let vendor = vendor_name(&path);
-                found.push(Candidate {
-                    path,
-                    source: ModuleSource::P11Kit,
-                    vendor,
-                });
+                found.push(Candidate { path, source: ModuleSource::P11Kit, vendor });
             }
         }
     }
@@ -142,12 +132,7 @@ fn parse_p11kit_module(text: &str) -> Option<String> {
             continue;
         };
         let (key, value) = (key.trim(), value.trim());
-        let names = || {
-            value
-                .split([',', ' '])
-                .map(str::trim)
-                .filter(|s| !s.is_empty())
-        };
+        let names = || value.split([',', ' ']).map(str::trim).filter(|s| !s.is_empty());
         match key {
             "module" => module = Some(value.to_string()),
             "trust-policy" if value == "yes" => return None,
@@ -174,16 +159,11 @@ fn resolve_p11kit_path(module: &str, paths: &SearchPaths) -> PathBuf {
 fn vendor_table_modules(paths: &SearchPaths) -> Vec<Candidate> {
     let mut found = Vec::new();
     for vendor in VENDORS {
-        let folders =
-            vendor
-                .folders
+        let folders = vendor.folders.iter().map(|f| paths.under_root(f)).chain(
+            LIB_FOLDERS
                 .iter()
-                .map(|f| paths.under_root(f))
-                .chain(LIB_FOLDERS.iter().flat_map(|f| {
-                    LIB_SUBFOLDERS
-                        .iter()
-                        .map(move |s| paths.under_root(f).join(s))
-                }));
+                .flat_map(|f| LIB_SUBFOLDERS.iter().map(move |s| paths.under_root(f).join(s))),
+        );
         for folder in folders {
             for name in vendor.file_names {
                 let path = folder.join(name);
@@ -210,18 +190,9 @@ mod tests {
             parse_p11kit_module("module: opensc-pkcs11.so\n").as_deref(),
             Some("opensc-pkcs11.so")
         );
-        assert_eq!(
-            parse_p11kit_module("module: p11-kit-trust.so\ntrust-policy: yes\n"),
-            None
-        );
-        assert_eq!(
-            parse_p11kit_module("module: x.so\ndisable-in: firefox zca\n"),
-            None
-        );
-        assert_eq!(
-            parse_p11kit_module("module: x.so\nenable-in: firefox\n"),
-            None
-        );
+        assert_eq!(parse_p11kit_module("module: p11-kit-trust.so\ntrust-policy: yes\n"), None);
+        assert_eq!(parse_p11kit_module("module: x.so\ndisable-in: firefox zca\n"), None);
+        assert_eq!(parse_p11kit_module("module: x.so\nenable-in: firefox\n"), None);
         assert_eq!(parse_p11kit_module("# comment\npriority: 1\n"), None);
     }
 
@@ -246,43 +217,22 @@ mod tests {
         std::fs::create_dir_all(&gm).unwrap();
         std::fs::write(gm.join("libgm3000_pkcs11.so"), b"g").unwrap();
 
-        let paths = SearchPaths {
-            root: root.path().into(),
-            home: None,
-        };
+        let paths = SearchPaths { root: root.path().into(), home: None };
         let found = candidates(None, &paths);
         let summary: Vec<(String, ModuleSource)> = found
             .iter()
-            .map(|c| {
-                (
-                    c.path
-                        .strip_prefix(root.path())
-                        .unwrap()
-                        .display()
-                        .to_string(),
-                    c.source,
-                )
-            })
+            .map(|c| (c.path.strip_prefix(root.path()).unwrap().display().to_string(), c.source))
             .collect();
         assert_eq!(
             summary,
             vec![
-                (
-                    "usr/lib/x86_64-linux-gnu/pkcs11/opensc-pkcs11.so".into(),
-                    ModuleSource::P11Kit
-                ),
-                (
-                    "usr/lib/x86_64-linux-gnu/opensc-pkcs11.so".into(),
-                    ModuleSource::VendorTable
-                ),
+                ("usr/lib/x86_64-linux-gnu/pkcs11/opensc-pkcs11.so".into(), ModuleSource::P11Kit),
+                ("usr/lib/x86_64-linux-gnu/opensc-pkcs11.so".into(), ModuleSource::VendorTable),
                 (
                     "usr/lib/x86_64-linux-gnu/softhsm/libsofthsm2.so".into(),
                     ModuleSource::VendorTable
                 ),
-                (
-                    "opt/lm-gm3000/lib/libgm3000_pkcs11.so".into(),
-                    ModuleSource::VendorTable
-                ),
+                ("opt/lm-gm3000/lib/libgm3000_pkcs11.so".into(), ModuleSource::VendorTable),
             ]
         );
         assert_eq!(found[3].vendor.as_deref(), Some("龙脉 Longmai"));
@@ -290,24 +240,13 @@ mod tests {
 
     #[test]
     fn named_modules_are_used_alone_and_once() {
-        let paths = SearchPaths {
-            root: "/nonexistent-root".into(),
-            home: None,
-        };
+        let paths = SearchPaths { root: "/nonexistent-root".into(), home: None };
         let named = Sourced::new(
-            vec![
-                PathBuf::from("/a/x.so"),
-                PathBuf::from("/a/../a/x.so"),
-                PathBuf::from("/b.so"),
-            ],
+            vec![PathBuf::from("/a/x.so"), PathBuf::from("/a/../a/x.so"), PathBuf::from("/b.so")],
             Source::Env("ZCA_PKCS11_MODULE".into()),
         );
         let found = candidates(Some(&named), &paths);
-        assert_eq!(
-            found.len(),
-            3,
-            "missing files cannot be resolved, so they stay apart"
-        );
+        assert_eq!(found.len(), 3, "missing files cannot be resolved, so they stay apart");
         assert!(found.iter().all(|c| c.source == ModuleSource::Env));
     }
 }

@@ -1,7 +1,7 @@
 //! Loading PKCS#11 modules and taking stock of their slots and keys.
 
 use std::collections::BTreeMap;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use cryptoki::context::{CInitializeArgs, CInitializeFlags, Pkcs11};
 use cryptoki::error::{Error as CkError, RvError};
@@ -142,11 +142,7 @@ pub struct Inventory {
 impl Inventory {
     /// Loads every candidate and lists its slots; a module that fails is recorded, never fatal.
     pub fn scan(candidates: Vec<Candidate>) -> Inventory {
-        let mut inv = Inventory {
-            modules: Vec::new(),
-            slots: Vec::new(),
-            keys: Vec::new(),
-        };
+        let mut inv = Inventory { modules: Vec::new(), slots: Vec::new(), keys: Vec::new() };
         for candidate in candidates {
             let mut module = load(candidate);
             if let Some(ctx) = module.ctx.clone() {
@@ -160,7 +156,7 @@ impl Inventory {
         inv
     }
 
-    fn scan_slots(&mut self, ctx: &Pkcs11, index: usize, path: &PathBuf) -> Result<(), String> {
+    fn scan_slots(&mut self, ctx: &Pkcs11, index: usize, path: &Path) -> Result<(), String> {
         // All slots, not only "with token": some modules answer the latter empty while a token
         // is present.
         let slots = ctx.get_all_slots().map_err(|e| ck_name(&e))?;
@@ -170,18 +166,14 @@ impl Inventory {
                 continue;
             };
             let mut entry = SlotEntry {
-                module: path.clone(),
+                module: path.to_path_buf(),
                 id: slot.id(),
                 description: slot_info.slot_description().trim().to_string(),
                 token_present: slot_info.token_present(),
                 token_initialized: false,
                 ca_lock_id: None,
             };
-            let token = if entry.token_present {
-                ctx.get_token_info(slot).ok()
-            } else {
-                None
-            };
+            let token = if entry.token_present { ctx.get_token_info(slot).ok() } else { None };
             if let Some(info) = token.filter(|i| i.token_initialized()) {
                 let serial = info.serial_number().trim().to_string();
                 entry.token_initialized = true;
@@ -190,8 +182,13 @@ impl Inventory {
                     Some(&k) => self.keys[k].slots.push(slot.id()),
                     None => {
                         by_serial.insert(serial.clone(), self.keys.len());
-                        self.keys
-                            .push(key_from_info(&info, serial, path.clone(), index, slot));
+                        self.keys.push(key_from_info(
+                            &info,
+                            serial,
+                            path.to_path_buf(),
+                            index,
+                            slot,
+                        ));
                     }
                 }
             }
@@ -208,9 +205,7 @@ impl Inventory {
             None => self.keys.iter().collect(),
         };
         if keys.is_empty() {
-            return Err(Error::TokenNotFound {
-                selector: selector.unwrap_or_default().into(),
-            });
+            return Err(Error::TokenNotFound { selector: selector.unwrap_or_default().into() });
         }
         Ok(keys)
     }
@@ -228,10 +223,7 @@ impl Inventory {
                 .modules
                 .iter()
                 .map(|m| {
-                    (
-                        m.path.clone(),
-                        m.error.as_ref().map(|e| e.message()).unwrap_or_default(),
-                    )
+                    (m.path.clone(), m.error.as_ref().map(|e| e.message()).unwrap_or_default())
                 })
                 .collect();
             return Err(Error::DriverUnusable { failures });
@@ -241,12 +233,9 @@ impl Inventory {
 
     /// A read-only session on the key's first slot.
     pub fn open_session(&self, key: &Key) -> Result<Session> {
-        let ctx = self.modules[key.module_index]
-            .ctx
-            .as_ref()
-            .expect("keys come from loaded modules");
-        ctx.open_ro_session(key.slot)
-            .map_err(|e| pkcs11_error(&key.module, &e))
+        let ctx =
+            self.modules[key.module_index].ctx.as_ref().expect("keys come from loaded modules");
+        ctx.open_ro_session(key.slot).map_err(|e| pkcs11_error(&key.module, &e))
     }
 
     /// Number of certificate objects visible without login.
@@ -363,11 +352,7 @@ pub fn pkcs11_error(module: &std::path::Path, err: &CkError) -> Error {
         CkError::Pkcs11(_, f) => format!("C_{f:?}"),
         _ => "-".to_string(),
     };
-    Error::Pkcs11 {
-        module: module.to_path_buf(),
-        function,
-        rv: ck_name(err),
-    }
+    Error::Pkcs11 { module: module.to_path_buf(), function, rv: ck_name(err) }
 }
 
 #[cfg(test)]

@@ -56,7 +56,7 @@ struct VisiblePrivateKeys {
     points: Vec<Vec<u8>>,
 }
 
-/// Every certificate object on `key`, in the order the module returns them.
+/// Every certificate object on `key`, ordered by CKA_ID and label.
 pub fn list_certificates(
     inv: &Inventory,
     key: &Key,
@@ -64,20 +64,15 @@ pub fn list_certificates(
 ) -> Result<Vec<CertObject>> {
     let session = inv.open_session(key)?;
     let ck = |e: cryptoki::error::Error| pkcs11_error(&key.module, &e);
-    let handles = session
-        .find_objects(&[Attribute::Class(ObjectClass::CERTIFICATE)])
-        .map_err(ck)?;
+    let handles =
+        session.find_objects(&[Attribute::Class(ObjectClass::CERTIFICATE)]).map_err(ck)?;
     let private = visible_private_keys(&session).map_err(ck)?;
     let mut out = Vec::with_capacity(handles.len());
     for handle in handles {
         let attrs = session
             .get_attributes(
                 handle,
-                &[
-                    AttributeType::Label,
-                    AttributeType::Id,
-                    AttributeType::Value,
-                ],
+                &[AttributeType::Label, AttributeType::Id, AttributeType::Value],
             )
             .map_err(ck)?;
         let (mut label, mut id, mut der) = (String::new(), Vec::new(), Vec::new());
@@ -111,52 +106,56 @@ pub fn list_certificates(
             der,
         });
     }
+    // Modules return objects in no stable order (SoftHSM: file order); people and scripts
+    // want the same listing every time.
+    out.sort_by(|a, b| (&a.id, &a.object_label, &a.der).cmp(&(&b.id, &b.object_label, &b.der)));
     Ok(out)
 }
 
 /// The private keys' CKA_IDs and public material. EC private keys rarely carry CKA_EC_POINT, so
 /// the point of a public key object with the same CKA_ID stands in for it.
 fn visible_private_keys(session: &Session) -> cryptoki::error::Result<VisiblePrivateKeys> {
-    let mut keys = VisiblePrivateKeys {
-        ids: Vec::new(),
-        moduli: Vec::new(),
-        points: Vec::new(),
-    };
+    let mut keys = VisiblePrivateKeys { ids: Vec::new(), moduli: Vec::new(), points: Vec::new() };
     let private = session.find_objects(&[Attribute::Class(ObjectClass::PRIVATE_KEY)])?;
     if private.is_empty() {
         return Ok(keys);
     }
-    let wanted = [
-        AttributeType::Id,
-        AttributeType::Modulus,
-        AttributeType::EcPoint,
-    ];
+    let wanted = [AttributeType::Id, AttributeType::Modulus, AttributeType::EcPoint];
     for handle in private {
-        let (id, modulus, point) = key_material(session.get_attributes(handle, &wanted)?);
-        keys.ids.extend(id);
-        keys.moduli.extend(modulus);
-        keys.points.extend(point);
+        let m = KeyMaterial::from(session.get_attributes(handle, &wanted)?);
+        keys.ids.extend(m.id);
+        keys.moduli.extend(m.modulus);
+        keys.points.extend(m.point);
     }
     for handle in session.find_objects(&[Attribute::Class(ObjectClass::PUBLIC_KEY)])? {
-        let (id, _, point) = key_material(session.get_attributes(handle, &wanted)?);
-        if id.is_some_and(|id| keys.ids.contains(&id)) {
-            keys.points.extend(point);
+        let m = KeyMaterial::from(session.get_attributes(handle, &wanted)?);
+        if m.id.is_some_and(|id| keys.ids.contains(&id)) {
+            keys.points.extend(m.point);
         }
     }
     Ok(keys)
 }
 
-fn key_material(attrs: Vec<Attribute>) -> (Option<Vec<u8>>, Option<Vec<u8>>, Option<Vec<u8>>) {
-    let (mut id, mut modulus, mut point) = (None, None, None);
-    for attr in attrs {
-        match attr {
-            Attribute::Id(v) => id = Some(v),
-            Attribute::Modulus(m) => modulus = Some(trim_zeros(&m).to_vec()),
-            Attribute::EcPoint(p) => point = Some(p),
-            _ => {}
+/// What a key object says of itself, as far as the module lets zca see.
+struct KeyMaterial {
+    id: Option<Vec<u8>>,
+    modulus: Option<Vec<u8>>,
+    point: Option<Vec<u8>>,
+}
+
+impl From<Vec<Attribute>> for KeyMaterial {
+    fn from(attrs: Vec<Attribute>) -> KeyMaterial {
+        let mut m = KeyMaterial { id: None, modulus: None, point: None };
+        for attr in attrs {
+            match attr {
+                Attribute::Id(v) => m.id = Some(v),
+                Attribute::Modulus(v) => m.modulus = Some(trim_zeros(&v).to_vec()),
+                Attribute::EcPoint(v) => m.point = Some(v),
+                _ => {}
+            }
         }
+        m
     }
-    (id, modulus, point)
 }
 
 impl VisiblePrivateKeys {
@@ -170,10 +169,9 @@ impl VisiblePrivateKeys {
         let by_id = !id.is_empty() && self.ids.iter().any(|k| k == id);
         let by_key = match public {
             PublicKeyMaterial::RsaModulus(m) => self.moduli.iter().any(|k| k == m),
-            PublicKeyMaterial::EcPoint(p) => self
-                .points
-                .iter()
-                .any(|k| k == p || unwrap_octet_string(k) == Some(p.as_slice())),
+            PublicKeyMaterial::EcPoint(p) => {
+                self.points.iter().any(|k| k == p || unwrap_octet_string(k) == Some(p.as_slice()))
+            }
             PublicKeyMaterial::None => false,
         };
         if by_id || by_key {

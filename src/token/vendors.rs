@@ -40,19 +40,13 @@ pub const VENDORS: &[Vendor] = &[
         vendor: "龙脉 Longmai",
         product: "mToken GM3000",
         file_names: &["libgm3000_pkcs11.so"],
-        folders: &[
-            "/opt/lm-gm3000/lib",
-            "/opt/apps/com.longmai.gm3000user/files/lib",
-        ],
+        folders: &["/opt/lm-gm3000/lib", "/opt/apps/com.longmai.gm3000user/files/lib"],
     },
     Vendor {
         vendor: "飞天诚信 Feitian",
         product: "ePass2003",
         file_names: &["libcastle.so.1.0.0", "libcastle.so", "libcastle_v2.so"],
-        folders: &[
-            "/opt/ePass2003/lib",
-            "/opt/apps/cn.ftsafe.epass2003/files/lib",
-        ],
+        folders: &["/opt/ePass2003/lib", "/opt/apps/cn.ftsafe.epass2003/files/lib"],
     },
     Vendor {
         vendor: "飞天诚信 Feitian",

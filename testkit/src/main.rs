@@ -50,14 +50,7 @@ enum Cli {
 
 fn main() -> Result<()> {
     match Cli::parse() {
-        Cli::PutCert {
-            module,
-            serial,
-            pin_env,
-            id,
-            label,
-            value,
-        } => {
+        Cli::PutCert { module, serial, pin_env, id, label, value } => {
             let session = open(&module, &serial, &pin_env)?;
             session.create_object(&[
                 Attribute::Class(ObjectClass::CERTIFICATE),
@@ -70,15 +63,7 @@ fn main() -> Result<()> {
                 Attribute::Value(std::fs::read(&value)?),
             ])?;
         }
-        Cli::PutKey {
-            module,
-            serial,
-            pin_env,
-            id,
-            label,
-            pkcs8,
-            spki,
-        } => {
+        Cli::PutKey { module, serial, pin_env, id, label, pkcs8, spki } => {
             let session = open(&module, &serial, &pin_env)?;
             let (scalar, point) = p256_parts(&std::fs::read(pkcs8)?, &std::fs::read(spki)?)?;
             // DER of the OID prime256v1.
@@ -117,10 +102,8 @@ fn main() -> Result<()> {
 /// STRING) and the uncompressed point (the last 65 bytes of the SPKI's BIT STRING).
 fn p256_parts(pkcs8: &[u8], spki: &[u8]) -> Result<(Vec<u8>, Vec<u8>)> {
     let marker = [0x02, 0x01, 0x01, 0x04, 0x20];
-    let at = pkcs8
-        .windows(marker.len())
-        .position(|w| w == marker)
-        .context("not a P-256 PKCS#8 key")?;
+    let at =
+        pkcs8.windows(marker.len()).position(|w| w == marker).context("not a P-256 PKCS#8 key")?;
     let scalar = pkcs8[at + marker.len()..at + marker.len() + 32].to_vec();
     if spki.len() < 65 || spki[spki.len() - 65] != 0x04 {
         bail!("not a P-256 SubjectPublicKeyInfo");
@@ -134,14 +117,8 @@ fn open(module: &Path, serial: &str, pin_env: &str) -> Result<Session> {
     let slot = pkcs11
         .get_slots_with_initialized_token()?
         .into_iter()
-        .find(|s| {
-            pkcs11
-                .get_token_info(*s)
-                .is_ok_and(|i| i.serial_number().trim() == serial)
-        });
-    let Some(slot) = slot else {
-        bail!("no token with serial {serial}")
-    };
+        .find(|s| pkcs11.get_token_info(*s).is_ok_and(|i| i.serial_number().trim() == serial));
+    let Some(slot) = slot else { bail!("no token with serial {serial}") };
     let session = pkcs11.open_rw_session(slot)?;
     let pin = std::env::var(pin_env).with_context(|| format!("{pin_env} is not set"))?;
     session.login(UserType::User, Some(&AuthPin::new(pin.into())))?;

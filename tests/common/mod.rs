@@ -104,16 +104,7 @@ impl Hsm {
     pub fn init_token(&self, label: &str) -> String {
         let before = self.token_dirs();
         let mut cmd = self.tool("softhsm2-util");
-        cmd.args([
-            "--init-token",
-            "--free",
-            "--label",
-            label,
-            "--so-pin",
-            SO_PIN,
-            "--pin",
-            PIN,
-        ]);
+        cmd.args(["--init-token", "--free", "--label", label, "--so-pin", SO_PIN, "--pin", PIN]);
         self.run(cmd);
         let new = self
             .token_dirs()
@@ -152,9 +143,7 @@ impl Hsm {
 
     fn pkcs11_tool(&self, serial: &str) -> Command {
         let mut cmd = self.tool("pkcs11-tool");
-        cmd.arg("--module")
-            .arg(softhsm_module())
-            .args(["--token-label"]);
+        cmd.arg("--module").arg(softhsm_module()).args(["--token-label"]);
         cmd.arg(self.label_of(serial));
         cmd
     }
@@ -194,8 +183,7 @@ impl Hsm {
         self.run(cmd);
         let out = self.path(&format!("pub-{serial}-{id}.der"));
         let mut cmd = self.pkcs11_tool(serial);
-        cmd.args(["--read-object", "--type", "pubkey", "--id", id, "-o"])
-            .arg(&out);
+        cmd.args(["--read-object", "--type", "pubkey", "--id", id, "-o"]).arg(&out);
         self.run(cmd);
         std::fs::read(out).unwrap()
     }
@@ -215,9 +203,7 @@ impl Hsm {
         std::fs::write(&spki, spki_der).unwrap();
         let mut cmd = self.tool(testkit_bin().to_str().unwrap());
         cmd.arg("put-key").arg("--module").arg(softhsm_module());
-        cmd.args(["--serial", serial, "--id", id, "--label", label])
-            .arg(&key)
-            .arg(&spki);
+        cmd.args(["--serial", serial, "--id", id, "--label", label]).arg(&key).arg(&spki);
         cmd.env("TESTKIT_PIN", PIN);
         self.run(cmd);
     }
@@ -237,8 +223,7 @@ impl Hsm {
         std::fs::write(&file, value).unwrap();
         let mut cmd = self.tool(testkit_bin().to_str().unwrap());
         cmd.arg("put-cert").arg("--module").arg(softhsm_module());
-        cmd.args(["--serial", serial, "--id", id, "--label", label])
-            .arg(&file);
+        cmd.args(["--serial", serial, "--id", id, "--label", label]).arg(&file);
         cmd.env("TESTKIT_PIN", PIN);
         self.run(cmd);
     }
@@ -307,10 +292,7 @@ impl TestCa {
         let mut params = CertificateParams::new(Vec::<String>::new()).unwrap();
         let mut dn = DistinguishedName::new();
         dn.push(DnType::CountryName, "CN");
-        dn.push(
-            DnType::OrganizationName,
-            DnValue::Utf8String("测试 CA 中心".into()),
-        );
+        dn.push(DnType::OrganizationName, DnValue::Utf8String("测试 CA 中心".into()));
         dn.push(DnType::CommonName, DnValue::Utf8String(name.into()));
         params.distinguished_name = dn;
         params.is_ca = rcgen::IsCa::Ca(rcgen::BasicConstraints::Unconstrained);
@@ -332,10 +314,8 @@ impl TestCa {
         params.distinguished_name = dn;
         params.not_before = spec.not_before;
         params.not_after = spec.not_after;
-        params.key_usages = vec![
-            KeyUsagePurpose::DigitalSignature,
-            KeyUsagePurpose::ContentCommitment,
-        ];
+        params.key_usages =
+            vec![KeyUsagePurpose::DigitalSignature, KeyUsagePurpose::ContentCommitment];
         let issuer = Issuer::from_params(&self.params, &self.key);
         params.signed_by(&public, &issuer).unwrap().der().to_vec()
     }
@@ -343,10 +323,7 @@ impl TestCa {
     /// A key pair made outside any token (PKCS#8 DER, SPKI DER), for imports.
     pub fn software_key() -> (Vec<u8>, Vec<u8>) {
         let key = KeyPair::generate_for(&rcgen::PKCS_ECDSA_P256_SHA256).unwrap();
-        (
-            key.serialize_der(),
-            rcgen::PublicKeyData::subject_public_key_info(&key),
-        )
+        (key.serialize_der(), rcgen::PublicKeyData::subject_public_key_info(&key))
     }
 }
 
@@ -356,14 +333,7 @@ pub fn sm2_certificate(dir: &Path, cn: &str) -> Vec<u8> {
     let key = dir.join("sm2.key");
     let cert = dir.join("sm2.der");
     let ok = Command::new("openssl")
-        .args([
-            "genpkey",
-            "-algorithm",
-            "EC",
-            "-pkeyopt",
-            "ec_paramgen_curve:SM2",
-            "-out",
-        ])
+        .args(["genpkey", "-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:SM2", "-out"])
         .arg(&key)
         .status()
         .unwrap()

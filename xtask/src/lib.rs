@@ -1,0 +1,131 @@
+//! Generated files: shell completions and man pages, made from zca's clap definitions so that
+//! they never drift from `--help`. `cargo xtask gen` writes them; a test checks they are current.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use clap_complete::Shell;
+use zca::i18n::{set_lang, Lang};
+
+pub const UPDATE_COMMAND: &str = "cargo xtask gen";
+
+/// Every generated file, by path relative to the repository root.
+pub fn generate() -> BTreeMap<PathBuf, Vec<u8>> {
+    let mut files = BTreeMap::new();
+    set_lang(Lang::En);
+    for shell in [Shell::Bash, Shell::Zsh, Shell::Fish, Shell::PowerShell, Shell::Elvish] {
+        let mut cmd = zca::cli::command();
+        let mut out = Vec::new();
+        clap_complete::generate(shell, &mut cmd, "zca", &mut out);
+        let name = match shell {
+            Shell::Bash => "zca.bash",
+            Shell::Zsh => "_zca",
+            Shell::Fish => "zca.fish",
+            Shell::PowerShell => "_zca.ps1",
+            _ => "zca.elv",
+        };
+        files.insert(Path::new("completions").join(name), out);
+    }
+    for (lang, dir) in [(Lang::En, "man/man1"), (Lang::Zh, "man/zh_CN/man1")] {
+        set_lang(lang);
+        let mut cmd = zca::cli::command();
+        // Propagates the global options and settings into every subcommand's page.
+        cmd.build();
+        man_pages(&cmd, "zca", dir, lang, &mut files);
+    }
+    set_lang(Lang::En);
+    files
+}
+
+/// One page per command and subcommand: `zca.1`, `zca-certs.1`, `zca-certs-export.1`, ...
+fn man_pages(
+    cmd: &clap::Command,
+    name: &str,
+    dir: &str,
+    lang: Lang,
+    files: &mut BTreeMap<PathBuf, Vec<u8>>,
+) {
+    let cmd = cmd
+        .clone()
+        .name(name.to_string())
+        .bin_name(name.replace('-', " "))
+        .version(env!("CARGO_PKG_VERSION"));
+    let man =
+        clap_mangen::Man::new(cmd.clone()).title(name.to_uppercase()).section("1").manual("zca");
+    let mut out = Vec::new();
+    man.render_title(&mut out).unwrap();
+    man.render_name_section(&mut out).unwrap();
+    man.render_synopsis_section(&mut out).unwrap();
+    man.render_description_section(&mut out).unwrap();
+    man.render_options_section(&mut out).unwrap();
+    if cmd.has_subcommands() {
+        man.render_subcommands_section(&mut out).unwrap();
+    }
+    if cmd.get_after_long_help().is_some() || cmd.get_after_help().is_some() {
+        man.render_extra_section(&mut out).unwrap();
+    }
+    out.extend_from_slice(exit_status(lang).as_bytes());
+    man.render_version_section(&mut out).unwrap();
+    files.insert(Path::new(dir).join(format!("{name}.1")), out);
+    for sub in cmd.get_subcommands() {
+        man_pages(sub, &format!("{name}-{}", sub.get_name()), dir, lang, files);
+    }
+}
+
+fn exit_status(lang: Lang) -> String {
+    let (title, rows): (&str, [&str; 9]) = match lang {
+        Lang::En => (
+            "EXIT STATUS",
+            [
+                "0\tsuccess",
+                "1\tother failure",
+                "2\tusage error, or input missing under \\-\\-no\\-input",
+                "3\tno CA driver (PKCS#11 module) or no key inserted",
+                "4\tPIN incorrect, locked, or final try refused",
+                "5\trefused by the platform",
+                "6\tnetwork or TLS failure",
+                "7\ta certificate expires within the \\-\\-fail\\-if\\-expiring window",
+                "130\tcancelled at a prompt",
+            ],
+        ),
+        Lang::Zh => (
+            "退出状态",
+            [
+                "0\t成功",
+                "1\t其他失败",
+                "2\t用法错误, 或在 \\-\\-no\\-input 下缺少输入",
+                "3\t没有 CA 驱动 (PKCS#11 模块) 或没有插入 CA 锁",
+                "4\tPIN 码错误、已锁定, 或拒绝使用最后一次机会",
+                "5\t被平台拒绝",
+                "6\t网络或 TLS 失败",
+                "7\t有证书在 \\-\\-fail\\-if\\-expiring 期限内到期",
+                "130\t在提示处取消",
+            ],
+        ),
+    };
+    let mut s = format!(".SH \"{title}\"\n");
+    for row in rows {
+        let (code, text) = row.split_once('\t').unwrap();
+        s.push_str(&format!(".TP\n\\fB{code}\\fR\n{text}\n"));
+    }
+    s
+}
+
+/// Files under `root` that differ from what would be generated now, or are missing.
+pub fn stale(root: &Path) -> Vec<PathBuf> {
+    generate()
+        .into_iter()
+        .filter(|(path, content)| std::fs::read(root.join(path)).ok().as_ref() != Some(content))
+        .map(|(path, _)| path)
+        .collect()
+}
+
+pub fn write_all(root: &Path) -> std::io::Result<Vec<PathBuf>> {
+    let files = generate();
+    for (path, content) in &files {
+        let full = root.join(path);
+        std::fs::create_dir_all(full.parent().unwrap())?;
+        std::fs::write(full, content)?;
+    }
+    Ok(files.into_keys().collect())
+}
