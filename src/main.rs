@@ -24,6 +24,7 @@ fn main() -> ExitCode {
 }
 
 fn run() -> u8 {
+    zca::output::init_local_offset();
     let args: Vec<OsString> = std::env::args_os().collect();
     let (lang, lang_source) = cli::early_lang(&args);
     i18n::set_lang(lang);

@@ -252,3 +252,17 @@ fn config_show_names_the_source_of_each_value() {
     assert_eq!(code, 2);
     assert!(err.contains("platfrom"), "{err}");
 }
+
+#[test]
+fn verbose_says_which_modules_were_tried() {
+    let hsm = Hsm::new();
+    hsm.init_token("k");
+    let (code, _, err) = run(hsm.zca().args(["detect", "-v"]));
+    assert_eq!(code, 0);
+    assert!(
+        err.contains("zca: module ") && err.contains("loaded") && err.contains("1 key(s)"),
+        "{err}"
+    );
+    let (_, _, err) = run(hsm.zca().args(["detect"]));
+    assert!(!err.contains("zca: module"), "quiet without -v: {err}");
+}

@@ -49,7 +49,27 @@ pub type CmdResult = Result<(), Failure>;
 impl Context {
     /// Loads the named modules, or the discovered ones, and lists their keys.
     pub fn inventory(&self) -> Inventory {
-        Inventory::scan(candidates(self.settings.modules.as_ref(), &self.search))
+        let candidates = candidates(self.settings.modules.as_ref(), &self.search);
+        if candidates.is_empty() {
+            self.debug(&format!(
+                "no PKCS#11 module named or found under {}",
+                self.search.root.display()
+            ));
+        }
+        let inv = Inventory::scan(candidates);
+        for m in &inv.modules {
+            let outcome = m.error.as_ref().map(|e| e.message()).unwrap_or_else(|| "loaded".into());
+            self.debug(&format!("module {} ({:?}): {outcome}", m.path.display(), m.source));
+        }
+        self.debug(&format!("{} slot(s), {} key(s)", inv.slots.len(), inv.keys.len()));
+        inv
+    }
+
+    /// A line for `--verbose`, on stderr. Never given a secret.
+    pub fn debug(&self, line: &str) {
+        if self.verbose > 0 {
+            eprintln!("zca: {line}");
+        }
     }
 
     pub fn emit<R: Report>(&self, report: &R) -> CmdResult {

@@ -159,9 +159,18 @@ fn terminal_width(on_terminal: bool) -> Option<u16> {
     std::env::var("COLUMNS").ok().and_then(|c| c.parse().ok()).or(Some(120))
 }
 
+static LOCAL_OFFSET: std::sync::OnceLock<time::UtcOffset> = std::sync::OnceLock::new();
+
+/// Reads the local UTC offset. Call it first thing in `main`: the `time` crate refuses to read it
+/// once a second thread exists, and PKCS#11 modules may start threads.
+pub fn init_local_offset() {
+    LOCAL_OFFSET
+        .get_or_init(|| time::UtcOffset::current_local_offset().unwrap_or(time::UtcOffset::UTC));
+}
+
 /// Local time `YYYY-MM-DD HH:MM:SS`, as the platform's tables show it.
 pub fn local_time(t: time::OffsetDateTime) -> String {
-    let offset = time::UtcOffset::current_local_offset().unwrap_or(time::UtcOffset::UTC);
+    let offset = *LOCAL_OFFSET.get_or_init(|| time::UtcOffset::UTC);
     let fmt = time::macros::format_description!("[year]-[month]-[day] [hour]:[minute]:[second]");
     t.to_offset(offset).format(&fmt).unwrap_or_default()
 }
