@@ -1,0 +1,228 @@
+//! The operator's side: accounts, trusted CAs, the driver catalogue and the audit log, used by
+//! the `zca-platform` subcommands on the same database the server uses.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{bail, Context, Result};
+use rusqlite::{params, Connection, OptionalExtension};
+use serde::Serialize;
+use time::OffsetDateTime;
+use x509_parser::prelude::{FromDer, X509Certificate};
+
+use crate::pki;
+use crate::service::hash_password;
+
+fn now() -> i64 {
+    OffsetDateTime::now_utc().unix_timestamp()
+}
+
+fn rfc3339(unix: i64) -> String {
+    pki::rfc3339(OffsetDateTime::from_unix_timestamp(unix).unwrap_or(OffsetDateTime::UNIX_EPOCH))
+}
+
+#[derive(Debug, Serialize)]
+pub struct UserRow {
+    pub account: String,
+    pub name: String,
+    pub organization: String,
+    pub disabled: bool,
+    pub created_at: String,
+    pub bindings: i64,
+}
+
+pub fn user_add(
+    conn: &Connection,
+    account: &str,
+    name: &str,
+    org: &str,
+    password: &str,
+) -> Result<()> {
+    let account = account.trim();
+    if account.is_empty() || account.len() > 128 || account.chars().any(char::is_control) {
+        bail!("the account name must be 1 to 128 printable characters");
+    }
+    if password.chars().count() < 8 {
+        bail!("the password must have at least 8 characters");
+    }
+    let hash = hash_password(password)?;
+    conn.execute(
+        "INSERT INTO users (account, name, organization, password_hash, created_at) VALUES (?1, ?2, ?3, ?4, ?5)",
+        params![account, name, org, hash, now()],
+    )
+    .map_err(|e| match e.sqlite_error_code() {
+        Some(rusqlite::ErrorCode::ConstraintViolation) => anyhow::anyhow!("account {account} exists already"),
+        _ => e.into(),
+    })?;
+    Ok(())
+}
+
+pub fn user_list(conn: &Connection) -> Result<Vec<UserRow>> {
+    let mut stmt = conn.prepare(
+        "SELECT u.account, u.name, u.organization, u.disabled, u.created_at,
+                (SELECT count(*) FROM bindings b WHERE b.user_id = u.id)
+         FROM users u ORDER BY u.id",
+    )?;
+    let rows = stmt.query_map([], |r| {
+        Ok(UserRow {
+            account: r.get(0)?,
+            name: r.get(1)?,
+            organization: r.get(2)?,
+            disabled: r.get(3)?,
+            created_at: rfc3339(r.get(4)?),
+            bindings: r.get(5)?,
+        })
+    })?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+/// Disables an account and ends its sessions.
+pub fn user_disable(conn: &mut Connection, account: &str) -> Result<()> {
+    let tx = conn.transaction()?;
+    let id: Option<i64> = tx
+        .query_row("SELECT id FROM users WHERE account = ?1", [account], |r| r.get(0))
+        .optional()?;
+    let Some(id) = id else { bail!("no account {account}") };
+    tx.execute("UPDATE users SET disabled = 1 WHERE id = ?1", [id])?;
+    tx.execute(
+        "UPDATE sessions SET revoked_at = ?1 WHERE user_id = ?2 AND revoked_at IS NULL",
+        params![now(), id],
+    )?;
+    tx.commit()?;
+    Ok(())
+}
+
+#[derive(Debug, Serialize)]
+pub struct TrustRow {
+    pub sha256: String,
+    pub subject: String,
+    pub not_after: String,
+    pub added_at: String,
+}
+
+/// Adds every CA certificate of a PEM (or DER) file; returns the added subjects.
+pub fn trust_add(conn: &Connection, file: &Path) -> Result<Vec<String>> {
+    let bytes = std::fs::read(file).with_context(|| format!("reading {}", file.display()))?;
+    let ders: Vec<Vec<u8>> = if bytes.starts_with(b"-----") {
+        rustls_pemfile::certs(&mut bytes.as_slice())
+            .map(|c| c.map(|c| c.to_vec()))
+            .collect::<Result<_, _>>()
+            .context("reading PEM")?
+    } else {
+        vec![bytes]
+    };
+    if ders.is_empty() {
+        bail!("{} holds no certificate", file.display());
+    }
+    let mut added = Vec::new();
+    for der in ders {
+        let (_, cert) = X509Certificate::from_der(&der)
+            .map_err(|e| anyhow::anyhow!("not a certificate: {e}"))?;
+        if !matches!(cert.basic_constraints(), Ok(Some(bc)) if bc.value.ca) {
+            bail!("{} is not a CA certificate (no basicConstraints CA:TRUE)", cert.subject());
+        }
+        let subject = cert.subject().to_string();
+        conn.execute(
+            "INSERT OR IGNORE INTO trust (sha256, subject, not_after, der, added_at) VALUES (?1, ?2, ?3, ?4, ?5)",
+            params![pki::sha256_hex(&der), subject, pki::rfc3339(cert.validity().not_after.to_datetime()), der, now()],
+        )?;
+        added.push(subject);
+    }
+    Ok(added)
+}
+
+pub fn trust_list(conn: &Connection) -> Result<Vec<TrustRow>> {
+    let mut stmt =
+        conn.prepare("SELECT sha256, subject, not_after, added_at FROM trust ORDER BY id")?;
+    let rows = stmt.query_map([], |r| {
+        Ok(TrustRow {
+            sha256: r.get(0)?,
+            subject: r.get(1)?,
+            not_after: r.get(2)?,
+            added_at: rfc3339(r.get(3)?),
+        })
+    })?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+pub struct NewDriver<'a> {
+    pub file: &'a Path,
+    pub name: &'a str,
+    pub vendor: &'a str,
+    pub version: &'a str,
+    pub os: &'a str,
+    pub arch: &'a str,
+    pub issuers: &'a [String],
+    pub module_names: &'a [String],
+}
+
+pub fn driver_path(data_dir: &Path, id: i64, file_name: &str) -> PathBuf {
+    data_dir.join("drivers").join(id.to_string()).join(file_name)
+}
+
+/// Copies the driver file into the data folder and lists it in the catalogue.
+pub fn driver_add(conn: &mut Connection, data_dir: &Path, d: &NewDriver<'_>) -> Result<i64> {
+    let bytes = std::fs::read(d.file).with_context(|| format!("reading {}", d.file.display()))?;
+    let file_name = d
+        .file
+        .file_name()
+        .and_then(|n| n.to_str())
+        .filter(|n| !n.starts_with('.'))
+        .context("the driver file needs a plain UTF-8 file name")?
+        .to_string();
+    let tx = conn.transaction()?;
+    tx.execute(
+        "INSERT INTO drivers (name, vendor, version, os, arch, issuers, module_names, file_name, sha256, size, added_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+        params![
+            d.name,
+            d.vendor,
+            d.version,
+            d.os,
+            d.arch,
+            serde_json::to_string(d.issuers)?,
+            serde_json::to_string(d.module_names)?,
+            file_name,
+            pki::sha256_hex(&bytes),
+            bytes.len() as i64,
+            now()
+        ],
+    )?;
+    let id = tx.last_insert_rowid();
+    let path = driver_path(data_dir, id, &file_name);
+    std::fs::create_dir_all(path.parent().unwrap())?;
+    let tmp = path.with_extension("partial");
+    std::fs::write(&tmp, &bytes)?;
+    std::fs::File::open(&tmp)?.sync_all()?;
+    std::fs::rename(&tmp, &path)?;
+    tx.commit()?;
+    Ok(id)
+}
+
+#[derive(Debug, Serialize)]
+pub struct AuditRow {
+    pub time: String,
+    pub event: String,
+    pub account: Option<String>,
+    pub ca_lock_id: Option<String>,
+    pub cert_sha256: Option<String>,
+    pub result: String,
+    pub remote: Option<String>,
+}
+
+pub fn audit_list(conn: &Connection) -> Result<Vec<AuditRow>> {
+    let mut stmt = conn.prepare(
+        "SELECT time, event, account, ca_lock_id, cert_sha256, result, remote FROM audit ORDER BY id",
+    )?;
+    let rows = stmt.query_map([], |r| {
+        Ok(AuditRow {
+            time: rfc3339(r.get(0)?),
+            event: r.get(1)?,
+            account: r.get(2)?,
+            ca_lock_id: r.get(3)?,
+            cert_sha256: r.get(4)?,
+            result: r.get(5)?,
+            remote: r.get(6)?,
+        })
+    })?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}

@@ -1,0 +1,238 @@
+//! The HTTP API of the contract: routes, extractors and thin handlers over `service`.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Instant;
+
+use axum::extract::{FromRequest, FromRequestParts, Path, Request, State};
+use axum::http::request::Parts;
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{delete, get, post};
+use axum::{Json, Router};
+use serde::de::DeserializeOwned;
+use zca_contract::{
+    code, BindRequest, Bindings, CaLogin, ChallengeRequest, Drivers, Health, PasswordLogin,
+    MAX_BODY,
+};
+
+use crate::db::Pool;
+use crate::error::{localize_errors, ApiError};
+use crate::service::{self, Caller, Config};
+
+#[derive(Clone)]
+pub struct AppState {
+    pub pool: Pool,
+    pub cfg: Arc<Config>,
+}
+
+/// The peer's address, put on each request by the server loop.
+#[derive(Clone, Copy, Debug)]
+pub struct RemoteAddr(pub SocketAddr);
+
+pub fn router(state: AppState) -> Router {
+    Router::new()
+        .route("/api/v1/health", get(health))
+        .route("/api/v1/sessions/password", post(password_login))
+        .route("/api/v1/sessions/ca", post(ca_login))
+        .route("/api/v1/sessions/current", delete(logout))
+        .route("/api/v1/me", get(me))
+        .route("/api/v1/ca/challenges", post(challenge))
+        .route("/api/v1/ca/bindings", get(list_bindings).post(bind))
+        .route("/api/v1/ca/bindings/{id}", delete(unbind))
+        .route("/api/v1/ca/drivers", get(drivers))
+        .route("/downloads/drivers/{id}/{name}", get(download))
+        .fallback(|| async { ApiError::not_found() })
+        .method_not_allowed_fallback(|| async {
+            ApiError::new(StatusCode::METHOD_NOT_ALLOWED, code::INVALID_REQUEST)
+        })
+        .layer(middleware::from_fn(localize_errors))
+        .layer(middleware::from_fn(log_requests))
+        .with_state(state)
+}
+
+/// One log line per request: never a header or body (they hold passwords and tokens).
+async fn log_requests(req: Request, next: Next) -> Response {
+    let start = Instant::now();
+    let method = req.method().clone();
+    let path = req.uri().path().to_string();
+    let remote = req.extensions().get::<RemoteAddr>().map(|r| r.0.to_string()).unwrap_or_default();
+    let resp = next.run(req).await;
+    tracing::info!(
+        %method,
+        path = %redact_path(&path),
+        status = resp.status().as_u16(),
+        ms = start.elapsed().as_secs_f64() * 1000.0,
+        %remote,
+        "request"
+    );
+    resp
+}
+
+/// Paths carry no secrets today; this keeps it so if a token ever ends up in one.
+fn redact_path(path: &str) -> String {
+    path.chars().take(200).collect()
+}
+
+/// A JSON body of at most 1 MiB: bigger is 413, malformed is 400, never 500.
+pub struct ApiJson<T>(pub T);
+
+impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for ApiJson<T> {
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, _: &S) -> Result<Self, ApiError> {
+        let too_large = || ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, code::PAYLOAD_TOO_LARGE);
+        let declared = req
+            .headers()
+            .get(header::CONTENT_LENGTH)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.parse::<usize>().ok());
+        if declared.is_some_and(|n| n > MAX_BODY) {
+            return Err(too_large());
+        }
+        let bytes =
+            axum::body::to_bytes(req.into_body(), MAX_BODY).await.map_err(|_| too_large())?;
+        serde_json::from_slice(&bytes).map(ApiJson).map_err(|_| ApiError::invalid_request())
+    }
+}
+
+/// The caller of a request with `Authorization: Bearer <token>`.
+pub struct Auth(pub Caller);
+
+impl FromRequestParts<AppState> for Auth {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        let token = bearer(&parts.headers).ok_or_else(ApiError::unauthenticated)?;
+        let caller = state.pool.run(move |conn| Ok(service::authenticate(conn, &token)?)).await?;
+        Ok(Auth(caller))
+    }
+}
+
+fn bearer(headers: &HeaderMap) -> Option<String> {
+    let value = headers.get(header::AUTHORIZATION)?.to_str().ok()?;
+    let (scheme, token) = value.split_once(' ')?;
+    (scheme.eq_ignore_ascii_case("bearer") && !token.trim().is_empty())
+        .then(|| token.trim().to_string())
+}
+
+fn remote(parts: &axum::http::Extensions) -> Option<String> {
+    parts.get::<RemoteAddr>().map(|r| r.0.ip().to_string())
+}
+
+async fn health() -> Json<Health> {
+    Json(Health {
+        status: "ok".into(),
+        version: env!("CARGO_PKG_VERSION").into(),
+        time: crate::pki::rfc3339(time::OffsetDateTime::now_utc()),
+    })
+}
+
+async fn password_login(
+    State(s): State<AppState>,
+    ext: axum::http::Extensions,
+    ApiJson(req): ApiJson<PasswordLogin>,
+) -> Result<impl IntoResponse, ApiError> {
+    let remote = remote(&ext);
+    let cfg = s.cfg.clone();
+    let session =
+        s.pool.run(move |c| Ok(service::password_login(c, &cfg, &req, remote.as_deref())?)).await?;
+    Ok((StatusCode::CREATED, Json(session)))
+}
+
+async fn ca_login(
+    State(s): State<AppState>,
+    ext: axum::http::Extensions,
+    ApiJson(req): ApiJson<CaLogin>,
+) -> Result<impl IntoResponse, ApiError> {
+    let remote = remote(&ext);
+    let cfg = s.cfg.clone();
+    let session =
+        s.pool.run(move |c| Ok(service::ca_login(c, &cfg, &req, remote.as_deref())?)).await?;
+    Ok((StatusCode::CREATED, Json(session)))
+}
+
+async fn logout(State(s): State<AppState>, Auth(caller): Auth) -> Result<StatusCode, ApiError> {
+    s.pool.run(move |c| Ok(service::logout(c, &caller)?)).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+async fn me(State(s): State<AppState>, Auth(caller): Auth) -> Result<impl IntoResponse, ApiError> {
+    let user = s.pool.run(move |c| Ok(service::me(c, &caller)?)).await?;
+    Ok(Json(user))
+}
+
+/// Login challenges need no session; bind challenges belong to the session that asks.
+async fn challenge(
+    State(s): State<AppState>,
+    headers: HeaderMap,
+    ApiJson(req): ApiJson<ChallengeRequest>,
+) -> Result<impl IntoResponse, ApiError> {
+    let token = bearer(&headers);
+    let cfg = s.cfg.clone();
+    let challenge = s
+        .pool
+        .run(move |c| {
+            let caller = match (&token, req.purpose) {
+                (Some(t), zca_contract::Purpose::Bind) => Some(service::authenticate(c, t)?),
+                _ => None,
+            };
+            Ok(service::new_challenge(c, &cfg, req.purpose, caller.as_ref())?)
+        })
+        .await?;
+    Ok((StatusCode::CREATED, Json(challenge)))
+}
+
+async fn list_bindings(
+    State(s): State<AppState>,
+    Auth(caller): Auth,
+) -> Result<impl IntoResponse, ApiError> {
+    let bindings = s.pool.run(move |c| Ok(service::bindings(c, &caller)?)).await?;
+    Ok(Json(Bindings { bindings }))
+}
+
+async fn bind(
+    State(s): State<AppState>,
+    ext: axum::http::Extensions,
+    Auth(caller): Auth,
+    ApiJson(req): ApiJson<BindRequest>,
+) -> Result<impl IntoResponse, ApiError> {
+    let remote = remote(&ext);
+    let (created, binding) =
+        s.pool.run(move |c| Ok(service::bind(c, &caller, &req, remote.as_deref())?)).await?;
+    let status = if created { StatusCode::CREATED } else { StatusCode::OK };
+    Ok((status, Json(binding)))
+}
+
+async fn unbind(
+    State(s): State<AppState>,
+    ext: axum::http::Extensions,
+    Auth(caller): Auth,
+    Path(id): Path<String>,
+) -> Result<StatusCode, ApiError> {
+    let id: i64 = id.parse().map_err(|_| ApiError::not_found())?;
+    let remote = remote(&ext);
+    s.pool.run(move |c| Ok(service::unbind(c, &caller, id, remote.as_deref())?)).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+async fn drivers(State(s): State<AppState>) -> Result<impl IntoResponse, ApiError> {
+    let origin = s.cfg.origin.clone();
+    let drivers = s.pool.run(move |c| Ok(service::drivers(c, &origin)?)).await?;
+    Ok(Json(Drivers { drivers }))
+}
+
+async fn download(
+    State(s): State<AppState>,
+    Path((id, name)): Path<(String, String)>,
+) -> Result<Response, ApiError> {
+    let id: i64 = id.parse().map_err(|_| ApiError::not_found())?;
+    let dir = s.cfg.data_dir.clone();
+    let path = s.pool.run(move |c| Ok(service::driver_file(c, &dir, id, &name)?)).await?;
+    let bytes = tokio::fs::read(&path).await.map_err(|_| ApiError::not_found())?;
+    let mut resp = bytes.into_response();
+    resp.headers_mut()
+        .insert(header::CONTENT_TYPE, HeaderValue::from_static("application/octet-stream"));
+    Ok(resp)
+}

@@ -1,0 +1,178 @@
+//! The platform's SQLite database: WAL, synchronous writes, a versioned schema with migrations,
+//! and a small pool of connections used from blocking threads.
+
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+
+use rusqlite::Connection;
+
+/// Each entry moves the schema one version up; applied in order, each in its own transaction.
+const MIGRATIONS: &[&str] = &[
+    // 1: accounts, sessions, challenges, bindings, trust, drivers, audit.
+    "
+    CREATE TABLE users (
+        id INTEGER PRIMARY KEY,
+        account TEXT NOT NULL UNIQUE,
+        name TEXT NOT NULL,
+        organization TEXT NOT NULL,
+        password_hash TEXT NOT NULL,
+        disabled INTEGER NOT NULL DEFAULT 0,
+        created_at INTEGER NOT NULL
+    );
+    CREATE TABLE sessions (
+        token_hash BLOB PRIMARY KEY,
+        user_id INTEGER NOT NULL REFERENCES users(id),
+        kind TEXT NOT NULL,
+        binding_id INTEGER,
+        created_at INTEGER NOT NULL,
+        expires_at INTEGER NOT NULL,
+        revoked_at INTEGER
+    );
+    CREATE TABLE challenges (
+        id TEXT PRIMARY KEY,
+        purpose TEXT NOT NULL,
+        nonce TEXT NOT NULL,
+        origin TEXT NOT NULL,
+        session_hash BLOB,
+        expires_at INTEGER NOT NULL,
+        used_at INTEGER
+    );
+    -- One CA lock, and one certificate, belong to one user: enforced here, so that two
+    -- concurrent binds can never both succeed.
+    CREATE TABLE bindings (
+        id INTEGER PRIMARY KEY,
+        user_id INTEGER NOT NULL REFERENCES users(id),
+        ca_lock_id TEXT NOT NULL UNIQUE,
+        cert_sha256 TEXT NOT NULL UNIQUE,
+        certificate BLOB NOT NULL,
+        subject TEXT NOT NULL,
+        common_name TEXT NOT NULL,
+        organization TEXT NOT NULL,
+        issuer TEXT NOT NULL,
+        serial TEXT NOT NULL,
+        not_before TEXT NOT NULL,
+        not_after TEXT NOT NULL,
+        not_after_unix INTEGER NOT NULL,
+        created_by TEXT NOT NULL,
+        created_at INTEGER NOT NULL
+    );
+    CREATE INDEX bindings_user ON bindings(user_id);
+    CREATE TABLE trust (
+        id INTEGER PRIMARY KEY,
+        sha256 TEXT NOT NULL UNIQUE,
+        subject TEXT NOT NULL,
+        not_after TEXT NOT NULL,
+        der BLOB NOT NULL,
+        added_at INTEGER NOT NULL
+    );
+    CREATE TABLE drivers (
+        id INTEGER PRIMARY KEY,
+        name TEXT NOT NULL,
+        vendor TEXT NOT NULL,
+        version TEXT NOT NULL,
+        os TEXT NOT NULL,
+        arch TEXT NOT NULL,
+        issuers TEXT NOT NULL,
+        module_names TEXT NOT NULL,
+        file_name TEXT NOT NULL,
+        sha256 TEXT NOT NULL,
+        size INTEGER NOT NULL,
+        added_at INTEGER NOT NULL
+    );
+    CREATE TABLE audit (
+        id INTEGER PRIMARY KEY,
+        time INTEGER NOT NULL,
+        event TEXT NOT NULL,
+        account TEXT,
+        ca_lock_id TEXT,
+        cert_sha256 TEXT,
+        result TEXT NOT NULL,
+        remote TEXT
+    );
+    CREATE TABLE login_failures (
+        account TEXT NOT NULL,
+        time INTEGER NOT NULL
+    );
+    CREATE INDEX login_failures_account ON login_failures(account, time);
+    ",
+];
+
+pub const SCHEMA_VERSION: usize = MIGRATIONS.len();
+
+/// Opens (creating if needed) `DIR/platform.db` and brings its schema up to date.
+pub fn open(dir: &Path) -> anyhow::Result<Connection> {
+    std::fs::create_dir_all(dir)?;
+    let conn = Connection::open(db_path(dir))?;
+    configure(&conn)?;
+    migrate(&conn)?;
+    Ok(conn)
+}
+
+pub fn db_path(dir: &Path) -> PathBuf {
+    dir.join("platform.db")
+}
+
+fn configure(conn: &Connection) -> rusqlite::Result<()> {
+    conn.busy_timeout(std::time::Duration::from_secs(10))?;
+    // WAL lets readers run beside the writer; FULL makes an acknowledged write durable.
+    conn.pragma_update(None, "journal_mode", "WAL")?;
+    conn.pragma_update(None, "synchronous", "FULL")?;
+    conn.pragma_update(None, "foreign_keys", "ON")?;
+    Ok(())
+}
+
+fn migrate(conn: &Connection) -> anyhow::Result<()> {
+    let current: usize =
+        conn.pragma_query_value(None, "user_version", |r| r.get::<_, i64>(0))? as usize;
+    if current > SCHEMA_VERSION {
+        anyhow::bail!(
+            "the database has schema version {current}, newer than this zca-platform knows ({SCHEMA_VERSION})"
+        );
+    }
+    for (i, sql) in MIGRATIONS.iter().enumerate().skip(current) {
+        let tx = conn.unchecked_transaction()?;
+        tx.execute_batch(sql)?;
+        tx.pragma_update(None, "user_version", (i + 1) as i64)?;
+        tx.commit()?;
+    }
+    Ok(())
+}
+
+/// Connections for request handlers. SQLite connections are not shared between threads at
+/// once; each request takes one, uses it on a blocking thread and gives it back.
+#[derive(Clone)]
+pub struct Pool {
+    dir: Arc<PathBuf>,
+    idle: Arc<Mutex<Vec<Connection>>>,
+}
+
+impl Pool {
+    pub fn new(dir: &Path) -> anyhow::Result<Pool> {
+        let first = open(dir)?;
+        Ok(Pool { dir: Arc::new(dir.to_path_buf()), idle: Arc::new(Mutex::new(vec![first])) })
+    }
+
+    /// Runs `f` with a connection on a blocking thread.
+    pub async fn run<T, F>(&self, f: F) -> anyhow::Result<T>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut Connection) -> anyhow::Result<T> + Send + 'static,
+    {
+        let pool = self.clone();
+        tokio::task::spawn_blocking(move || {
+            let conn = pool.idle.lock().expect("pool lock").pop();
+            let mut conn = match conn {
+                Some(c) => c,
+                None => {
+                    let c = Connection::open(db_path(&pool.dir))?;
+                    configure(&c)?;
+                    c
+                }
+            };
+            let result = f(&mut conn);
+            pool.idle.lock().expect("pool lock").push(conn);
+            result
+        })
+        .await?
+    }
+}

@@ -1,0 +1,310 @@
+use std::io::{BufRead, IsTerminal, Write};
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::{bail, Context, Result};
+use clap::{Parser, Subcommand};
+use zca_platform::{admin, db, server};
+
+/// The reference platform of the zca API contract: HTTPS, SQLite, real certificate and
+/// signature checks. Run it on 127.0.0.1 to use, test and demonstrate zca with no outside
+/// service.
+#[derive(Parser)]
+#[command(name = "zca-platform", version)]
+struct Cli {
+    /// Data folder: database, TLS identity, driver files.
+    #[arg(long, global = true, env = "ZCA_PLATFORM_DATA", value_name = "DIR", default_value_os_t = default_data())]
+    data: PathBuf,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Serve the API over HTTPS until SIGTERM or Ctrl-C.
+    Serve {
+        #[arg(long, default_value = "127.0.0.1:8443", value_name = "ADDR")]
+        listen: SocketAddr,
+        /// Server certificate chain (PEM); without it a local CA and certificate are made in DIR/tls.
+        #[arg(long, value_name = "PEM", requires = "tls_key")]
+        tls_cert: Option<PathBuf>,
+        #[arg(long, value_name = "PEM", requires = "tls_cert")]
+        tls_key: Option<PathBuf>,
+        /// The origin clients use (part of every signed challenge) [default: https://ADDR].
+        #[arg(long, value_name = "URL")]
+        origin: Option<String>,
+        /// Session lifetime in seconds.
+        #[arg(long, default_value_t = 8 * 3600, value_name = "SECS")]
+        session_ttl: i64,
+        /// Challenge lifetime in seconds (at most 120).
+        #[arg(long, default_value_t = 120, value_name = "SECS", value_parser = clap::value_parser!(i64).range(1..=120))]
+        challenge_ttl: i64,
+    },
+    /// Platform accounts.
+    #[command(subcommand)]
+    User(UserCommand),
+    /// CA certificates that client certificates must chain to.
+    #[command(subcommand)]
+    Trust(TrustCommand),
+    /// The driver catalogue served at /api/v1/ca/drivers.
+    #[command(subcommand)]
+    Driver(DriverCommand),
+    /// Print the audit log: binds, unbinds, logins and failed attempts.
+    Audit {
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Subcommand)]
+enum UserCommand {
+    /// Add an account; the password comes from a hidden prompt or --password-stdin.
+    Add {
+        account: String,
+        #[arg(long)]
+        name: String,
+        #[arg(long)]
+        org: String,
+        /// Read the password from the first line of stdin.
+        #[arg(long)]
+        password_stdin: bool,
+    },
+    /// List accounts.
+    List {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Disable an account and end its sessions.
+    Disable { account: String },
+}
+
+#[derive(Subcommand)]
+enum TrustCommand {
+    /// Trust the CA certificate(s) in a PEM or DER file.
+    Add { file: PathBuf },
+    /// List trusted CA certificates.
+    List {
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Subcommand)]
+enum DriverCommand {
+    /// Add a driver package to the catalogue; the file is copied into DIR/drivers.
+    Add {
+        file: PathBuf,
+        #[arg(long)]
+        name: String,
+        #[arg(long)]
+        vendor: String,
+        #[arg(long)]
+        version: String,
+        #[arg(long, default_value = "linux")]
+        os: String,
+        #[arg(long, default_value = "x86_64")]
+        arch: String,
+        /// Text matched against certificate issuers (repeatable).
+        #[arg(long = "issuer", value_name = "TEXT")]
+        issuers: Vec<String>,
+        /// PKCS#11 library file name the driver installs (repeatable).
+        #[arg(long = "module-name", value_name = "NAME")]
+        module_names: Vec<String>,
+    },
+    /// List the catalogue.
+    List {
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+fn default_data() -> PathBuf {
+    std::env::var_os("XDG_DATA_HOME")
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".local/share")))
+        .unwrap_or_else(|| PathBuf::from("."))
+        .join("zca-platform")
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    tracing_subscriber::fmt()
+        .with_writer(std::io::stderr)
+        .with_ansi(std::io::stderr().is_terminal())
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),
+        )
+        .init();
+    match run(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("zca-platform: error: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run(cli: Cli) -> Result<()> {
+    let data = cli.data;
+    match cli.command {
+        Command::Serve { listen, tls_cert, tls_key, origin, session_ttl, challenge_ttl } => {
+            let opts = server::ServeOptions {
+                listen,
+                data_dir: data.clone(),
+                tls_cert,
+                tls_key,
+                origin,
+                session_ttl,
+                challenge_ttl,
+            };
+            let rt = tokio::runtime::Runtime::new()?;
+            rt.block_on(server::serve(opts, announce, server::shutdown_signal()))
+        }
+        Command::User(cmd) => {
+            let mut conn = db::open(&data)?;
+            match cmd {
+                UserCommand::Add { account, name, org, password_stdin } => {
+                    let password = zeroize::Zeroizing::new(read_password(password_stdin)?);
+                    admin::user_add(&conn, &account, &name, &org, &password)?;
+                    eprintln!("added account {account}");
+                }
+                UserCommand::List { json } => {
+                    let users = admin::user_list(&conn)?;
+                    print_rows(json, &users, |u| {
+                        let state = if u.disabled { "disabled" } else { "active" };
+                        format!(
+                            "{}\t{}\t{}\t{state}\t{} binding(s)",
+                            u.account, u.name, u.organization, u.bindings
+                        )
+                    })?;
+                }
+                UserCommand::Disable { account } => {
+                    admin::user_disable(&mut conn, &account)?;
+                    eprintln!("disabled account {account}; its sessions are ended");
+                }
+            }
+            Ok(())
+        }
+        Command::Trust(cmd) => {
+            let conn = db::open(&data)?;
+            match cmd {
+                TrustCommand::Add { file } => {
+                    for subject in admin::trust_add(&conn, &file)? {
+                        eprintln!("trusted {subject}");
+                    }
+                }
+                TrustCommand::List { json } => {
+                    let rows = admin::trust_list(&conn)?;
+                    print_rows(json, &rows, |t| {
+                        format!("{}\t{}\tuntil {}", t.sha256, t.subject, t.not_after)
+                    })?;
+                }
+            }
+            Ok(())
+        }
+        Command::Driver(cmd) => {
+            let mut conn = db::open(&data)?;
+            match cmd {
+                DriverCommand::Add {
+                    file,
+                    name,
+                    vendor,
+                    version,
+                    os,
+                    arch,
+                    issuers,
+                    module_names,
+                } => {
+                    let d = admin::NewDriver {
+                        file: &file,
+                        name: &name,
+                        vendor: &vendor,
+                        version: &version,
+                        os: &os,
+                        arch: &arch,
+                        issuers: &issuers,
+                        module_names: &module_names,
+                    };
+                    let id = admin::driver_add(&mut conn, &data, &d)?;
+                    eprintln!("added driver {id}: {name} {version}");
+                }
+                DriverCommand::List { json } => {
+                    // The URL depends on the serving origin; list what is stored.
+                    let drivers = zca_platform::service::drivers(&conn, "")
+                        .map_err(|e| anyhow::anyhow!("{e}"))?;
+                    print_rows(json, &drivers, |d| {
+                        format!(
+                            "{}\t{}\t{}\t{}\t{}/{}\t{} bytes\t{}",
+                            d.id, d.vendor, d.name, d.version, d.os, d.arch, d.size, d.sha256
+                        )
+                    })?;
+                }
+            }
+            Ok(())
+        }
+        Command::Audit { json } => {
+            let conn = db::open(&data)?;
+            let rows = admin::audit_list(&conn)?;
+            print_rows(json, &rows, |a| {
+                let o = |v: &Option<String>| v.clone().unwrap_or_else(|| "-".into());
+                format!(
+                    "{}\t{}\t{}\t{}\t{}\t{}\t{}",
+                    a.time,
+                    a.event,
+                    o(&a.account),
+                    o(&a.ca_lock_id),
+                    o(&a.cert_sha256),
+                    a.result,
+                    o(&a.remote)
+                )
+            })
+        }
+    }
+}
+
+/// Tells the operator (and tests) where the server is and what clients need to trust.
+fn announce(r: &server::Running) {
+    let mut out = std::io::stdout().lock();
+    let _ = writeln!(out, "zca-platform listening on {} (origin {})", r.addr, r.origin);
+    if let Some(ca) = &r.ca_file {
+        let _ = writeln!(out, "clients trust this server with: --ca-file {}", ca.display());
+    }
+    let _ = out.flush();
+}
+
+fn read_password(from_stdin: bool) -> Result<String> {
+    if from_stdin {
+        let mut line = String::new();
+        std::io::stdin().lock().read_line(&mut line)?;
+        let password = line.trim_end_matches(['\r', '\n']).to_string();
+        line.clear();
+        return Ok(password);
+    }
+    if !std::io::stdin().is_terminal() {
+        bail!("no terminal to ask for the password: use --password-stdin");
+    }
+    dialoguer::Password::new()
+        .with_prompt("Password")
+        .with_confirmation("Repeat password", "the passwords differ")
+        .interact()
+        .context("reading the password")
+}
+
+fn print_rows<T: serde::Serialize>(
+    json: bool,
+    rows: &[T],
+    line: impl Fn(&T) -> String,
+) -> Result<()> {
+    let mut out = std::io::stdout().lock();
+    if json {
+        serde_json::to_writer_pretty(&mut out, rows)?;
+        writeln!(out)?;
+    } else {
+        for row in rows {
+            writeln!(out, "{}", line(row))?;
+        }
+    }
+    Ok(())
+}

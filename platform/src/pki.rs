@@ -1,0 +1,224 @@
+//! Certificates and signatures: what the platform checks before it trusts a key.
+//! RSA (PKCS#1 v1.5), ECDSA P-256 and SM2 (SM3, default ID) both for the client's signature
+//! over the contract's bytes and for the issuer's signature on the certificate.
+
+use p256::ecdsa::signature::Verifier;
+use rsa::pkcs8::DecodePublicKey;
+use sha2::{Digest, Sha256};
+use time::OffsetDateTime;
+use x509_parser::prelude::{FromDer, SubjectPublicKeyInfo, X509Certificate};
+use zca_contract::{Algorithm, CertificateInfo, SM2_DEFAULT_ID};
+
+const OID_RSA: &str = "1.2.840.113549.1.1.1";
+const OID_EC: &str = "1.2.840.10045.2.1";
+const OID_P256: &str = "1.2.840.10045.3.1.7";
+const OID_SM2: &str = "1.2.156.10197.1.301";
+
+/// The kind of public key in a certificate, as far as the contract cares.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum KeyKind {
+    Rsa,
+    P256,
+    Sm2,
+    Other,
+}
+
+pub fn key_kind(spki: &SubjectPublicKeyInfo<'_>) -> KeyKind {
+    let alg = spki.algorithm.algorithm.to_id_string();
+    let curve =
+        spki.algorithm.parameters.as_ref().and_then(|p| p.as_oid().ok()).map(|o| o.to_id_string());
+    match (alg.as_str(), curve.as_deref()) {
+        (OID_RSA, _) => KeyKind::Rsa,
+        (OID_SM2, _) | (OID_EC, Some(OID_SM2)) => KeyKind::Sm2,
+        (OID_EC, Some(OID_P256)) => KeyKind::P256,
+        _ => KeyKind::Other,
+    }
+}
+
+/// Why a signature was not accepted.
+#[derive(Debug, PartialEq, Eq)]
+pub enum SignatureError {
+    /// The algorithm does not fit the certificate's key.
+    Unsupported,
+    /// The signature does not verify.
+    Invalid,
+}
+
+/// Verifies `sig` over `msg` with the key of `spki`, by the contract's algorithm.
+pub fn verify(
+    alg: Algorithm,
+    spki: &SubjectPublicKeyInfo<'_>,
+    msg: &[u8],
+    sig: &[u8],
+) -> Result<(), SignatureError> {
+    let kind = key_kind(spki);
+    let ok = match (alg, kind) {
+        (Algorithm::RsaPkcs1Sha256, KeyKind::Rsa) => {
+            verify_rsa(RsaHash::Sha256, spki.raw, msg, sig)
+        }
+        (Algorithm::EcdsaP256Sha256, KeyKind::P256) => {
+            verify_p256(&spki.subject_public_key.data, msg, sig)
+        }
+        (Algorithm::Sm2Sm3, KeyKind::Sm2) => verify_sm2(&spki.subject_public_key.data, msg, sig),
+        _ => return Err(SignatureError::Unsupported),
+    };
+    if ok {
+        Ok(())
+    } else {
+        Err(SignatureError::Invalid)
+    }
+}
+
+#[derive(Clone, Copy)]
+enum RsaHash {
+    Sha256,
+    Sha384,
+    Sha512,
+}
+
+fn verify_rsa(hash: RsaHash, spki_der: &[u8], msg: &[u8], sig: &[u8]) -> bool {
+    use rsa::pkcs1v15::VerifyingKey;
+    let Ok(key) = rsa::PublicKey::from_public_key_der(spki_der) else { return false };
+    let Ok(sig) = rsa::pkcs1v15::Signature::try_from(sig) else { return false };
+    match hash {
+        RsaHash::Sha256 => VerifyingKey::<Sha256>::new(key).verify(msg, &sig).is_ok(),
+        RsaHash::Sha384 => VerifyingKey::<sha2::Sha384>::new(key).verify(msg, &sig).is_ok(),
+        RsaHash::Sha512 => VerifyingKey::<sha2::Sha512>::new(key).verify(msg, &sig).is_ok(),
+    }
+}
+
+fn verify_p256(point: &[u8], msg: &[u8], sig_der: &[u8]) -> bool {
+    let Ok(key) = p256::ecdsa::VerifyingKey::from_sec1_bytes(point) else { return false };
+    let Ok(sig) = p256::ecdsa::Signature::from_der(sig_der) else { return false };
+    key.verify(msg, &sig).is_ok()
+}
+
+fn verify_sm2(point: &[u8], msg: &[u8], sig_der: &[u8]) -> bool {
+    let Ok(key) = sm2::dsa::VerifyingKey::from_sec1_bytes(SM2_DEFAULT_ID, point) else {
+        return false;
+    };
+    let Ok(sig) = sm2::dsa::Signature::from_der(sig_der) else { return false };
+    key.verify(msg, &sig).is_ok()
+}
+
+/// Whether `issuer` signed `child`: names match, the issuer may sign certificates, and its
+/// signature over the TBS bytes verifies (SHA-256/384/512 with RSA, ECDSA P-256, SM3withSM2).
+pub fn issued_by(child: &X509Certificate<'_>, issuer: &X509Certificate<'_>) -> bool {
+    if child.issuer().as_raw() != issuer.subject().as_raw() {
+        return false;
+    }
+    let is_ca = matches!(issuer.basic_constraints(), Ok(Some(bc)) if bc.value.ca);
+    let may_sign = match issuer.key_usage() {
+        Ok(Some(ku)) => ku.value.key_cert_sign(),
+        Ok(None) => true,
+        Err(_) => false,
+    };
+    if !is_ca || !may_sign {
+        return false;
+    }
+    let tbs = child.tbs_certificate.as_ref();
+    let sig = &child.signature_value.data;
+    let spki = issuer.public_key();
+    match (child.signature_algorithm.algorithm.to_id_string().as_str(), key_kind(spki)) {
+        ("1.2.840.113549.1.1.11", KeyKind::Rsa) => verify_rsa(RsaHash::Sha256, spki.raw, tbs, sig),
+        ("1.2.840.113549.1.1.12", KeyKind::Rsa) => verify_rsa(RsaHash::Sha384, spki.raw, tbs, sig),
+        ("1.2.840.113549.1.1.13", KeyKind::Rsa) => verify_rsa(RsaHash::Sha512, spki.raw, tbs, sig),
+        ("1.2.840.10045.4.3.2", KeyKind::P256) => {
+            verify_p256(&spki.subject_public_key.data, tbs, sig)
+        }
+        ("1.2.156.10197.1.501", KeyKind::Sm2) => {
+            verify_sm2(&spki.subject_public_key.data, tbs, sig)
+        }
+        _ => false,
+    }
+}
+
+/// Why a client certificate is refused.
+#[derive(Debug, PartialEq, Eq)]
+pub enum CertificateProblem {
+    Untrusted,
+    Expired,
+    NotYetValid,
+    KeyUsage,
+}
+
+/// The certificate must chain to a trusted CA (directly, or through trusted intermediates), be
+/// inside its validity, and allow digitalSignature where keyUsage is present.
+pub fn check_certificate(
+    cert: &X509Certificate<'_>,
+    trusted: &[Vec<u8>],
+    now: OffsetDateTime,
+) -> Result<(), CertificateProblem> {
+    let anchors: Vec<X509Certificate<'_>> = trusted
+        .iter()
+        .filter_map(|der| X509Certificate::from_der(der).ok().map(|(_, c)| c))
+        .collect();
+    if !chains_to(cert, &anchors, now, 0) {
+        return Err(CertificateProblem::Untrusted);
+    }
+    let validity = cert.validity();
+    if now < validity.not_before.to_datetime() {
+        return Err(CertificateProblem::NotYetValid);
+    }
+    if now > validity.not_after.to_datetime() {
+        return Err(CertificateProblem::Expired);
+    }
+    match cert.key_usage() {
+        Ok(Some(ku)) if !ku.value.digital_signature() => Err(CertificateProblem::KeyUsage),
+        Err(_) => Err(CertificateProblem::KeyUsage),
+        _ => Ok(()),
+    }
+}
+
+fn chains_to(
+    cert: &X509Certificate<'_>,
+    anchors: &[X509Certificate<'_>],
+    now: OffsetDateTime,
+    depth: usize,
+) -> bool {
+    if depth > 4 {
+        return false;
+    }
+    anchors.iter().any(|ca| {
+        let v = ca.validity();
+        let ca_valid = v.not_before.to_datetime() <= now && now <= v.not_after.to_datetime();
+        ca_valid
+            && issued_by(cert, ca)
+            && (is_self_signed(ca) || chains_to(ca, anchors, now, depth + 1))
+    })
+}
+
+fn is_self_signed(cert: &X509Certificate<'_>) -> bool {
+    cert.issuer().as_raw() == cert.subject().as_raw()
+}
+
+pub fn sha256_hex(data: &[u8]) -> String {
+    hex::encode(Sha256::digest(data))
+}
+
+/// The certificate as the binding table shows it.
+pub fn certificate_info(cert: &X509Certificate<'_>, der: &[u8]) -> CertificateInfo {
+    let first = |it: &mut dyn Iterator<Item = &x509_parser::x509::AttributeTypeAndValue<'_>>| {
+        it.next().and_then(|a| a.as_str().ok()).unwrap_or_default().to_string()
+    };
+    let raw = cert.tbs_certificate.raw_serial();
+    let start = raw.iter().position(|b| *b != 0).unwrap_or(raw.len().saturating_sub(1));
+    CertificateInfo {
+        subject: cert.subject().to_string(),
+        common_name: first(&mut cert.subject().iter_common_name()),
+        organization: first(&mut cert.subject().iter_organization()),
+        issuer: cert.issuer().to_string(),
+        serial: hex::encode_upper(&raw[start..]),
+        not_before: rfc3339(cert.validity().not_before.to_datetime()),
+        not_after: rfc3339(cert.validity().not_after.to_datetime()),
+        sha256: sha256_hex(der),
+    }
+}
+
+pub fn rfc3339(t: OffsetDateTime) -> String {
+    t.to_offset(time::UtcOffset::UTC)
+        .replace_nanosecond(0)
+        .unwrap_or(t)
+        .format(&time::format_description::well_known::Rfc3339)
+        .unwrap_or_default()
+}

@@ -1,0 +1,129 @@
+//! HTTPS serving: rustls over TCP, HTTP/1.1 keep-alive, graceful shutdown.
+
+use std::future::Future;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+
+use anyhow::{Context, Result};
+use hyper_util::rt::{TokioIo, TokioTimer};
+use tokio::net::TcpListener;
+use tokio_rustls::TlsAcceptor;
+use tower::ServiceExt;
+
+use crate::api::{self, AppState, RemoteAddr};
+use crate::db::Pool;
+use crate::service::Config;
+use crate::tls;
+
+pub struct ServeOptions {
+    pub listen: SocketAddr,
+    pub data_dir: PathBuf,
+    pub tls_cert: Option<PathBuf>,
+    pub tls_key: Option<PathBuf>,
+    /// Defaults to `https://<listen address>`.
+    pub origin: Option<String>,
+    pub session_ttl: i64,
+    pub challenge_ttl: i64,
+}
+
+/// What a started server tells its caller.
+pub struct Running {
+    pub addr: SocketAddr,
+    pub origin: String,
+    pub ca_file: Option<PathBuf>,
+}
+
+pub async fn serve(
+    opts: ServeOptions,
+    ready: impl FnOnce(&Running),
+    shutdown: impl Future<Output = ()>,
+) -> Result<()> {
+    let identity =
+        tls::identity(&opts.data_dir, opts.tls_cert.as_deref(), opts.tls_key.as_deref())?;
+    let pool = Pool::new(&opts.data_dir)?;
+    let listener = TcpListener::bind(opts.listen)
+        .await
+        .with_context(|| format!("listening on {}", opts.listen))?;
+    let addr = listener.local_addr()?;
+    let origin = opts.origin.clone().unwrap_or_else(|| format!("https://{addr}"));
+    let cfg = Config {
+        origin: origin.trim_end_matches('/').to_string(),
+        session_ttl: opts.session_ttl,
+        challenge_ttl: opts.challenge_ttl,
+        data_dir: opts.data_dir.clone(),
+    };
+    let app = api::router(AppState { pool, cfg: Arc::new(cfg) });
+    let acceptor = TlsAcceptor::from(identity.config);
+    ready(&Running { addr, origin, ca_file: identity.ca_file });
+
+    let graceful = hyper_util::server::graceful::GracefulShutdown::new();
+    tokio::pin!(shutdown);
+    loop {
+        let (tcp, peer) = tokio::select! {
+            accepted = listener.accept() => match accepted {
+                Ok(a) => a,
+                Err(e) => {
+                    // Out of file descriptors and the like: wait a little instead of spinning.
+                    tracing::warn!(error = %e, "accept failed");
+                    tokio::time::sleep(Duration::from_millis(50)).await;
+                    continue;
+                }
+            },
+            () = &mut shutdown => break,
+        };
+        let _ = tcp.set_nodelay(true);
+        let acceptor = acceptor.clone();
+        let app = app.clone();
+        let watcher = graceful.watcher();
+        tokio::spawn(async move {
+            // A client that never finishes its handshake does not hold a task forever.
+            let tls =
+                match tokio::time::timeout(Duration::from_secs(10), acceptor.accept(tcp)).await {
+                    Ok(Ok(tls)) => tls,
+                    Ok(Err(e)) => {
+                        tracing::debug!(%peer, error = %e, "TLS handshake failed");
+                        return;
+                    }
+                    Err(_) => return,
+                };
+            let service = hyper::service::service_fn(
+                move |mut req: hyper::Request<hyper::body::Incoming>| {
+                    req.extensions_mut().insert(RemoteAddr(peer));
+                    app.clone().oneshot(req.map(axum::body::Body::new))
+                },
+            );
+            let conn = hyper::server::conn::http1::Builder::new()
+                .timer(TokioTimer::new())
+                .header_read_timeout(Duration::from_secs(30))
+                .serve_connection(TokioIo::new(tls), service);
+            let _ = watcher.watch(conn).await;
+        });
+    }
+    drop(listener);
+    tracing::info!("shutting down: finishing requests in flight");
+    if tokio::time::timeout(Duration::from_secs(10), graceful.shutdown()).await.is_err() {
+        tracing::warn!("requests still running after 10 s; stopping anyway");
+    }
+    Ok(())
+}
+
+/// Resolves on SIGTERM or Ctrl-C.
+pub async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    tokio::select! {
+        () = ctrl_c => {},
+        () = term => {},
+    }
+}
