@@ -312,19 +312,24 @@ fn trusted_cas(conn: &Connection) -> Result<Vec<Vec<u8>>, ApiError> {
     rows.collect::<Result<_, _>>().map_err(db)
 }
 
+/// What a client presents to prove it holds a key: the fields shared by CA login and bind.
+struct Proof<'a> {
+    challenge_id: &'a str,
+    certificate: &'a str,
+    algorithm: &'a str,
+    signature: &'a str,
+}
+
 /// The presented certificate, checked against trust, validity and key usage, with the
 /// signature over the contract's bytes verified. Returns its DER and SHA-256.
 fn check_proof(
     conn: &Connection,
     purpose: Purpose,
     spent: &SpentChallenge,
-    challenge_id: &str,
-    certificate_b64: &str,
-    algorithm: &str,
-    signature_b64: &str,
+    proof: &Proof<'_>,
     ca_lock_id: &str,
 ) -> Result<(Vec<u8>, String), ApiError> {
-    let der = STANDARD.decode(certificate_b64.trim()).map_err(|_| ApiError::invalid_request())?;
+    let der = STANDARD.decode(proof.certificate.trim()).map_err(|_| ApiError::invalid_request())?;
     let signature =
         STANDARD.decode(signature_b64.trim()).map_err(|_| ApiError::invalid_request())?;
     let (rest, cert) = X509Certificate::from_der(&der).map_err(|_| ApiError::invalid_request())?;
@@ -343,9 +348,10 @@ fn check_proof(
         };
         ApiError::new(status, c)
     })?;
-    let algorithm = Algorithm::parse(algorithm)
+    let algorithm = Algorithm::parse(proof.algorithm)
         .ok_or_else(|| ApiError::new(StatusCode::BAD_REQUEST, code::UNSUPPORTED_ALGORITHM))?;
-    let msg = signed_bytes(purpose, &spent.origin, challenge_id, &spent.nonce, &sha256, ca_lock_id);
+    let msg =
+        signed_bytes(purpose, &spent.origin, proof.challenge_id, &spent.nonce, &sha256, ca_lock_id);
     pki::verify(algorithm, cert.public_key(), &msg, &signature).map_err(|e| match e {
         SignatureError::Unsupported => {
             ApiError::new(StatusCode::BAD_REQUEST, code::UNSUPPORTED_ALGORITHM)
@@ -370,16 +376,13 @@ pub fn ca_login(
 ) -> Result<Session, ApiError> {
     let result = (|| -> Result<(Session, String), ApiError> {
         let spent = spend_challenge(conn, &req.challenge_id, Purpose::Login)?;
-        let (_, sha256) = check_proof(
-            conn,
-            Purpose::Login,
-            &spent,
-            &req.challenge_id,
-            &req.certificate,
-            &req.algorithm,
-            &req.signature,
-            "",
-        )?;
+        let proof = Proof {
+            challenge_id: &req.challenge_id,
+            certificate: &req.certificate,
+            algorithm: &req.algorithm,
+            signature: &req.signature,
+        };
+        let (_, sha256) = check_proof(conn, Purpose::Login, &spent, &proof, "")?;
         let binding: Option<(i64, i64, String)> = conn
             .query_row(
                 "SELECT b.id, b.user_id, b.ca_lock_id FROM bindings b JOIN users u ON u.id = b.user_id
@@ -518,16 +521,13 @@ fn bind_inner(
     }
     let ca_lock_id =
         valid_ca_lock_id(&req.ca_lock_id).ok_or_else(ApiError::invalid_request)?.to_string();
-    let (der, sha256) = check_proof(
-        conn,
-        Purpose::Bind,
-        &spent,
-        &req.challenge_id,
-        &req.certificate,
-        &req.algorithm,
-        &req.signature,
-        &ca_lock_id,
-    )?;
+    let proof = Proof {
+        challenge_id: &req.challenge_id,
+        certificate: &req.certificate,
+        algorithm: &req.algorithm,
+        signature: &req.signature,
+    };
+    let (der, sha256) = check_proof(conn, Purpose::Bind, &spent, &proof, &ca_lock_id)?;
     let (_, cert) = X509Certificate::from_der(&der).map_err(|_| ApiError::invalid_request())?;
     let info = pki::certificate_info(&cert, &der);
     let not_after_unix = cert.validity().not_after.timestamp();

@@ -1,0 +1,476 @@
+//! Every rule of the contract over real TLS on 127.0.0.1: each test fails if its rule breaks.
+
+mod common;
+
+use common::*;
+use reqwest::StatusCode;
+use serde_json::json;
+use time::{Duration, OffsetDateTime};
+use zca_contract::Purpose;
+
+async fn with_user(account: &str) -> (Platform, TestCa, String) {
+    let p = Platform::start().await;
+    let ca = TestCa::p256("Test CA");
+    p.trust(&ca.der);
+    p.add_user(account);
+    let token = p.login(account).await;
+    (p, ca, token)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn health_and_tls() {
+    let p = Platform::start().await;
+    let r = p.get("/health", None).await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert_eq!(r.body["status"], "ok");
+    assert!(r.body["time"].as_str().unwrap().ends_with('Z'));
+    // A client that does not trust the server's CA is refused by TLS.
+    let stranger = reqwest::Client::builder()
+        .use_preconfigured_tls(
+            rustls::ClientConfig::builder_with_provider(std::sync::Arc::new(
+                rustls::crypto::ring::default_provider(),
+            ))
+            .with_safe_default_protocol_versions()
+            .unwrap()
+            .with_root_certificates(rustls::RootCertStore::empty())
+            .with_no_client_auth(),
+        )
+        .build()
+        .unwrap();
+    assert!(stranger.get(p.url("/health")).send().await.is_err());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn bind_list_login_logout_unbind_for_each_algorithm() {
+    let (p, ca, token) = with_user("alice").await;
+    let rsa_ca = TestCa::rsa("RSA CA");
+    p.trust(&rsa_ca.der);
+    let sm2 = sm2_pki(p.data());
+    p.trust(&sm2.ca_der);
+    let keys = [
+        ("3301000045102205", ca.p256_key(&CertOptions::valid("张三 EC"))),
+        ("3301000045102206", rsa_ca.rsa_key(&CertOptions::valid("张三 RSA"))),
+        ("3301000045102207", sm2.key),
+    ];
+    for (lock, key) in &keys {
+        let r = p.bind(&token, key, lock).await;
+        assert_eq!(r.status, StatusCode::CREATED, "{} {:?}", key.algorithm, r.body);
+        assert_eq!(r.body["ca_lock_id"], *lock);
+        assert_eq!(r.body["status"], "active");
+        assert_eq!(r.body["created_by"], "alice");
+        assert_eq!(r.body["certificate"]["sha256"], key.sha256());
+    }
+    // The same binding again: 200 with the same binding.
+    let again = p.bind(&token, &keys[0].1, keys[0].0).await;
+    assert_eq!(again.status, StatusCode::OK);
+
+    let list = p.get("/ca/bindings", Some(&token)).await;
+    assert_eq!(list.status, StatusCode::OK);
+    let bindings = list.body["bindings"].as_array().unwrap();
+    assert_eq!(bindings.len(), 3);
+    let locks: Vec<&str> = bindings.iter().map(|b| b["ca_lock_id"].as_str().unwrap()).collect();
+    assert_eq!(locks, ["3301000045102205", "3301000045102206", "3301000045102207"], "oldest first");
+    assert_eq!(bindings[0]["certificate"]["common_name"], "张三 EC");
+    assert_eq!(bindings[0]["certificate"]["organization"], "杭州市某某单位");
+    assert_eq!(bindings[2]["certificate"]["common_name"], "国密用户");
+
+    for (_, key) in &keys {
+        let r = p.ca_login(key).await;
+        assert_eq!(r.status, StatusCode::CREATED, "{} {:?}", key.algorithm, r.body);
+        assert_eq!(r.body["user"]["account"], "alice");
+        assert!(r.body["binding_id"].is_i64());
+        let session = r.body["token"].as_str().unwrap().to_string();
+        assert!(session.len() >= 43, "at least 256 bits");
+        let me = p.get("/me", Some(&session)).await;
+        assert_eq!(me.body["account"], "alice");
+        assert_eq!(
+            p.delete("/sessions/current", Some(&session)).await.status,
+            StatusCode::NO_CONTENT
+        );
+        assert_eq!(p.get("/me", Some(&session)).await.code(), "unauthenticated", "logout revokes");
+    }
+
+    let id = bindings[0]["id"].as_i64().unwrap();
+    assert_eq!(
+        p.delete(&format!("/ca/bindings/{id}"), Some(&token)).await.status,
+        StatusCode::NO_CONTENT
+    );
+    let r = p.ca_login(&keys[0].1).await;
+    assert_eq!(
+        (r.status, r.code()),
+        (StatusCode::FORBIDDEN, "certificate_not_bound"),
+        "login after unbind"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn challenges_are_single_use_expire_and_belong_to_their_session() {
+    let p = Platform::start_with(1, None).await;
+    let ca = TestCa::p256("CA");
+    p.trust(&ca.der);
+    p.add_user("alice");
+    p.add_user("bob");
+    let alice = p.login("alice").await;
+    let bob = p.login("bob").await;
+    let key = ca.p256_key(&CertOptions::valid("k"));
+
+    // Replay: the same signed request twice.
+    let body = p.bind_request(&alice, &key, "L1").await;
+    assert_eq!(
+        p.post("/ca/bindings", Some(&alice), body.clone()).await.status,
+        StatusCode::CREATED
+    );
+    let replay = p.post("/ca/bindings", Some(&alice), body).await;
+    assert_eq!((replay.status, replay.code()), (StatusCode::UNAUTHORIZED, "challenge_invalid"));
+
+    // Login replay.
+    let ch = p.challenge("login", None).await;
+    let login = key.proof(Purpose::Login, &ch, "");
+    assert_eq!(p.post("/sessions/ca", None, login.clone()).await.status, StatusCode::CREATED);
+    assert_eq!(p.post("/sessions/ca", None, login).await.code(), "challenge_invalid");
+
+    // Expired (TTL 1 s here).
+    let ch = p.challenge("login", None).await;
+    tokio::time::sleep(std::time::Duration::from_millis(2100)).await;
+    let r = p.post("/sessions/ca", None, key.proof(Purpose::Login, &ch, "")).await;
+    assert_eq!(r.code(), "challenge_invalid", "expired");
+
+    // A bind challenge asked by alice, used by bob.
+    let key2 = ca.p256_key(&CertOptions::valid("k2"));
+    let ch = p.challenge("bind", Some(&alice)).await;
+    let r = p.post("/ca/bindings", Some(&bob), key2.proof(Purpose::Bind, &ch, "L2")).await;
+    assert_eq!(r.code(), "challenge_invalid", "another session's challenge");
+
+    // A login challenge used for a bind, and an unknown one.
+    let ch = p.challenge("login", None).await;
+    let r = p.post("/ca/bindings", Some(&alice), key2.proof(Purpose::Bind, &ch, "L2")).await;
+    assert_eq!(r.code(), "challenge_invalid");
+    let mut fake = p.challenge("bind", Some(&alice)).await;
+    fake["challenge_id"] = json!("nope");
+    let r = p.post("/ca/bindings", Some(&alice), key2.proof(Purpose::Bind, &fake, "L2")).await;
+    assert_eq!(r.code(), "challenge_invalid");
+
+    // A bind challenge needs a session.
+    let r = p.post("/ca/challenges", None, json!({"purpose": "bind"})).await;
+    assert_eq!((r.status, r.code()), (StatusCode::UNAUTHORIZED, "unauthenticated"));
+    let ch = p.challenge("login", None).await;
+    assert_eq!(ch["origin"], p.origin.as_str());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn signatures_must_verify_over_the_contract_bytes() {
+    let (p, ca, token) = with_user("alice").await;
+    let key = ca.p256_key(&CertOptions::valid("k"));
+    let other = ca.p256_key(&CertOptions::valid("other"));
+
+    // Signed for another origin.
+    let ch = p.challenge("bind", Some(&token)).await;
+    let body = key.proof_with(Purpose::Bind, &ch, "L1", "https://evil.example");
+    let r = p.post("/ca/bindings", Some(&token), body).await;
+    assert_eq!((r.status, r.code()), (StatusCode::UNAUTHORIZED, "signature_invalid"));
+
+    // Signed by another key than the certificate's.
+    let ch = p.challenge("bind", Some(&token)).await;
+    let mut body = other.proof(Purpose::Bind, &ch, "L1");
+    body["certificate"] = key.proof(Purpose::Bind, &ch, "L1")["certificate"].clone();
+    assert_eq!(p.post("/ca/bindings", Some(&token), body).await.code(), "signature_invalid");
+
+    // Signed for another CA锁ID than the one posted.
+    let ch = p.challenge("bind", Some(&token)).await;
+    let mut body = key.proof(Purpose::Bind, &ch, "L1");
+    body["ca_lock_id"] = json!("L9");
+    assert_eq!(p.post("/ca/bindings", Some(&token), body).await.code(), "signature_invalid");
+
+    // An algorithm that does not fit the key, and one that does not exist.
+    for alg in ["rsa-pkcs1-sha256", "sm2-sm3", "ed25519"] {
+        let ch = p.challenge("bind", Some(&token)).await;
+        let mut body = key.proof(Purpose::Bind, &ch, "L1");
+        body["algorithm"] = json!(alg);
+        let r = p.post("/ca/bindings", Some(&token), body).await;
+        assert_eq!(
+            (r.status, r.code()),
+            (StatusCode::BAD_REQUEST, "unsupported_algorithm"),
+            "{alg}"
+        );
+    }
+
+    // A bound certificate with a signature by another key cannot log in.
+    assert_eq!(p.bind(&token, &key, "L1").await.status, StatusCode::CREATED);
+    let ch = p.challenge("login", None).await;
+    let mut body = other.proof(Purpose::Login, &ch, "");
+    body["certificate"] = key.proof(Purpose::Login, &ch, "")["certificate"].clone();
+    assert_eq!(p.post("/sessions/ca", None, body).await.code(), "signature_invalid");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn certificates_must_be_trusted_valid_and_for_signing() {
+    let (p, ca, token) = with_user("alice").await;
+    let stranger = TestCa::p256("Untrusted CA");
+    let now = OffsetDateTime::now_utc();
+    let cases = [
+        (stranger.p256_key(&CertOptions::valid("x")), "certificate_untrusted"),
+        (
+            ca.p256_key(&CertOptions {
+                not_after: now - Duration::days(1),
+                not_before: now - Duration::days(30),
+                ..CertOptions::valid("old")
+            }),
+            "certificate_expired",
+        ),
+        (
+            ca.p256_key(&CertOptions {
+                not_before: now + Duration::days(1),
+                not_after: now + Duration::days(30),
+                ..CertOptions::valid("new")
+            }),
+            "certificate_not_yet_valid",
+        ),
+        (
+            ca.p256_key(&CertOptions {
+                key_usage: vec![rcgen::KeyUsagePurpose::KeyEncipherment],
+                ..CertOptions::valid("enc")
+            }),
+            "certificate_key_usage",
+        ),
+    ];
+    for (key, code) in &cases {
+        let r = p.bind(&token, key, "L1").await;
+        assert_eq!((r.status, r.code()), (StatusCode::FORBIDDEN, *code));
+        let r = p.ca_login(key).await;
+        assert_eq!((r.status, r.code()), (StatusCode::FORBIDDEN, *code));
+    }
+    // Unbound but valid certificate: not bound.
+    let r = p.ca_login(&ca.p256_key(&CertOptions::valid("free"))).await;
+    assert_eq!((r.status, r.code()), (StatusCode::FORBIDDEN, "certificate_not_bound"));
+    // Not a certificate at all.
+    let ch = p.challenge("login", None).await;
+    let r = p.post("/sessions/ca", None, json!({"challenge_id": ch["challenge_id"], "certificate": "AAAA", "algorithm": "sm2-sm3", "signature": "AAAA"})).await;
+    assert_eq!((r.status, r.code()), (StatusCode::BAD_REQUEST, "invalid_request"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn one_ca_lock_belongs_to_one_user() {
+    let (p, ca, alice) = with_user("alice").await;
+    p.add_user("bob");
+    let bob = p.login("bob").await;
+    let key = ca.p256_key(&CertOptions::valid("k"));
+    assert_eq!(p.bind(&alice, &key, "3301000045102205").await.status, StatusCode::CREATED);
+    // Same key (certificate) under bob: refused; same CA lock with another certificate: refused.
+    let r = p.bind(&bob, &key, "3301000045102205").await;
+    assert_eq!((r.status, r.code()), (StatusCode::CONFLICT, "ca_lock_bound_to_other_user"));
+    let r = p.bind(&bob, &key, "9999").await;
+    assert_eq!(r.code(), "ca_lock_bound_to_other_user");
+    let r = p.bind(&bob, &ca.p256_key(&CertOptions::valid("b")), "3301000045102205").await;
+    assert_eq!(r.code(), "ca_lock_bound_to_other_user");
+    // One user, several CA locks.
+    assert_eq!(
+        p.bind(&alice, &ca.p256_key(&CertOptions::valid("k2")), "3301000045102299").await.status,
+        StatusCode::CREATED
+    );
+
+    // Another user's binding is not found, the same as a missing one.
+    let id = p.get("/ca/bindings", Some(&alice)).await.body["bindings"][0]["id"].as_i64().unwrap();
+    let r = p.delete(&format!("/ca/bindings/{id}"), Some(&bob)).await;
+    assert_eq!((r.status, r.code()), (StatusCode::NOT_FOUND, "not_found"));
+    assert_eq!(p.delete("/ca/bindings/424242", Some(&alice)).await.code(), "not_found");
+    assert_eq!(
+        p.get("/ca/bindings", Some(&alice)).await.body["bindings"].as_array().unwrap().len(),
+        2
+    );
+    assert_eq!(
+        p.get("/ca/bindings", Some(&bob)).await.body["bindings"].as_array().unwrap().len(),
+        0
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn twenty_users_binding_one_ca_lock_at_once_exactly_one_wins() {
+    let p = Platform::start().await;
+    let ca = TestCa::p256("CA");
+    p.trust(&ca.der);
+    let mut requests = Vec::new();
+    for i in 0..20 {
+        let account = format!("user{i:02}");
+        p.add_user(&account);
+        let token = p.login(&account).await;
+        let key = ca.p256_key(&CertOptions::valid(&account));
+        let body = p.bind_request(&token, &key, "3301000045102205").await;
+        requests.push((token, body));
+    }
+    let p = std::sync::Arc::new(p);
+    let tasks: Vec<_> = requests
+        .into_iter()
+        .map(|(token, body)| {
+            let p = p.clone();
+            tokio::spawn(async move { p.post("/ca/bindings", Some(&token), body).await.status })
+        })
+        .collect();
+    let mut statuses = Vec::new();
+    for t in tasks {
+        statuses.push(t.await.unwrap());
+    }
+    assert_eq!(statuses.iter().filter(|s| **s == StatusCode::CREATED).count(), 1, "{statuses:?}");
+    assert_eq!(statuses.iter().filter(|s| **s == StatusCode::CONFLICT).count(), 19, "{statuses:?}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn password_logins_lock_out_after_five_failures() {
+    let p = Platform::start().await;
+    p.add_user("alice");
+    let wrong = json!({"account": "alice", "password": "wrong password"});
+    for _ in 0..5 {
+        let r = p.post("/sessions/password", None, wrong.clone()).await;
+        assert_eq!((r.status, r.code()), (StatusCode::UNAUTHORIZED, "invalid_credentials"));
+    }
+    let r =
+        p.post("/sessions/password", None, json!({"account": "alice", "password": PASSWORD})).await;
+    assert_eq!(
+        (r.status, r.code()),
+        (StatusCode::TOO_MANY_REQUESTS, "too_many_attempts"),
+        "even the right password"
+    );
+    let retry: u64 = r.headers["retry-after"].to_str().unwrap().parse().unwrap();
+    assert!((1..=900).contains(&retry), "{retry}");
+    // Unknown accounts answer like wrong passwords.
+    let r = p.post("/sessions/password", None, json!({"account": "nobody", "password": "x"})).await;
+    assert_eq!(r.code(), "invalid_credentials");
+    // Other accounts are not affected.
+    p.add_user("bob");
+    p.login("bob").await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn malformed_requests_are_400_and_big_ones_413_never_500() {
+    let p = Platform::start().await;
+    for body in ["{", "[]", "{\"account\": 5}", "", "\u{0}"] {
+        let r = p
+            .client
+            .post(p.url("/sessions/password"))
+            .header("content-type", "application/json")
+            .body(body)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::BAD_REQUEST, "{body:?}");
+        let v: serde_json::Value = r.json().await.unwrap();
+        assert_eq!(v["error"]["code"], "invalid_request");
+    }
+    let r = p.post("/ca/challenges", None, json!({"purpose": "steal"})).await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST);
+    let big = "x".repeat(1024 * 1024 + 10);
+    let r = p.client.post(p.url("/sessions/password")).body(big).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::PAYLOAD_TOO_LARGE);
+    let v: serde_json::Value = r.json().await.unwrap();
+    assert_eq!(v["error"]["code"], "payload_too_large");
+    assert_eq!(p.get("/nowhere", None).await.code(), "not_found");
+    assert_eq!(p.get("/me", Some("made-up-token")).await.code(), "unauthenticated");
+    assert_eq!(p.get("/me", None).await.code(), "unauthenticated");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn messages_follow_accept_language() {
+    let p = Platform::start().await;
+    let zh: serde_json::Value = p
+        .client
+        .get(p.url("/me"))
+        .header("accept-language", "zh-CN,zh;q=0.9")
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(zh["error"]["code"], "unauthenticated");
+    assert_eq!(zh["error"]["message"], "未登录或会话已失效。");
+    let en: serde_json::Value = p
+        .client
+        .get(p.url("/me"))
+        .header("accept-language", "en")
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(en["error"]["message"], "Not logged in, or the session has ended.");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn audit_has_every_attempt_and_no_secret() {
+    let (p, ca, token) = with_user("alice").await;
+    let key = ca.p256_key(&CertOptions::valid("k"));
+    p.bind(&token, &key, "L1").await;
+    let session = p.ca_login(&key).await.body["token"].as_str().unwrap().to_string();
+    p.post("/sessions/password", None, json!({"account": "alice", "password": "not it"})).await;
+    p.ca_login(&ca.p256_key(&CertOptions::valid("unbound"))).await;
+    let id = p.get("/ca/bindings", Some(&token)).await.body["bindings"][0]["id"].as_i64().unwrap();
+    p.delete(&format!("/ca/bindings/{id}"), Some(&token)).await;
+
+    let rows = p.audit();
+    let events: Vec<(String, String)> =
+        rows.iter().map(|r| (r.event.clone(), r.result.clone())).collect();
+    for want in [
+        ("password_login", "ok"),
+        ("bind", "ok"),
+        ("ca_login", "ok"),
+        ("password_login", "invalid_credentials"),
+        ("ca_login", "certificate_not_bound"),
+        ("unbind", "ok"),
+    ] {
+        assert!(events.contains(&(want.0.into(), want.1.into())), "{want:?} not in {events:?}");
+    }
+    let bind = rows.iter().find(|r| r.event == "bind").unwrap();
+    assert_eq!(bind.ca_lock_id.as_deref(), Some("L1"));
+    assert_eq!(bind.cert_sha256.as_deref(), Some(key.sha256().as_str()));
+    // No secret anywhere in the database file.
+    let db = std::fs::read(p.data().join("platform.db")).unwrap();
+    let wal = std::fs::read(p.data().join("platform.db-wal")).unwrap_or_default();
+    for secret in [PASSWORD, "not it", token.as_str(), session.as_str()] {
+        let hay = [db.as_slice(), wal.as_slice()].concat();
+        assert!(!hay.windows(secret.len()).any(|w| w == secret.as_bytes()), "{secret} stored");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn driver_catalogue_lists_and_serves_files() {
+    let p = Platform::start().await;
+    let file = p.data().join("gm3000-driver_1.2.deb");
+    std::fs::write(&file, b"driver package bytes").unwrap();
+    let mut conn = zca_platform::db::open(p.data()).unwrap();
+    let d = zca_platform::admin::NewDriver {
+        file: &file,
+        name: "mToken GM3000",
+        vendor: "龙脉 Longmai",
+        version: "1.2",
+        os: "linux",
+        arch: "x86_64",
+        issuers: &["CFCA".into(), "浙江省数字安全证书管理有限公司".into()],
+        module_names: &["libgm3000_pkcs11.so".into()],
+    };
+    zca_platform::admin::driver_add(&mut conn, p.data(), &d).unwrap();
+    let r = p.get("/ca/drivers", None).await;
+    assert_eq!(r.status, StatusCode::OK);
+    let d = &r.body["drivers"][0];
+    assert_eq!(d["vendor"], "龙脉 Longmai");
+    assert_eq!(d["module_names"][0], "libgm3000_pkcs11.so");
+    assert_eq!(d["size"], 20);
+    assert_eq!(d["sha256"], zca_platform::pki::sha256_hex(b"driver package bytes"));
+    let url = d["url"].as_str().unwrap();
+    assert!(url.starts_with(&p.origin));
+    let bytes = p.client.get(url).send().await.unwrap().bytes().await.unwrap();
+    assert_eq!(&bytes[..], b"driver package bytes");
+    let wrong =
+        p.client.get(format!("{}/downloads/drivers/1/other.deb", p.origin)).send().await.unwrap();
+    assert_eq!(wrong.status(), StatusCode::NOT_FOUND);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn data_survives_a_restart() {
+    let (p, ca, token) = with_user("alice").await;
+    let key = ca.p256_key(&CertOptions::valid("k"));
+    assert_eq!(p.bind(&token, &key, "L1").await.status, StatusCode::CREATED);
+    let dir = p.stop().await;
+    let p = Platform::start_with(120, Some(dir)).await;
+    assert_eq!(p.get("/me", Some(&token)).await.body["account"], "alice", "sessions persist");
+    assert_eq!(p.ca_login(&key).await.status, StatusCode::CREATED, "bindings persist");
+}

@@ -1,0 +1,506 @@
+//! A real zca-platform on 127.0.0.1 (ephemeral port, real TLS, its own data folder), and keys
+//! and certificates made in the test: RSA and P-256 with rcgen, SM2 with OpenSSL.
+
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::sync::Arc;
+
+use base64::engine::general_purpose::STANDARD;
+use base64::Engine;
+use rcgen::{
+    CertificateParams, DistinguishedName, DnType, DnValue, IsCa, Issuer, KeyPair, KeyUsagePurpose,
+};
+use reqwest::StatusCode;
+use serde_json::{json, Value};
+use tempfile::TempDir;
+use time::{Duration, OffsetDateTime};
+use zca_contract::{signed_bytes, Purpose};
+use zca_platform::server::{serve, ServeOptions};
+
+pub const PASSWORD: &str = "correct horse battery";
+
+pub struct Platform {
+    pub dir: TempDir,
+    pub origin: String,
+    pub client: reqwest::Client,
+    shutdown: Option<tokio::sync::oneshot::Sender<()>>,
+    task: Option<tokio::task::JoinHandle<anyhow::Result<()>>>,
+}
+
+pub struct Reply {
+    pub status: StatusCode,
+    pub headers: reqwest::header::HeaderMap,
+    pub body: Value,
+}
+
+impl Reply {
+    pub fn code(&self) -> &str {
+        self.body["error"]["code"].as_str().unwrap_or("")
+    }
+}
+
+impl Platform {
+    pub async fn start() -> Platform {
+        Platform::start_with(120, None).await
+    }
+
+    /// Starts on 127.0.0.1:0 with its own data folder (or `dir`, to restart on old data).
+    pub async fn start_with(challenge_ttl: i64, dir: Option<TempDir>) -> Platform {
+        let dir = dir.unwrap_or_else(|| tempfile::tempdir().unwrap());
+        let opts = ServeOptions {
+            listen: "127.0.0.1:0".parse().unwrap(),
+            data_dir: dir.path().to_path_buf(),
+            tls_cert: None,
+            tls_key: None,
+            origin: None,
+            session_ttl: 3600,
+            challenge_ttl,
+        };
+        let (tx, rx) = tokio::sync::oneshot::channel::<()>();
+        let (ready_tx, ready_rx) = tokio::sync::oneshot::channel();
+        let task = tokio::spawn(serve(
+            opts,
+            move |r| {
+                let _ = ready_tx.send((r.origin.clone(), r.ca_file.clone().unwrap()));
+            },
+            async move {
+                let _ = rx.await;
+            },
+        ));
+        let (origin, ca_file) = ready_rx.await.expect("the server starts");
+        let client = client_trusting(&ca_file);
+        Platform { dir, origin, client, shutdown: Some(tx), task: Some(task) }
+    }
+
+    /// Stops the server and hands back its data folder.
+    pub async fn stop(mut self) -> TempDir {
+        let _ = self.shutdown.take().unwrap().send(());
+        self.task.take().unwrap().await.unwrap().unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        std::mem::replace(&mut self.dir, dir)
+    }
+
+    pub fn data(&self) -> &Path {
+        self.dir.path()
+    }
+
+    pub fn ca_file(&self) -> PathBuf {
+        self.dir.path().join("tls/ca.pem")
+    }
+
+    pub fn add_user(&self, account: &str) {
+        let conn = zca_platform::db::open(self.data()).unwrap();
+        zca_platform::admin::user_add(
+            &conn,
+            account,
+            &format!("{account} 名"),
+            "测试单位",
+            PASSWORD,
+        )
+        .unwrap();
+    }
+
+    pub fn trust(&self, ca_der: &[u8]) {
+        let file =
+            self.dir.path().join(format!("ca-{}.der", zca_platform::pki::sha256_hex(ca_der)));
+        std::fs::write(&file, ca_der).unwrap();
+        let conn = zca_platform::db::open(self.data()).unwrap();
+        zca_platform::admin::trust_add(&conn, &file).unwrap();
+    }
+
+    pub fn audit(&self) -> Vec<zca_platform::admin::AuditRow> {
+        zca_platform::admin::audit_list(&zca_platform::db::open(self.data()).unwrap()).unwrap()
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}/api/v1{path}", self.origin)
+    }
+
+    pub async fn send(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        token: Option<&str>,
+        body: Option<Value>,
+    ) -> Reply {
+        let mut req = self.client.request(method, self.url(path));
+        if let Some(t) = token {
+            req = req.bearer_auth(t);
+        }
+        if let Some(b) = body {
+            req = req.json(&b);
+        }
+        let resp = req.send().await.expect("the request reaches the server");
+        let status = resp.status();
+        let headers = resp.headers().clone();
+        let text = resp.text().await.unwrap();
+        let body = if text.is_empty() {
+            Value::Null
+        } else {
+            serde_json::from_str(&text).unwrap_or(Value::String(text))
+        };
+        Reply { status, headers, body }
+    }
+
+    pub async fn post(&self, path: &str, token: Option<&str>, body: Value) -> Reply {
+        self.send(reqwest::Method::POST, path, token, Some(body)).await
+    }
+
+    pub async fn get(&self, path: &str, token: Option<&str>) -> Reply {
+        self.send(reqwest::Method::GET, path, token, None).await
+    }
+
+    pub async fn delete(&self, path: &str, token: Option<&str>) -> Reply {
+        self.send(reqwest::Method::DELETE, path, token, None).await
+    }
+
+    pub async fn login(&self, account: &str) -> String {
+        let r = self
+            .post("/sessions/password", None, json!({"account": account, "password": PASSWORD}))
+            .await;
+        assert_eq!(r.status, StatusCode::CREATED, "{:?}", r.body);
+        r.body["token"].as_str().unwrap().to_string()
+    }
+
+    pub async fn challenge(&self, purpose: &str, token: Option<&str>) -> Value {
+        let r = self.post("/ca/challenges", token, json!({ "purpose": purpose })).await;
+        assert_eq!(r.status, StatusCode::CREATED, "{:?}", r.body);
+        r.body
+    }
+
+    /// A bind request for `key`, signed over a fresh challenge of this session.
+    pub async fn bind_request(&self, token: &str, key: &TestKey, ca_lock_id: &str) -> Value {
+        let ch = self.challenge("bind", Some(token)).await;
+        key.proof(Purpose::Bind, &ch, ca_lock_id)
+    }
+
+    pub async fn bind(&self, token: &str, key: &TestKey, ca_lock_id: &str) -> Reply {
+        let body = self.bind_request(token, key, ca_lock_id).await;
+        self.post("/ca/bindings", Some(token), body).await
+    }
+
+    pub async fn ca_login(&self, key: &TestKey) -> Reply {
+        let ch = self.challenge("login", None).await;
+        self.post("/sessions/ca", None, key.proof(Purpose::Login, &ch, "")).await
+    }
+}
+
+impl Drop for Platform {
+    fn drop(&mut self) {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+    }
+}
+
+/// A client that trusts only the server's own CA, with the ring provider.
+pub fn client_trusting(ca_file: &Path) -> reqwest::Client {
+    let pem = std::fs::read(ca_file).unwrap();
+    let mut roots = rustls::RootCertStore::empty();
+    for cert in rustls_pemfile::certs(&mut pem.as_slice()) {
+        roots.add(cert.unwrap()).unwrap();
+    }
+    let tls = rustls::ClientConfig::builder_with_provider(Arc::new(
+        rustls::crypto::ring::default_provider(),
+    ))
+    .with_safe_default_protocol_versions()
+    .unwrap()
+    .with_root_certificates(roots)
+    .with_no_client_auth();
+    reqwest::Client::builder().use_preconfigured_tls(tls).build().unwrap()
+}
+
+// ---------------------------------------------------------------- keys and certificates
+
+pub enum Signer {
+    P256(p256::ecdsa::SigningKey),
+    Rsa(rsa::pkcs1v15::SigningKey<sha2::Sha256>),
+    /// SM2 signs with OpenSSL: `pkeyutl -rawin -digest sm3 -pkeyopt distid:1234567812345678`.
+    Sm2(PathBuf),
+}
+
+pub struct TestKey {
+    pub cert_der: Vec<u8>,
+    pub signer: Signer,
+    pub algorithm: &'static str,
+}
+
+impl TestKey {
+    pub fn sha256(&self) -> String {
+        zca_platform::pki::sha256_hex(&self.cert_der)
+    }
+
+    pub fn sign(&self, msg: &[u8]) -> Vec<u8> {
+        use p256::ecdsa::signature::Signer as _;
+        match &self.signer {
+            Signer::P256(k) => {
+                let sig: p256::ecdsa::Signature = k.sign(msg);
+                sig.to_der().as_bytes().to_vec()
+            }
+            Signer::Rsa(k) => {
+                use rsa::signature::SignatureEncoding;
+                k.sign(msg).to_vec()
+            }
+            Signer::Sm2(key) => openssl_sm2_sign(key, msg),
+        }
+    }
+
+    /// The body of a bind or CA login for this challenge, signed as the contract says.
+    pub fn proof(&self, purpose: Purpose, challenge: &Value, ca_lock_id: &str) -> Value {
+        self.proof_with(purpose, challenge, ca_lock_id, challenge["origin"].as_str().unwrap())
+    }
+
+    /// Same, but signed for `origin` whatever the challenge says.
+    pub fn proof_with(
+        &self,
+        purpose: Purpose,
+        challenge: &Value,
+        ca_lock_id: &str,
+        origin: &str,
+    ) -> Value {
+        let id = challenge["challenge_id"].as_str().unwrap();
+        let nonce = challenge["nonce"].as_str().unwrap();
+        let msg = signed_bytes(purpose, origin, id, nonce, &self.sha256(), ca_lock_id);
+        let mut body = json!({
+            "challenge_id": id,
+            "certificate": STANDARD.encode(&self.cert_der),
+            "algorithm": self.algorithm,
+            "signature": STANDARD.encode(self.sign(&msg)),
+        });
+        if purpose == Purpose::Bind {
+            body["ca_lock_id"] = json!(ca_lock_id);
+        }
+        body
+    }
+}
+
+pub struct CertOptions {
+    pub cn: String,
+    pub not_before: OffsetDateTime,
+    pub not_after: OffsetDateTime,
+    pub key_usage: Vec<KeyUsagePurpose>,
+}
+
+impl CertOptions {
+    pub fn valid(cn: &str) -> CertOptions {
+        let now = OffsetDateTime::now_utc();
+        CertOptions {
+            cn: cn.to_string(),
+            not_before: now - Duration::days(1),
+            not_after: now + Duration::days(365),
+            key_usage: vec![KeyUsagePurpose::DigitalSignature],
+        }
+    }
+}
+
+/// A CA made with rcgen: P-256, or RSA-2048 (key from OpenSSL, which rcgen cannot make).
+pub struct TestCa {
+    key: KeyPair,
+    params: CertificateParams,
+    pub der: Vec<u8>,
+}
+
+impl TestCa {
+    pub fn p256(name: &str) -> TestCa {
+        TestCa::with_key(name, KeyPair::generate_for(&rcgen::PKCS_ECDSA_P256_SHA256).unwrap())
+    }
+
+    pub fn rsa(name: &str) -> TestCa {
+        let pkcs8 = openssl_rsa_pkcs8();
+        let key = KeyPair::from_pkcs8_der_and_sign_algo(
+            &pkcs8.as_slice().into(),
+            &rcgen::PKCS_RSA_SHA256,
+        )
+        .unwrap();
+        TestCa::with_key(name, key)
+    }
+
+    fn with_key(name: &str, key: KeyPair) -> TestCa {
+        let mut params = CertificateParams::new(Vec::<String>::new()).unwrap();
+        let mut dn = DistinguishedName::new();
+        dn.push(DnType::OrganizationName, DnValue::Utf8String("测试 CA".into()));
+        dn.push(DnType::CommonName, DnValue::Utf8String(name.into()));
+        params.distinguished_name = dn;
+        params.is_ca = IsCa::Ca(rcgen::BasicConstraints::Unconstrained);
+        params.key_usages = vec![KeyUsagePurpose::KeyCertSign, KeyUsagePurpose::CrlSign];
+        let der = params.self_signed(&key).unwrap().der().to_vec();
+        TestCa { key, params, der }
+    }
+
+    fn issue_for(&self, subject: &KeyPair, o: &CertOptions) -> Vec<u8> {
+        let mut params = CertificateParams::new(Vec::<String>::new()).unwrap();
+        let mut dn = DistinguishedName::new();
+        dn.push(DnType::OrganizationName, DnValue::Utf8String("杭州市某某单位".into()));
+        dn.push(DnType::CommonName, DnValue::Utf8String(o.cn.clone()));
+        params.distinguished_name = dn;
+        params.not_before = o.not_before;
+        params.not_after = o.not_after;
+        params.key_usages = o.key_usage.clone();
+        params
+            .signed_by(subject, &Issuer::from_params(&self.params, &self.key))
+            .unwrap()
+            .der()
+            .to_vec()
+    }
+
+    pub fn p256_key(&self, o: &CertOptions) -> TestKey {
+        let key = KeyPair::generate_for(&rcgen::PKCS_ECDSA_P256_SHA256).unwrap();
+        use p256::pkcs8::DecodePrivateKey;
+        let signer = p256::ecdsa::SigningKey::from_pkcs8_der(&key.serialize_der()).unwrap();
+        TestKey {
+            cert_der: self.issue_for(&key, o),
+            signer: Signer::P256(signer),
+            algorithm: "ecdsa-p256-sha256",
+        }
+    }
+
+    pub fn rsa_key(&self, o: &CertOptions) -> TestKey {
+        let pkcs8 = openssl_rsa_pkcs8();
+        let key = KeyPair::from_pkcs8_der_and_sign_algo(
+            &pkcs8.as_slice().into(),
+            &rcgen::PKCS_RSA_SHA256,
+        )
+        .unwrap();
+        use rsa::pkcs8::DecodePrivateKey;
+        let private = rsa::PrivateKey::from_pkcs8_der(&pkcs8).unwrap();
+        let signer = rsa::pkcs1v15::SigningKey::<sha2::Sha256>::new(private);
+        TestKey {
+            cert_der: self.issue_for(&key, o),
+            signer: Signer::Rsa(signer),
+            algorithm: "rsa-pkcs1-sha256",
+        }
+    }
+}
+
+fn openssl(args: &[&str]) -> Vec<u8> {
+    let out = Command::new("openssl").args(args).output().expect("openssl runs");
+    assert!(out.status.success(), "openssl {args:?}: {}", String::from_utf8_lossy(&out.stderr));
+    out.stdout
+}
+
+/// An RSA-2048 key as PKCS#8 DER (OpenSSL's DER output would be PKCS#1; its PEM is PKCS#8).
+fn openssl_rsa_pkcs8() -> Vec<u8> {
+    let pem = openssl(&["genpkey", "-algorithm", "RSA", "-pkeyopt", "rsa_keygen_bits:2048"]);
+    match rustls_pemfile::private_key(&mut pem.as_slice()).unwrap().unwrap() {
+        rustls::pki_types::PrivateKeyDer::Pkcs8(k) => k.secret_pkcs8_der().to_vec(),
+        other => panic!("not PKCS#8: {other:?}"),
+    }
+}
+
+fn openssl_sm2_sign(key: &Path, msg: &[u8]) -> Vec<u8> {
+    let dir = key.parent().unwrap();
+    let msg_file = dir.join("msg.bin");
+    std::fs::write(&msg_file, msg).unwrap();
+    let k = key.to_str().unwrap();
+    let m = msg_file.to_str().unwrap();
+    openssl(&[
+        "pkeyutl",
+        "-sign",
+        "-inkey",
+        k,
+        "-rawin",
+        "-digest",
+        "sm3",
+        "-pkeyopt",
+        "distid:1234567812345678",
+        "-in",
+        m,
+    ])
+}
+
+/// An SM2 CA and a client key with an SM3withSM2 certificate, made with OpenSSL in `dir`.
+pub struct Sm2Pki {
+    pub ca_der: Vec<u8>,
+    pub key: TestKey,
+}
+
+pub fn sm2_pki(dir: &Path) -> Sm2Pki {
+    let p = |n: &str| dir.join(n).to_str().unwrap().to_string();
+    openssl(&[
+        "genpkey",
+        "-algorithm",
+        "EC",
+        "-pkeyopt",
+        "ec_paramgen_curve:SM2",
+        "-out",
+        &p("sm2ca.key"),
+    ]);
+    openssl(&[
+        "req",
+        "-new",
+        "-x509",
+        "-utf8",
+        "-sm3",
+        "-sigopt",
+        "distid:1234567812345678",
+        "-days",
+        "3650",
+        "-subj",
+        "/O=国密测试 CA/CN=SM2 Root",
+        "-key",
+        &p("sm2ca.key"),
+        "-out",
+        &p("sm2ca.pem"),
+        "-addext",
+        "basicConstraints=critical,CA:TRUE",
+        "-addext",
+        "keyUsage=critical,keyCertSign,cRLSign",
+    ]);
+    openssl(&[
+        "genpkey",
+        "-algorithm",
+        "EC",
+        "-pkeyopt",
+        "ec_paramgen_curve:SM2",
+        "-out",
+        &p("sm2.key"),
+    ]);
+    openssl(&[
+        "req",
+        "-new",
+        "-utf8",
+        "-sm3",
+        "-sigopt",
+        "distid:1234567812345678",
+        "-subj",
+        "/O=某单位/CN=国密用户",
+        "-key",
+        &p("sm2.key"),
+        "-out",
+        &p("sm2.csr"),
+    ]);
+    std::fs::write(p("ext.cnf"), "keyUsage=critical,digitalSignature\n").unwrap();
+    openssl(&[
+        "x509",
+        "-req",
+        "-sm3",
+        "-sigopt",
+        "distid:1234567812345678",
+        "-vfyopt",
+        "distid:1234567812345678",
+        "-in",
+        &p("sm2.csr"),
+        "-CA",
+        &p("sm2ca.pem"),
+        "-CAkey",
+        &p("sm2ca.key"),
+        "-CAcreateserial",
+        "-days",
+        "365",
+        "-extfile",
+        &p("ext.cnf"),
+        "-out",
+        &p("sm2.pem"),
+    ]);
+    let der = |pem: &str| openssl(&["x509", "-in", &p(pem), "-outform", "DER"]);
+    Sm2Pki {
+        ca_der: der("sm2ca.pem"),
+        key: TestKey {
+            cert_der: der("sm2.pem"),
+            signer: Signer::Sm2(dir.join("sm2.key")),
+            algorithm: "sm2-sm3",
+        },
+    }
+}
