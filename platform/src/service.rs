@@ -331,7 +331,7 @@ fn check_proof(
 ) -> Result<(Vec<u8>, String), ApiError> {
     let der = STANDARD.decode(proof.certificate.trim()).map_err(|_| ApiError::invalid_request())?;
     let signature =
-        STANDARD.decode(signature_b64.trim()).map_err(|_| ApiError::invalid_request())?;
+        STANDARD.decode(proof.signature.trim()).map_err(|_| ApiError::invalid_request())?;
     let (rest, cert) = X509Certificate::from_der(&der).map_err(|_| ApiError::invalid_request())?;
     if !rest.is_empty() {
         return Err(ApiError::invalid_request());
