@@ -11,6 +11,7 @@ use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{delete, get, post};
 use axum::{Json, Router};
+use http_body_util::BodyExt;
 use serde::de::DeserializeOwned;
 use zca_contract::{
     code, BindRequest, Bindings, CaLogin, ChallengeRequest, Drivers, Health, PasswordLogin,
@@ -82,18 +83,40 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for ApiJson<T> {
     type Rejection = ApiError;
 
     async fn from_request(req: Request, _: &S) -> Result<Self, ApiError> {
-        let too_large = || ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, code::PAYLOAD_TOO_LARGE);
         let declared = req
             .headers()
             .get(header::CONTENT_LENGTH)
             .and_then(|v| v.to_str().ok())
             .and_then(|v| v.parse::<usize>().ok());
-        if declared.is_some_and(|n| n > MAX_BODY) {
-            return Err(too_large());
+        let mut body = req.into_body();
+        let mut bytes = Vec::new();
+        if declared.is_none_or(|n| n <= MAX_BODY) {
+            while let Some(frame) = body.frame().await {
+                let Ok(frame) = frame else { return Err(ApiError::invalid_request()) };
+                bytes.extend_from_slice(frame.data_ref().map_or(&[][..], |d| &d[..]));
+                if bytes.len() > MAX_BODY {
+                    break;
+                }
+            }
         }
-        let bytes =
-            axum::body::to_bytes(req.into_body(), MAX_BODY).await.map_err(|_| too_large())?;
+        if bytes.len() > MAX_BODY || declared.is_some_and(|n| n > MAX_BODY) {
+            drain(body).await;
+            return Err(ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, code::PAYLOAD_TOO_LARGE));
+        }
         serde_json::from_slice(&bytes).map(ApiJson).map_err(|_| ApiError::invalid_request())
+    }
+}
+
+/// Reads and drops what remains of an oversized body, up to a bound, so that the client gets
+/// its 413 instead of a connection reset while it is still writing.
+async fn drain(mut body: axum::body::Body) {
+    const DRAIN_LIMIT: usize = 16 * MAX_BODY;
+    let mut seen = 0;
+    while let Some(Ok(frame)) = body.frame().await {
+        seen += frame.data_ref().map_or(0, |d| d.len());
+        if seen > DRAIN_LIMIT {
+            break;
+        }
     }
 }
 
