@@ -1,0 +1,203 @@
+//! The zca-platform binary: operator subcommands on a data folder, and `serve` started, used
+//! and stopped with SIGTERM as a process.
+
+use std::io::{BufRead, BufReader, Write};
+use std::path::Path;
+use std::process::{Command, Stdio};
+
+fn bin(data: &Path) -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_zca-platform"));
+    cmd.env("ZCA_PLATFORM_DATA", data).env("RUST_LOG", "info").env_remove("XDG_DATA_HOME");
+    cmd
+}
+
+fn run(cmd: &mut Command, stdin: &str) -> (i32, String, String) {
+    let mut child =
+        cmd.stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap();
+    child.stdin.take().unwrap().write_all(stdin.as_bytes()).unwrap();
+    let out = child.wait_with_output().unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into(),
+        String::from_utf8_lossy(&out.stderr).into(),
+    )
+}
+
+#[test]
+fn operator_subcommands_and_a_served_session_stopped_by_sigterm() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+
+    let (code, _, err) = run(
+        bin(&data).args([
+            "user",
+            "add",
+            "alice",
+            "--name",
+            "张三",
+            "--org",
+            "某单位",
+            "--password-stdin",
+        ]),
+        "a good password\n",
+    );
+    assert_eq!(code, 0, "{err}");
+    let (code, _, err) = run(
+        bin(&data).args(["user", "add", "alice", "--name", "x", "--org", "y", "--password-stdin"]),
+        "another password\n",
+    );
+    assert_ne!(code, 0);
+    assert!(err.contains("exists already"), "{err}");
+    let (code, _, err) =
+        run(bin(&data).args(["user", "add", "bob", "--name", "x", "--org", "y"]), "");
+    assert_ne!(code, 0, "no terminal and no --password-stdin");
+    assert!(err.contains("--password-stdin"), "{err}");
+    let (code, _, err) = run(
+        bin(&data).args(["user", "add", "bob", "--name", "x", "--org", "y", "--password-stdin"]),
+        "short\n",
+    );
+    assert_ne!(code, 0);
+    assert!(err.contains("at least 8"), "{err}");
+
+    let (code, out, _) = run(bin(&data).args(["user", "list", "--json"]), "");
+    assert_eq!(code, 0);
+    let users: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(users[0]["account"], "alice");
+    assert_eq!(users[0]["name"], "张三");
+    assert_eq!(users[0]["disabled"], false);
+
+    // A CA certificate is trusted; a leaf certificate is refused.
+    let ca = dir.path().join("ca.pem");
+    let ok = Command::new("openssl")
+        .args([
+            "req",
+            "-x509",
+            "-newkey",
+            "ec",
+            "-pkeyopt",
+            "ec_paramgen_curve:P-256",
+            "-nodes",
+            "-keyout",
+        ])
+        .arg(dir.path().join("ca.key"))
+        .args(["-subj", "/CN=Ops CA", "-addext", "basicConstraints=critical,CA:TRUE", "-out"])
+        .arg(&ca)
+        .status()
+        .unwrap();
+    assert!(ok.success());
+    let (code, _, err) = run(bin(&data).arg("trust").arg("add").arg(&ca), "");
+    assert_eq!(code, 0, "{err}");
+    let (code, out, _) = run(bin(&data).args(["trust", "list"]), "");
+    assert_eq!(code, 0);
+    assert!(out.contains("CN=Ops CA"), "{out}");
+    let (code, _, err) = run(bin(&data).arg("trust").arg("add").arg(dir.path().join("ca.key")), "");
+    assert_ne!(code, 0, "{err}");
+
+    let driver = dir.path().join("vendor-driver.deb");
+    std::fs::write(&driver, b"package").unwrap();
+    let (code, _, err) = run(
+        bin(&data).args(["driver", "add"]).arg(&driver).args([
+            "--name",
+            "GM3000",
+            "--vendor",
+            "Longmai",
+            "--version",
+            "2.1",
+            "--issuer",
+            "CFCA",
+            "--module-name",
+            "libgm3000_pkcs11.so",
+        ]),
+        "",
+    );
+    assert_eq!(code, 0, "{err}");
+
+    // Serve on an ephemeral port; the first line says where.
+    let mut server = bin(&data)
+        .args(["serve", "--listen", "127.0.0.1:0"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(server.stdout.take().unwrap()).lines();
+    let first = lines.next().unwrap().unwrap();
+    let addr = first.split_whitespace().nth(3).unwrap().to_string();
+    let second = lines.next().unwrap().unwrap();
+    assert!(second.contains("--ca-file") && second.contains("tls/ca.pem"), "{second}");
+    let ca_file = data.join("tls/ca.pem");
+    let curl = |args: &[&str]| {
+        let out = Command::new("curl")
+            .args(["-sS", "--cacert"])
+            .arg(&ca_file)
+            .args(args)
+            .output()
+            .unwrap();
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    let health = curl(&[&format!("https://{addr}/api/v1/health")]);
+    assert!(health.contains("\"status\":\"ok\""), "{health}");
+    let login = curl(&[
+        "-X",
+        "POST",
+        "-d",
+        r#"{"account":"alice","password":"a good password"}"#,
+        &format!("https://{addr}/api/v1/sessions/password"),
+    ]);
+    let token = serde_json::from_str::<serde_json::Value>(&login).unwrap()["token"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let drivers = curl(&[&format!("https://{addr}/api/v1/ca/drivers")]);
+    assert!(
+        drivers.contains("libgm3000_pkcs11.so")
+            && drivers.contains(&format!("https://{addr}/downloads/drivers/1/vendor-driver.deb")),
+        "{drivers}"
+    );
+    // Also over TLS 1.2.
+    let tls12 = Command::new("curl")
+        .args(["-sS", "--tls-max", "1.2", "--cacert"])
+        .arg(&ca_file)
+        .arg(format!("https://{addr}/api/v1/health"))
+        .output()
+        .unwrap();
+    assert!(String::from_utf8_lossy(&tls12.stdout).contains("ok"));
+    // Plain HTTP is not spoken.
+    let plain = Command::new("curl")
+        .args(["-sS", "-m", "5"])
+        .arg(format!("http://{addr}/api/v1/health"))
+        .output()
+        .unwrap();
+    assert!(!String::from_utf8_lossy(&plain.stdout).contains("\"status\":\"ok\""));
+
+    // Disabling the account ends its sessions at once.
+    let (code, _, _) = run(bin(&data).args(["user", "disable", "alice"]), "");
+    assert_eq!(code, 0);
+    let me = curl(&[
+        "-H",
+        &format!("Authorization: Bearer {token}"),
+        &format!("https://{addr}/api/v1/me"),
+    ]);
+    assert!(me.contains("unauthenticated"), "{me}");
+
+    send_signal(server.id(), 15);
+    let status = server.wait().unwrap();
+    assert!(status.success(), "graceful shutdown exits 0: {status:?}");
+    let mut log = String::new();
+    std::io::Read::read_to_string(&mut server.stderr.take().unwrap(), &mut log).unwrap();
+    assert!(log.contains("shutting down"), "{log}");
+    for secret in ["a good password", token.as_str()] {
+        assert!(!log.contains(secret), "the log holds a secret");
+    }
+
+    let (code, out, _) = run(bin(&data).args(["audit", "--json"]), "");
+    assert_eq!(code, 0);
+    let audit: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(audit[0]["event"], "password_login");
+    assert_eq!(audit[0]["result"], "ok");
+    assert_eq!(audit[0]["remote"], "127.0.0.1");
+}
+
+fn send_signal(pid: u32, signal: i32) {
+    let ok = Command::new("kill").arg(format!("-{signal}")).arg(pid.to_string()).status().unwrap();
+    assert!(ok.success());
+}
