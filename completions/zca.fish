@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_zca_global_optspecs
-    string join \n profile= config= lang= json no-input v/verbose module= platform= ca-file= h/help V/version
+    string join \n profile= config= lang= json no-input v/verbose module= platform= ca-file= connect-timeout= timeout= h/help V/version
 end
 
 function __fish_zca_needs_command
@@ -30,6 +30,8 @@ complete -c zca -n "__fish_zca_needs_command" -l lang -d 'Language of messages: 
 complete -c zca -n "__fish_zca_needs_command" -l module -d 'PKCS#11 module to use instead of discovery (repeatable; colon-separated in the variable)' -r -F
 complete -c zca -n "__fish_zca_needs_command" -l platform -d 'Platform base URL, e.g. https://platform.example.gov.cn' -r
 complete -c zca -n "__fish_zca_needs_command" -l ca-file -d 'Extra CA certificate (PEM) to trust for the platform\'s TLS certificate' -r -F
+complete -c zca -n "__fish_zca_needs_command" -l connect-timeout -d 'Seconds to wait for a connection to the platform' -r
+complete -c zca -n "__fish_zca_needs_command" -l timeout -d 'Seconds a whole request to the platform may take' -r
 complete -c zca -n "__fish_zca_needs_command" -l json -d 'Print one JSON document (schema_version 1) instead of tables'
 complete -c zca -n "__fish_zca_needs_command" -l no-input -d 'Never prompt; fail with exit code 2 naming what is missing'
 complete -c zca -n "__fish_zca_needs_command" -s v -l verbose -d 'Say more about what zca does (repeat for more)'
@@ -37,6 +39,13 @@ complete -c zca -n "__fish_zca_needs_command" -s h -l help -d 'Print help'
 complete -c zca -n "__fish_zca_needs_command" -s V -l version -d 'Print version'
 complete -c zca -n "__fish_zca_needs_command" -f -a "detect" -d 'Find CA drivers (PKCS#11 modules), readers and inserted keys'
 complete -c zca -n "__fish_zca_needs_command" -f -a "certs" -d 'List the certificates on the inserted keys, or export one'
+complete -c zca -n "__fish_zca_needs_command" -f -a "account" -d 'The platform account: log in with account and password'
+complete -c zca -n "__fish_zca_needs_command" -f -a "bind" -d 'Bind a certificate on an inserted key to your platform account'
+complete -c zca -n "__fish_zca_needs_command" -f -a "unbind" -d 'Remove one of your bindings'
+complete -c zca -n "__fish_zca_needs_command" -f -a "bindings" -d 'List your bindings (the platform\'s CA lock table)'
+complete -c zca -n "__fish_zca_needs_command" -f -a "login" -d 'Log in to the platform with the CA key (CA 登录)'
+complete -c zca -n "__fish_zca_needs_command" -f -a "logout" -d 'Log out: end the session on the platform and forget it here'
+complete -c zca -n "__fish_zca_needs_command" -f -a "status" -d 'Show the profile, the platform and the session'
 complete -c zca -n "__fish_zca_needs_command" -f -a "config" -d 'Show the configuration'
 complete -c zca -n "__fish_zca_using_subcommand detect" -l profile -d 'Profile of the config file to use' -r
 complete -c zca -n "__fish_zca_using_subcommand detect" -l config -d 'Config file [default: $XDG_CONFIG_HOME/zca/config.toml]' -r -F
@@ -44,6 +53,8 @@ complete -c zca -n "__fish_zca_using_subcommand detect" -l lang -d 'Language of 
 complete -c zca -n "__fish_zca_using_subcommand detect" -l module -d 'PKCS#11 module to use instead of discovery (repeatable; colon-separated in the variable)' -r -F
 complete -c zca -n "__fish_zca_using_subcommand detect" -l platform -d 'Platform base URL, e.g. https://platform.example.gov.cn' -r
 complete -c zca -n "__fish_zca_using_subcommand detect" -l ca-file -d 'Extra CA certificate (PEM) to trust for the platform\'s TLS certificate' -r -F
+complete -c zca -n "__fish_zca_using_subcommand detect" -l connect-timeout -d 'Seconds to wait for a connection to the platform' -r
+complete -c zca -n "__fish_zca_using_subcommand detect" -l timeout -d 'Seconds a whole request to the platform may take' -r
 complete -c zca -n "__fish_zca_using_subcommand detect" -l json -d 'Print one JSON document (schema_version 1) instead of tables'
 complete -c zca -n "__fish_zca_using_subcommand detect" -l no-input -d 'Never prompt; fail with exit code 2 naming what is missing'
 complete -c zca -n "__fish_zca_using_subcommand detect" -s v -l verbose -d 'Say more about what zca does (repeat for more)'
@@ -56,6 +67,8 @@ complete -c zca -n "__fish_zca_using_subcommand certs; and not __fish_seen_subco
 complete -c zca -n "__fish_zca_using_subcommand certs; and not __fish_seen_subcommand_from export" -l module -d 'PKCS#11 module to use instead of discovery (repeatable; colon-separated in the variable)' -r -F
 complete -c zca -n "__fish_zca_using_subcommand certs; and not __fish_seen_subcommand_from export" -l platform -d 'Platform base URL, e.g. https://platform.example.gov.cn' -r
 complete -c zca -n "__fish_zca_using_subcommand certs; and not __fish_seen_subcommand_from export" -l ca-file -d 'Extra CA certificate (PEM) to trust for the platform\'s TLS certificate' -r -F
+complete -c zca -n "__fish_zca_using_subcommand certs; and not __fish_seen_subcommand_from export" -l connect-timeout -d 'Seconds to wait for a connection to the platform' -r
+complete -c zca -n "__fish_zca_using_subcommand certs; and not __fish_seen_subcommand_from export" -l timeout -d 'Seconds a whole request to the platform may take' -r
 complete -c zca -n "__fish_zca_using_subcommand certs; and not __fish_seen_subcommand_from export" -s l -l long -d 'Show every field of each certificate'
 complete -c zca -n "__fish_zca_using_subcommand certs; and not __fish_seen_subcommand_from export" -l json -d 'Print one JSON document (schema_version 1) instead of tables'
 complete -c zca -n "__fish_zca_using_subcommand certs; and not __fish_seen_subcommand_from export" -l no-input -d 'Never prompt; fail with exit code 2 naming what is missing'
@@ -72,17 +85,138 @@ complete -c zca -n "__fish_zca_using_subcommand certs; and __fish_seen_subcomman
 complete -c zca -n "__fish_zca_using_subcommand certs; and __fish_seen_subcommand_from export" -l module -d 'PKCS#11 module to use instead of discovery (repeatable; colon-separated in the variable)' -r -F
 complete -c zca -n "__fish_zca_using_subcommand certs; and __fish_seen_subcommand_from export" -l platform -d 'Platform base URL, e.g. https://platform.example.gov.cn' -r
 complete -c zca -n "__fish_zca_using_subcommand certs; and __fish_seen_subcommand_from export" -l ca-file -d 'Extra CA certificate (PEM) to trust for the platform\'s TLS certificate' -r -F
+complete -c zca -n "__fish_zca_using_subcommand certs; and __fish_seen_subcommand_from export" -l connect-timeout -d 'Seconds to wait for a connection to the platform' -r
+complete -c zca -n "__fish_zca_using_subcommand certs; and __fish_seen_subcommand_from export" -l timeout -d 'Seconds a whole request to the platform may take' -r
 complete -c zca -n "__fish_zca_using_subcommand certs; and __fish_seen_subcommand_from export" -l der -d 'Write DER instead of PEM'
 complete -c zca -n "__fish_zca_using_subcommand certs; and __fish_seen_subcommand_from export" -l json -d 'Print one JSON document (schema_version 1) instead of tables'
 complete -c zca -n "__fish_zca_using_subcommand certs; and __fish_seen_subcommand_from export" -l no-input -d 'Never prompt; fail with exit code 2 naming what is missing'
 complete -c zca -n "__fish_zca_using_subcommand certs; and __fish_seen_subcommand_from export" -s v -l verbose -d 'Say more about what zca does (repeat for more)'
 complete -c zca -n "__fish_zca_using_subcommand certs; and __fish_seen_subcommand_from export" -s h -l help -d 'Print help'
+complete -c zca -n "__fish_zca_using_subcommand account; and not __fish_seen_subcommand_from login" -l profile -d 'Profile of the config file to use' -r
+complete -c zca -n "__fish_zca_using_subcommand account; and not __fish_seen_subcommand_from login" -l config -d 'Config file [default: $XDG_CONFIG_HOME/zca/config.toml]' -r -F
+complete -c zca -n "__fish_zca_using_subcommand account; and not __fish_seen_subcommand_from login" -l lang -d 'Language of messages: zh or en [default: from the locale]' -r
+complete -c zca -n "__fish_zca_using_subcommand account; and not __fish_seen_subcommand_from login" -l module -d 'PKCS#11 module to use instead of discovery (repeatable; colon-separated in the variable)' -r -F
+complete -c zca -n "__fish_zca_using_subcommand account; and not __fish_seen_subcommand_from login" -l platform -d 'Platform base URL, e.g. https://platform.example.gov.cn' -r
+complete -c zca -n "__fish_zca_using_subcommand account; and not __fish_seen_subcommand_from login" -l ca-file -d 'Extra CA certificate (PEM) to trust for the platform\'s TLS certificate' -r -F
+complete -c zca -n "__fish_zca_using_subcommand account; and not __fish_seen_subcommand_from login" -l connect-timeout -d 'Seconds to wait for a connection to the platform' -r
+complete -c zca -n "__fish_zca_using_subcommand account; and not __fish_seen_subcommand_from login" -l timeout -d 'Seconds a whole request to the platform may take' -r
+complete -c zca -n "__fish_zca_using_subcommand account; and not __fish_seen_subcommand_from login" -l json -d 'Print one JSON document (schema_version 1) instead of tables'
+complete -c zca -n "__fish_zca_using_subcommand account; and not __fish_seen_subcommand_from login" -l no-input -d 'Never prompt; fail with exit code 2 naming what is missing'
+complete -c zca -n "__fish_zca_using_subcommand account; and not __fish_seen_subcommand_from login" -s v -l verbose -d 'Say more about what zca does (repeat for more)'
+complete -c zca -n "__fish_zca_using_subcommand account; and not __fish_seen_subcommand_from login" -s h -l help -d 'Print help'
+complete -c zca -n "__fish_zca_using_subcommand account; and not __fish_seen_subcommand_from login" -f -a "login" -d 'Log in to the platform with account and password'
+complete -c zca -n "__fish_zca_using_subcommand account; and __fish_seen_subcommand_from login" -l account -d 'Platform account name' -r
+complete -c zca -n "__fish_zca_using_subcommand account; and __fish_seen_subcommand_from login" -l password-file -d 'Read the password from the first line of FILE (keep it mode 0600)' -r -F
+complete -c zca -n "__fish_zca_using_subcommand account; and __fish_seen_subcommand_from login" -l profile -d 'Profile of the config file to use' -r
+complete -c zca -n "__fish_zca_using_subcommand account; and __fish_seen_subcommand_from login" -l config -d 'Config file [default: $XDG_CONFIG_HOME/zca/config.toml]' -r -F
+complete -c zca -n "__fish_zca_using_subcommand account; and __fish_seen_subcommand_from login" -l lang -d 'Language of messages: zh or en [default: from the locale]' -r
+complete -c zca -n "__fish_zca_using_subcommand account; and __fish_seen_subcommand_from login" -l module -d 'PKCS#11 module to use instead of discovery (repeatable; colon-separated in the variable)' -r -F
+complete -c zca -n "__fish_zca_using_subcommand account; and __fish_seen_subcommand_from login" -l platform -d 'Platform base URL, e.g. https://platform.example.gov.cn' -r
+complete -c zca -n "__fish_zca_using_subcommand account; and __fish_seen_subcommand_from login" -l ca-file -d 'Extra CA certificate (PEM) to trust for the platform\'s TLS certificate' -r -F
+complete -c zca -n "__fish_zca_using_subcommand account; and __fish_seen_subcommand_from login" -l connect-timeout -d 'Seconds to wait for a connection to the platform' -r
+complete -c zca -n "__fish_zca_using_subcommand account; and __fish_seen_subcommand_from login" -l timeout -d 'Seconds a whole request to the platform may take' -r
+complete -c zca -n "__fish_zca_using_subcommand account; and __fish_seen_subcommand_from login" -l password-stdin -d 'Read the password from the first line of stdin'
+complete -c zca -n "__fish_zca_using_subcommand account; and __fish_seen_subcommand_from login" -l print-token -d 'Print the session token on stdout instead of storing it (for scripts: ZCA_TOKEN)'
+complete -c zca -n "__fish_zca_using_subcommand account; and __fish_seen_subcommand_from login" -l json -d 'Print one JSON document (schema_version 1) instead of tables'
+complete -c zca -n "__fish_zca_using_subcommand account; and __fish_seen_subcommand_from login" -l no-input -d 'Never prompt; fail with exit code 2 naming what is missing'
+complete -c zca -n "__fish_zca_using_subcommand account; and __fish_seen_subcommand_from login" -s v -l verbose -d 'Say more about what zca does (repeat for more)'
+complete -c zca -n "__fish_zca_using_subcommand account; and __fish_seen_subcommand_from login" -s h -l help -d 'Print help'
+complete -c zca -n "__fish_zca_using_subcommand bind" -l token -d 'The key to use: its CA lock ID (serial) or label' -r
+complete -c zca -n "__fish_zca_using_subcommand bind" -l cert -d 'The certificate to use: its SHA-256 (or its first 8+ hex digits)' -r
+complete -c zca -n "__fish_zca_using_subcommand bind" -l pin-file -d 'Read the key\'s PIN from the first line of FILE (keep it mode 0600)' -r -F
+complete -c zca -n "__fish_zca_using_subcommand bind" -l profile -d 'Profile of the config file to use' -r
+complete -c zca -n "__fish_zca_using_subcommand bind" -l config -d 'Config file [default: $XDG_CONFIG_HOME/zca/config.toml]' -r -F
+complete -c zca -n "__fish_zca_using_subcommand bind" -l lang -d 'Language of messages: zh or en [default: from the locale]' -r
+complete -c zca -n "__fish_zca_using_subcommand bind" -l module -d 'PKCS#11 module to use instead of discovery (repeatable; colon-separated in the variable)' -r -F
+complete -c zca -n "__fish_zca_using_subcommand bind" -l platform -d 'Platform base URL, e.g. https://platform.example.gov.cn' -r
+complete -c zca -n "__fish_zca_using_subcommand bind" -l ca-file -d 'Extra CA certificate (PEM) to trust for the platform\'s TLS certificate' -r -F
+complete -c zca -n "__fish_zca_using_subcommand bind" -l connect-timeout -d 'Seconds to wait for a connection to the platform' -r
+complete -c zca -n "__fish_zca_using_subcommand bind" -l timeout -d 'Seconds a whole request to the platform may take' -r
+complete -c zca -n "__fish_zca_using_subcommand bind" -l pin-stdin -d 'Read the key\'s PIN from the first line of stdin'
+complete -c zca -n "__fish_zca_using_subcommand bind" -l allow-final-try -d 'Allow zca to spend the key\'s final PIN try'
+complete -c zca -n "__fish_zca_using_subcommand bind" -s y -l yes -d 'Do not ask for confirmation'
+complete -c zca -n "__fish_zca_using_subcommand bind" -l json -d 'Print one JSON document (schema_version 1) instead of tables'
+complete -c zca -n "__fish_zca_using_subcommand bind" -l no-input -d 'Never prompt; fail with exit code 2 naming what is missing'
+complete -c zca -n "__fish_zca_using_subcommand bind" -s v -l verbose -d 'Say more about what zca does (repeat for more)'
+complete -c zca -n "__fish_zca_using_subcommand bind" -s h -l help -d 'Print help'
+complete -c zca -n "__fish_zca_using_subcommand unbind" -l ca-lock -d 'The binding of this CA lock ID' -r
+complete -c zca -n "__fish_zca_using_subcommand unbind" -l cert -d 'The binding of this certificate SHA-256 (or its first 8+ hex digits)' -r
+complete -c zca -n "__fish_zca_using_subcommand unbind" -l profile -d 'Profile of the config file to use' -r
+complete -c zca -n "__fish_zca_using_subcommand unbind" -l config -d 'Config file [default: $XDG_CONFIG_HOME/zca/config.toml]' -r -F
+complete -c zca -n "__fish_zca_using_subcommand unbind" -l lang -d 'Language of messages: zh or en [default: from the locale]' -r
+complete -c zca -n "__fish_zca_using_subcommand unbind" -l module -d 'PKCS#11 module to use instead of discovery (repeatable; colon-separated in the variable)' -r -F
+complete -c zca -n "__fish_zca_using_subcommand unbind" -l platform -d 'Platform base URL, e.g. https://platform.example.gov.cn' -r
+complete -c zca -n "__fish_zca_using_subcommand unbind" -l ca-file -d 'Extra CA certificate (PEM) to trust for the platform\'s TLS certificate' -r -F
+complete -c zca -n "__fish_zca_using_subcommand unbind" -l connect-timeout -d 'Seconds to wait for a connection to the platform' -r
+complete -c zca -n "__fish_zca_using_subcommand unbind" -l timeout -d 'Seconds a whole request to the platform may take' -r
+complete -c zca -n "__fish_zca_using_subcommand unbind" -s y -l yes -d 'Do not ask for confirmation'
+complete -c zca -n "__fish_zca_using_subcommand unbind" -l json -d 'Print one JSON document (schema_version 1) instead of tables'
+complete -c zca -n "__fish_zca_using_subcommand unbind" -l no-input -d 'Never prompt; fail with exit code 2 naming what is missing'
+complete -c zca -n "__fish_zca_using_subcommand unbind" -s v -l verbose -d 'Say more about what zca does (repeat for more)'
+complete -c zca -n "__fish_zca_using_subcommand unbind" -s h -l help -d 'Print help'
+complete -c zca -n "__fish_zca_using_subcommand bindings" -l profile -d 'Profile of the config file to use' -r
+complete -c zca -n "__fish_zca_using_subcommand bindings" -l config -d 'Config file [default: $XDG_CONFIG_HOME/zca/config.toml]' -r -F
+complete -c zca -n "__fish_zca_using_subcommand bindings" -l lang -d 'Language of messages: zh or en [default: from the locale]' -r
+complete -c zca -n "__fish_zca_using_subcommand bindings" -l module -d 'PKCS#11 module to use instead of discovery (repeatable; colon-separated in the variable)' -r -F
+complete -c zca -n "__fish_zca_using_subcommand bindings" -l platform -d 'Platform base URL, e.g. https://platform.example.gov.cn' -r
+complete -c zca -n "__fish_zca_using_subcommand bindings" -l ca-file -d 'Extra CA certificate (PEM) to trust for the platform\'s TLS certificate' -r -F
+complete -c zca -n "__fish_zca_using_subcommand bindings" -l connect-timeout -d 'Seconds to wait for a connection to the platform' -r
+complete -c zca -n "__fish_zca_using_subcommand bindings" -l timeout -d 'Seconds a whole request to the platform may take' -r
+complete -c zca -n "__fish_zca_using_subcommand bindings" -l csv -d 'Print the table as CSV (UTF-8, RFC 4180)'
+complete -c zca -n "__fish_zca_using_subcommand bindings" -l json -d 'Print one JSON document (schema_version 1) instead of tables'
+complete -c zca -n "__fish_zca_using_subcommand bindings" -l no-input -d 'Never prompt; fail with exit code 2 naming what is missing'
+complete -c zca -n "__fish_zca_using_subcommand bindings" -s v -l verbose -d 'Say more about what zca does (repeat for more)'
+complete -c zca -n "__fish_zca_using_subcommand bindings" -s h -l help -d 'Print help'
+complete -c zca -n "__fish_zca_using_subcommand login" -l token -d 'The key to use: its CA lock ID (serial) or label' -r
+complete -c zca -n "__fish_zca_using_subcommand login" -l cert -d 'The certificate to use: its SHA-256 (or its first 8+ hex digits)' -r
+complete -c zca -n "__fish_zca_using_subcommand login" -l pin-file -d 'Read the key\'s PIN from the first line of FILE (keep it mode 0600)' -r -F
+complete -c zca -n "__fish_zca_using_subcommand login" -l profile -d 'Profile of the config file to use' -r
+complete -c zca -n "__fish_zca_using_subcommand login" -l config -d 'Config file [default: $XDG_CONFIG_HOME/zca/config.toml]' -r -F
+complete -c zca -n "__fish_zca_using_subcommand login" -l lang -d 'Language of messages: zh or en [default: from the locale]' -r
+complete -c zca -n "__fish_zca_using_subcommand login" -l module -d 'PKCS#11 module to use instead of discovery (repeatable; colon-separated in the variable)' -r -F
+complete -c zca -n "__fish_zca_using_subcommand login" -l platform -d 'Platform base URL, e.g. https://platform.example.gov.cn' -r
+complete -c zca -n "__fish_zca_using_subcommand login" -l ca-file -d 'Extra CA certificate (PEM) to trust for the platform\'s TLS certificate' -r -F
+complete -c zca -n "__fish_zca_using_subcommand login" -l connect-timeout -d 'Seconds to wait for a connection to the platform' -r
+complete -c zca -n "__fish_zca_using_subcommand login" -l timeout -d 'Seconds a whole request to the platform may take' -r
+complete -c zca -n "__fish_zca_using_subcommand login" -l pin-stdin -d 'Read the key\'s PIN from the first line of stdin'
+complete -c zca -n "__fish_zca_using_subcommand login" -l allow-final-try -d 'Allow zca to spend the key\'s final PIN try'
+complete -c zca -n "__fish_zca_using_subcommand login" -l print-token -d 'Print the session token on stdout instead of storing it (for scripts: ZCA_TOKEN)'
+complete -c zca -n "__fish_zca_using_subcommand login" -l json -d 'Print one JSON document (schema_version 1) instead of tables'
+complete -c zca -n "__fish_zca_using_subcommand login" -l no-input -d 'Never prompt; fail with exit code 2 naming what is missing'
+complete -c zca -n "__fish_zca_using_subcommand login" -s v -l verbose -d 'Say more about what zca does (repeat for more)'
+complete -c zca -n "__fish_zca_using_subcommand login" -s h -l help -d 'Print help'
+complete -c zca -n "__fish_zca_using_subcommand logout" -l profile -d 'Profile of the config file to use' -r
+complete -c zca -n "__fish_zca_using_subcommand logout" -l config -d 'Config file [default: $XDG_CONFIG_HOME/zca/config.toml]' -r -F
+complete -c zca -n "__fish_zca_using_subcommand logout" -l lang -d 'Language of messages: zh or en [default: from the locale]' -r
+complete -c zca -n "__fish_zca_using_subcommand logout" -l module -d 'PKCS#11 module to use instead of discovery (repeatable; colon-separated in the variable)' -r -F
+complete -c zca -n "__fish_zca_using_subcommand logout" -l platform -d 'Platform base URL, e.g. https://platform.example.gov.cn' -r
+complete -c zca -n "__fish_zca_using_subcommand logout" -l ca-file -d 'Extra CA certificate (PEM) to trust for the platform\'s TLS certificate' -r -F
+complete -c zca -n "__fish_zca_using_subcommand logout" -l connect-timeout -d 'Seconds to wait for a connection to the platform' -r
+complete -c zca -n "__fish_zca_using_subcommand logout" -l timeout -d 'Seconds a whole request to the platform may take' -r
+complete -c zca -n "__fish_zca_using_subcommand logout" -l json -d 'Print one JSON document (schema_version 1) instead of tables'
+complete -c zca -n "__fish_zca_using_subcommand logout" -l no-input -d 'Never prompt; fail with exit code 2 naming what is missing'
+complete -c zca -n "__fish_zca_using_subcommand logout" -s v -l verbose -d 'Say more about what zca does (repeat for more)'
+complete -c zca -n "__fish_zca_using_subcommand logout" -s h -l help -d 'Print help'
+complete -c zca -n "__fish_zca_using_subcommand status" -l profile -d 'Profile of the config file to use' -r
+complete -c zca -n "__fish_zca_using_subcommand status" -l config -d 'Config file [default: $XDG_CONFIG_HOME/zca/config.toml]' -r -F
+complete -c zca -n "__fish_zca_using_subcommand status" -l lang -d 'Language of messages: zh or en [default: from the locale]' -r
+complete -c zca -n "__fish_zca_using_subcommand status" -l module -d 'PKCS#11 module to use instead of discovery (repeatable; colon-separated in the variable)' -r -F
+complete -c zca -n "__fish_zca_using_subcommand status" -l platform -d 'Platform base URL, e.g. https://platform.example.gov.cn' -r
+complete -c zca -n "__fish_zca_using_subcommand status" -l ca-file -d 'Extra CA certificate (PEM) to trust for the platform\'s TLS certificate' -r -F
+complete -c zca -n "__fish_zca_using_subcommand status" -l connect-timeout -d 'Seconds to wait for a connection to the platform' -r
+complete -c zca -n "__fish_zca_using_subcommand status" -l timeout -d 'Seconds a whole request to the platform may take' -r
+complete -c zca -n "__fish_zca_using_subcommand status" -l json -d 'Print one JSON document (schema_version 1) instead of tables'
+complete -c zca -n "__fish_zca_using_subcommand status" -l no-input -d 'Never prompt; fail with exit code 2 naming what is missing'
+complete -c zca -n "__fish_zca_using_subcommand status" -s v -l verbose -d 'Say more about what zca does (repeat for more)'
+complete -c zca -n "__fish_zca_using_subcommand status" -s h -l help -d 'Print help'
 complete -c zca -n "__fish_zca_using_subcommand config; and not __fish_seen_subcommand_from show" -l profile -d 'Profile of the config file to use' -r
 complete -c zca -n "__fish_zca_using_subcommand config; and not __fish_seen_subcommand_from show" -l config -d 'Config file [default: $XDG_CONFIG_HOME/zca/config.toml]' -r -F
 complete -c zca -n "__fish_zca_using_subcommand config; and not __fish_seen_subcommand_from show" -l lang -d 'Language of messages: zh or en [default: from the locale]' -r
 complete -c zca -n "__fish_zca_using_subcommand config; and not __fish_seen_subcommand_from show" -l module -d 'PKCS#11 module to use instead of discovery (repeatable; colon-separated in the variable)' -r -F
 complete -c zca -n "__fish_zca_using_subcommand config; and not __fish_seen_subcommand_from show" -l platform -d 'Platform base URL, e.g. https://platform.example.gov.cn' -r
 complete -c zca -n "__fish_zca_using_subcommand config; and not __fish_seen_subcommand_from show" -l ca-file -d 'Extra CA certificate (PEM) to trust for the platform\'s TLS certificate' -r -F
+complete -c zca -n "__fish_zca_using_subcommand config; and not __fish_seen_subcommand_from show" -l connect-timeout -d 'Seconds to wait for a connection to the platform' -r
+complete -c zca -n "__fish_zca_using_subcommand config; and not __fish_seen_subcommand_from show" -l timeout -d 'Seconds a whole request to the platform may take' -r
 complete -c zca -n "__fish_zca_using_subcommand config; and not __fish_seen_subcommand_from show" -l json -d 'Print one JSON document (schema_version 1) instead of tables'
 complete -c zca -n "__fish_zca_using_subcommand config; and not __fish_seen_subcommand_from show" -l no-input -d 'Never prompt; fail with exit code 2 naming what is missing'
 complete -c zca -n "__fish_zca_using_subcommand config; and not __fish_seen_subcommand_from show" -s v -l verbose -d 'Say more about what zca does (repeat for more)'
@@ -94,6 +228,8 @@ complete -c zca -n "__fish_zca_using_subcommand config; and __fish_seen_subcomma
 complete -c zca -n "__fish_zca_using_subcommand config; and __fish_seen_subcommand_from show" -l module -d 'PKCS#11 module to use instead of discovery (repeatable; colon-separated in the variable)' -r -F
 complete -c zca -n "__fish_zca_using_subcommand config; and __fish_seen_subcommand_from show" -l platform -d 'Platform base URL, e.g. https://platform.example.gov.cn' -r
 complete -c zca -n "__fish_zca_using_subcommand config; and __fish_seen_subcommand_from show" -l ca-file -d 'Extra CA certificate (PEM) to trust for the platform\'s TLS certificate' -r -F
+complete -c zca -n "__fish_zca_using_subcommand config; and __fish_seen_subcommand_from show" -l connect-timeout -d 'Seconds to wait for a connection to the platform' -r
+complete -c zca -n "__fish_zca_using_subcommand config; and __fish_seen_subcommand_from show" -l timeout -d 'Seconds a whole request to the platform may take' -r
 complete -c zca -n "__fish_zca_using_subcommand config; and __fish_seen_subcommand_from show" -l json -d 'Print one JSON document (schema_version 1) instead of tables'
 complete -c zca -n "__fish_zca_using_subcommand config; and __fish_seen_subcommand_from show" -l no-input -d 'Never prompt; fail with exit code 2 naming what is missing'
 complete -c zca -n "__fish_zca_using_subcommand config; and __fish_seen_subcommand_from show" -s v -l verbose -d 'Say more about what zca does (repeat for more)'

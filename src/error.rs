@@ -7,6 +7,7 @@ use std::path::PathBuf;
 use serde::Serialize;
 
 use crate::t;
+use crate::token::PinState;
 
 /// Exit codes, documented in README and the man pages.
 pub mod exit {
@@ -78,6 +79,56 @@ pub enum Error {
     Internal {
         detail: String,
     },
+    /// No platform URL in flags, environment or profile.
+    NoPlatform,
+    /// The platform URL is not an https:// URL.
+    BadPlatformUrl {
+        url: String,
+    },
+    /// Could not reach the platform: refused, DNS, timeout.
+    Network {
+        url: String,
+        detail: String,
+    },
+    /// TLS failed: unknown issuer, wrong name, expired certificate.
+    Tls {
+        url: String,
+        detail: String,
+    },
+    /// The platform answered something that is not the contract.
+    BadResponse {
+        url: String,
+        detail: String,
+    },
+    /// A challenge for another origin than the configured platform.
+    OriginMismatch {
+        expected: String,
+        got: String,
+    },
+    /// The platform refused, with one of the contract's codes.
+    Platform {
+        code: String,
+        message: String,
+    },
+    /// No session: not logged in, or it expired.
+    NotLoggedIn,
+    /// A wrong PIN; `state` is what the key's flags say afterwards.
+    PinIncorrect {
+        state: PinState,
+    },
+    /// The module answered CKR_GENERAL_ERROR to the PIN (Feitian ePass2003 does for a wrong PIN).
+    PinMaybeIncorrect,
+    PinLocked,
+    /// The key is at its final PIN try and the user did not agree to spend it.
+    PinFinalTryRefused,
+    /// The certificate has no private key on the key.
+    PrivateKeyMissing {
+        sha256: String,
+    },
+    /// The key's algorithm cannot sign for the contract (yet).
+    UnsupportedKey {
+        what: String,
+    },
 }
 
 impl Error {
@@ -98,6 +149,28 @@ impl Error {
             Error::Io { .. } => "io_error",
             Error::Cancelled => "cancelled",
             Error::Internal { .. } => "internal",
+            Error::NoPlatform => "platform_not_configured",
+            Error::BadPlatformUrl { .. } => "platform_url_invalid",
+            Error::Network { .. } => "network",
+            Error::Tls { .. } => "tls",
+            Error::BadResponse { .. } => "bad_response",
+            Error::OriginMismatch { .. } => "origin_mismatch",
+            Error::Platform { .. } => "platform_refused",
+            Error::NotLoggedIn => "not_logged_in",
+            Error::PinIncorrect { .. } => "pin_incorrect",
+            Error::PinMaybeIncorrect => "pin_maybe_incorrect",
+            Error::PinLocked => "pin_locked",
+            Error::PinFinalTryRefused => "pin_final_try_refused",
+            Error::PrivateKeyMissing { .. } => "private_key_missing",
+            Error::UnsupportedKey { .. } => "unsupported_key",
+        }
+    }
+
+    /// The platform's own code, for scripts that need it (`platform_refused` errors).
+    pub fn platform_code(&self) -> Option<&str> {
+        match self {
+            Error::Platform { code, .. } => Some(code),
+            _ => None,
         }
     }
 
@@ -106,18 +179,31 @@ impl Error {
             Error::Usage { .. }
             | Error::MissingInput { .. }
             | Error::Config { .. }
-            | Error::UnknownProfile { .. } => exit::USAGE,
+            | Error::UnknownProfile { .. }
+            | Error::NoPlatform
+            | Error::BadPlatformUrl { .. } => exit::USAGE,
             Error::DriverMissing
             | Error::DriverUnusable { .. }
             | Error::TokenMissing
-            | Error::TokenNotFound { .. } => exit::NO_DRIVER_OR_KEY,
+            | Error::TokenNotFound { .. }
+            | Error::PrivateKeyMissing { .. } => exit::NO_DRIVER_OR_KEY,
+            Error::PinIncorrect { .. }
+            | Error::PinMaybeIncorrect
+            | Error::PinLocked
+            | Error::PinFinalTryRefused => exit::PIN,
+            Error::Platform { .. } | Error::NotLoggedIn => exit::PLATFORM,
+            Error::Network { .. }
+            | Error::Tls { .. }
+            | Error::BadResponse { .. }
+            | Error::OriginMismatch { .. } => exit::NETWORK,
             Error::CertificatesExpiring { .. } => exit::EXPIRING,
             Error::Cancelled => exit::CANCELLED,
             Error::CertificateNotFound { .. }
             | Error::CertificateAmbiguous { .. }
             | Error::Pkcs11 { .. }
             | Error::Io { .. }
-            | Error::Internal { .. } => exit::FAILURE,
+            | Error::Internal { .. }
+            | Error::UnsupportedKey { .. } => exit::FAILURE,
         }
     }
 
@@ -164,6 +250,34 @@ impl Error {
             }
             Error::Cancelled => t!("err-cancelled"),
             Error::Internal { detail } => t!("err-internal", detail = detail.as_str()),
+            Error::NoPlatform => t!("err-no-platform"),
+            Error::BadPlatformUrl { url } => t!("err-bad-platform-url", url = url.as_str()),
+            Error::Network { url, detail } => {
+                t!("err-network", url = url.as_str(), detail = detail.as_str())
+            }
+            Error::Tls { url, detail } => {
+                t!("err-tls", url = url.as_str(), detail = detail.as_str())
+            }
+            Error::BadResponse { url, detail } => {
+                t!("err-bad-response", url = url.as_str(), detail = detail.as_str())
+            }
+            Error::OriginMismatch { expected, got } => {
+                t!("err-origin-mismatch", expected = expected.as_str(), got = got.as_str())
+            }
+            Error::Platform { code, message } => platform_message(code, message),
+            Error::NotLoggedIn => t!("err-not-logged-in"),
+            Error::PinIncorrect { state } => match state {
+                PinState::FinalTry => t!("err-pin-incorrect-final"),
+                PinState::Locked => t!("err-pin-incorrect-locked"),
+                _ => t!("err-pin-incorrect"),
+            },
+            Error::PinMaybeIncorrect => t!("err-pin-maybe-incorrect"),
+            Error::PinLocked => t!("err-pin-locked"),
+            Error::PinFinalTryRefused => t!("err-pin-final-try"),
+            Error::PrivateKeyMissing { sha256 } => {
+                t!("err-private-key-missing", sha256 = sha256.as_str())
+            }
+            Error::UnsupportedKey { what } => t!("err-unsupported-key", what = what.as_str()),
         }
     }
 
@@ -185,6 +299,18 @@ impl Error {
             Error::Pkcs11 { .. } => t!("hint-pkcs11"),
             Error::Io { .. } | Error::Cancelled => return None,
             Error::Internal { .. } => t!("hint-internal"),
+            Error::NoPlatform | Error::BadPlatformUrl { .. } => t!("hint-no-platform"),
+            Error::Network { .. } => t!("hint-network"),
+            Error::Tls { .. } => t!("hint-tls"),
+            Error::BadResponse { .. } => t!("hint-bad-response"),
+            Error::OriginMismatch { .. } => t!("hint-origin-mismatch"),
+            Error::Platform { code, .. } => platform_hint(code)?,
+            Error::NotLoggedIn => t!("hint-not-logged-in"),
+            Error::PinIncorrect { .. } | Error::PinMaybeIncorrect => t!("hint-pin-incorrect"),
+            Error::PinLocked => t!("hint-pin-locked"),
+            Error::PinFinalTryRefused => t!("hint-pin-final-try"),
+            Error::PrivateKeyMissing { .. } => t!("hint-private-key-missing"),
+            Error::UnsupportedKey { .. } => t!("hint-unsupported-key"),
         })
     }
 
@@ -195,12 +321,53 @@ impl Error {
             message: self.message(),
             hint: self.hint(),
             exit_code: self.exit_code(),
+            platform_code: self.platform_code().map(str::to_string),
         }
     }
 
     pub fn io(path: impl Into<PathBuf>, err: &std::io::Error) -> Error {
         Error::Io { path: path.into(), detail: err.to_string() }
     }
+}
+
+/// The platform's refusal in the user's language: zca's own text for each code of the contract,
+/// the platform's text for codes zca does not know.
+fn platform_message(code: &str, server_message: &str) -> String {
+    use zca_contract::code as c;
+    match code {
+        c::INVALID_REQUEST => t!("plat-invalid-request"),
+        c::PAYLOAD_TOO_LARGE => t!("plat-payload-too-large"),
+        c::INVALID_CREDENTIALS => t!("plat-invalid-credentials"),
+        c::TOO_MANY_ATTEMPTS => t!("plat-too-many-attempts"),
+        c::UNAUTHENTICATED => t!("plat-unauthenticated"),
+        c::CHALLENGE_INVALID => t!("plat-challenge-invalid"),
+        c::SIGNATURE_INVALID => t!("plat-signature-invalid"),
+        c::UNSUPPORTED_ALGORITHM => t!("plat-unsupported-algorithm"),
+        c::CERTIFICATE_UNTRUSTED => t!("plat-certificate-untrusted"),
+        c::CERTIFICATE_EXPIRED => t!("plat-certificate-expired"),
+        c::CERTIFICATE_NOT_YET_VALID => t!("plat-certificate-not-yet-valid"),
+        c::CERTIFICATE_KEY_USAGE => t!("plat-certificate-key-usage"),
+        c::CA_LOCK_BOUND_TO_OTHER_USER => t!("plat-ca-lock-bound-to-other-user"),
+        c::CERTIFICATE_NOT_BOUND => t!("plat-certificate-not-bound"),
+        c::NOT_FOUND => t!("plat-not-found"),
+        _ => t!("plat-other", code = code, message = server_message),
+    }
+}
+
+fn platform_hint(code: &str) -> Option<String> {
+    use zca_contract::code as c;
+    Some(match code {
+        c::INVALID_CREDENTIALS => t!("plat-hint-invalid-credentials"),
+        c::TOO_MANY_ATTEMPTS => t!("plat-hint-too-many-attempts"),
+        c::UNAUTHENTICATED => t!("hint-not-logged-in"),
+        c::CHALLENGE_INVALID => t!("plat-hint-challenge-invalid"),
+        c::CERTIFICATE_UNTRUSTED | c::CERTIFICATE_KEY_USAGE => t!("plat-hint-certificate"),
+        c::CERTIFICATE_EXPIRED | c::CERTIFICATE_NOT_YET_VALID => t!("hint-cert-expiring"),
+        c::CA_LOCK_BOUND_TO_OTHER_USER => t!("plat-hint-bound-to-other-user"),
+        c::CERTIFICATE_NOT_BOUND => t!("plat-hint-certificate-not-bound"),
+        c::NOT_FOUND => t!("plat-hint-not-found"),
+        _ => return None,
+    })
 }
 
 impl fmt::Display for Error {
@@ -226,6 +393,9 @@ pub struct ErrorJson {
     pub message: String,
     pub hint: Option<String>,
     pub exit_code: u8,
+    /// The platform's code when the platform refused (`code` is then `platform_refused`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub platform_code: Option<String>,
 }
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;

@@ -6,11 +6,14 @@
 
 pub mod i18n;
 
+pub mod api;
 pub mod cli;
 pub mod commands;
 pub mod config;
 pub mod error;
 pub mod output;
+pub mod prompt;
+pub mod secret;
 pub mod token;
 pub mod x509;
 

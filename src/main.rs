@@ -50,11 +50,20 @@ fn run() -> u8 {
         no_input: cli.global.no_input || !io::stdin().is_terminal(),
         verbose: cli.global.verbose,
         search: SearchPaths::from_env(),
+        connect_timeout: std::time::Duration::from_secs(cli.global.connect_timeout),
+        timeout: std::time::Duration::from_secs(cli.global.timeout),
     };
     let result = match &cli.command {
         Command::Detect(args) => commands::detect::run(&ctx, args),
         Command::Certs(args) => commands::certs::run(&ctx, args),
         Command::Config(args) => commands::config::run(&ctx, args),
+        Command::Account(args) => commands::account::run(&ctx, args),
+        Command::Bind(args) => commands::bind::run(&ctx, args),
+        Command::Unbind(args) => commands::unbind::run(&ctx, args),
+        Command::Bindings(args) => commands::bindings::run(&ctx, args),
+        Command::Login(args) => commands::login::run(&ctx, args),
+        Command::Logout(args) => commands::logout::run(&ctx, args),
+        Command::Status(args) => commands::status::run(&ctx, args),
     };
     match result {
         Ok(()) => exit::OK,

@@ -42,6 +42,13 @@ fn help_is_pinned_in_both_languages() {
             &["certs", "--help"],
             &["certs", "export", "--help"],
             &["config", "show", "--help"],
+            &["account", "login", "--help"],
+            &["bind", "--help"],
+            &["unbind", "--help"],
+            &["bindings", "--help"],
+            &["login", "--help"],
+            &["logout", "--help"],
+            &["status", "--help"],
         ] {
             let (code, out, err) = run(bare(&hsm).args(args).env("ZCA_LANG", lang));
             assert_eq!(code, 0, "{err}");

@@ -167,3 +167,153 @@ hint-cert-not-found = run `zca certs` to see the certificates and their SHA-256 
 hint-cert-expiring = renew the certificate with your CA before it expires; `zca certs` shows the dates
 hint-pkcs11 = remove and insert the key, then try again; if it persists, run `zca detect -v` and contact the helpdesk
 hint-internal = this is a bug in zca: please report it with the command you ran
+
+## Platform client
+err-no-platform = no platform URL is set
+err-bad-platform-url = the platform URL "{ $url }" is not an https:// URL
+err-network = cannot reach the platform at { $url }: { $detail }
+err-tls = the TLS connection to { $url } failed: { $detail }
+err-bad-response = the platform at { $url } answered something zca does not understand: { $detail }
+err-origin-mismatch = the platform's challenge is for { $got }, not for { $expected }: zca does not sign it
+err-not-logged-in = not logged in to the platform (or the session has ended)
+err-pin-incorrect = the PIN is incorrect
+err-pin-incorrect-final = the PIN is incorrect; the key has ONE try left
+err-pin-incorrect-locked = the PIN is incorrect, and the key is now locked
+err-pin-maybe-incorrect = the key refused the login with a general error: the PIN may be wrong (this key may not show how many tries are left)
+err-pin-locked = the key's PIN is locked
+err-pin-final-try = the key is at its final PIN try; zca does not spend it without your yes
+err-private-key-missing = the private key of certificate { $sha256 } is not on the key
+err-unsupported-key = zca cannot sign with this key yet: { $what }
+hint-no-platform = give it with --platform URL, ZCA_PLATFORM, or `platform = "https://…"` in the profile
+hint-network = check the network and the URL; `zca status` and `zca doctor` check the connection
+hint-tls = if the platform uses its own CA, pass its certificate with --ca-file PEM (or `ca_file` in the profile)
+hint-bad-response = check that --platform points at the platform's API, not a web page or proxy
+hint-origin-mismatch = check --platform: it must be the address the platform calls itself by
+hint-not-logged-in = log in with `zca account login` (password) or `zca login` (CA key)
+hint-pin-incorrect = type the PIN again carefully: zca never retries it by itself
+hint-pin-locked = unlock it with the SO (admin) PIN, or ask your CA's service desk to unlock it
+hint-pin-final-try = if you are sure of the PIN, run again and confirm at the prompt, or add --allow-final-try
+hint-private-key-missing = use the certificate whose private key is on this key (`zca certs` shows it after login)
+hint-unsupported-key = SM2 keys are supported from a later zca; RSA and EC P-256 keys work now
+
+plat-invalid-request = the platform refused the request as malformed
+plat-payload-too-large = the request was too large for the platform
+plat-invalid-credentials = wrong account or password
+plat-too-many-attempts = too many failed logins for this account: the platform blocks it for a while
+plat-unauthenticated = the platform session has ended
+plat-challenge-invalid = the platform's challenge was used or has expired
+plat-signature-invalid = the platform could not verify the key's signature
+plat-unsupported-algorithm = the platform does not accept this key's signature algorithm
+plat-certificate-untrusted = the platform does not trust the CA that issued this certificate
+plat-certificate-expired = the certificate has expired
+plat-certificate-not-yet-valid = the certificate is not valid yet
+plat-certificate-key-usage = the certificate is not allowed to sign
+plat-ca-lock-bound-to-other-user = this CA lock is already bound to another user (one CA lock can be bound to one user only)
+plat-certificate-not-bound = this certificate is not bound to any account
+plat-not-found = no such binding in your account
+plat-other = the platform refused: { $message } ({ $code })
+plat-hint-invalid-credentials = check the account name and password; after 5 failures the account is blocked for 15 minutes
+plat-hint-too-many-attempts = wait and try again later, or ask the platform's helpdesk
+plat-hint-challenge-invalid = run the command again
+plat-hint-certificate = use a certificate from a CA the platform accepts; `zca certs` shows the issuer
+plat-hint-bound-to-other-user = unbind it in the other account first, or ask the platform's helpdesk
+plat-hint-certificate-not-bound = bind it first: `zca account login`, then `zca bind`
+plat-hint-not-found = `zca bindings` lists your bindings and their numbers
+
+## Platform commands
+arg-connect-timeout = Seconds to wait for a connection to the platform
+arg-timeout = Seconds a whole request to the platform may take
+arg-account = Platform account name
+arg-password-stdin = Read the password from the first line of stdin
+arg-password-file = Read the password from the first line of FILE (keep it mode 0600)
+arg-print-token = Print the session token on stdout instead of storing it (for scripts: ZCA_TOKEN)
+arg-choose-token = The key to use: its CA lock ID (serial) or label
+arg-choose-cert = The certificate to use: its SHA-256 (or its first 8+ hex digits)
+arg-pin-stdin = Read the key's PIN from the first line of stdin
+arg-pin-file = Read the key's PIN from the first line of FILE (keep it mode 0600)
+arg-allow-final-try = Allow zca to spend the key's final PIN try
+arg-yes = Do not ask for confirmation
+arg-binding-id = The binding's number (序号) as `zca bindings` shows it
+arg-unbind-ca-lock = The binding of this CA lock ID
+arg-unbind-cert = The binding of this certificate SHA-256 (or its first 8+ hex digits)
+arg-csv = Print the table as CSV (UTF-8, RFC 4180)
+
+account-about = The platform account: log in with account and password
+account-login-about = Log in to the platform with account and password
+account-login-long-about = Log in to the platform with account and password. The session is kept for this profile in $XDG_STATE_HOME/zca/sessions (mode 0600) for the next commands, or printed with --print-token.
+
+    The password comes from a hidden prompt, --password-stdin, --password-file or ZCA_PASSWORD; never from the command line.
+account-login-examples = Examples:
+    {"  "}zca account login --account alice
+    {"  "}zca account login --account alice --password-file ~/.config/zca/password --no-input
+    {"  "}export ZCA_TOKEN=$(zca account login --account alice --password-stdin --print-token < pw.txt)
+bind-about = Bind a certificate on an inserted key to your platform account
+bind-long-about = Bind a certificate on an inserted key to the account you logged in to with `zca account login`. zca shows what it will bind and asks; it logs in to the key with the PIN first, then signs the platform's challenge with the certificate's private key.
+
+    One account may bind several CA locks; one CA lock can be bound to one account only.
+bind-examples = Examples:
+    {"  "}zca bind
+    {"  "}zca bind --token 3301000045102205 --yes --pin-file ~/.config/zca/pin --no-input
+login-about = Log in to the platform with the CA key (CA 登录)
+login-long-about = Log in to the platform with a bound certificate: zca logs in to the key with its PIN, asks the platform for a challenge, signs it with the key and stores the session for this profile.
+login-examples = Examples:
+    {"  "}zca login
+    {"  "}zca login --token 3301000045102205 --pin-file ~/.config/zca/pin --no-input
+unbind-about = Remove one of your bindings
+unbind-long-about = Remove one of your bindings, named by its number (序号), its CA lock ID or its certificate. The certificate can no longer log in afterwards.
+unbind-examples = Examples:
+    {"  "}zca unbind 3
+    {"  "}zca unbind --ca-lock 3301000045102205 --yes
+bindings-about = List your bindings (the platform's CA lock table)
+bindings-long-about = List your bindings as the platform's table shows them: 序号, 状态, 证书信息, CA锁ID, 到期时间, 创建人, 创建时间. Rows whose key is inserted now are marked with ●.
+logout-about = Log out: end the session on the platform and forget it here
+logout-long-about = End the platform session and remove this profile's session file. Without a network the file is removed all the same.
+status-about = Show the profile, the platform and the session
+status-long-about = Show the profile, the platform and who is logged in, checked with the platform. Exit code 5 when not logged in.
+
+account-logged-in = Logged in as { $name } ({ $account }, { $organization }) until { $expires }
+ca-logged-in = Logged in with CA lock { $ca_lock_id } as { $name } ({ $account }, { $organization }) until { $expires }
+bind-summary = Certificate: { $cert }
+    CA lock ID:  { $ca_lock_id }
+    Expires:     { $expires }
+bind-done = bound (binding { $id })
+bind-already = this binding exists already (binding { $id }); nothing changed
+unbind-summary = Unbinding: { $cert }, CA lock ID { $ca_lock_id }, expires { $expires }
+unbind-done = binding { $id } (CA lock ID { $ca_lock_id }) removed
+logout-done = logged out
+logout-nothing = not logged in; nothing to do
+logout-offline = the session file is removed, but the platform could not be told ({ $reason }); the session ends by itself when it expires
+note-no-bindings = no binding in this account yet: `zca bind` adds one
+note-inserted-mark = ● the key is inserted now
+binding-active = active
+binding-expired = expired
+col-seq = No.
+col-binding-status = Status
+col-cert-info = Certificate
+col-expires = Expires
+col-created-by = Created by
+col-created-at = Created at
+status-profile = Profile
+status-platform = Platform
+status-account = Account
+status-organization = Organization
+status-session = Session
+status-expires = Session expires
+status-not-logged-in = (not logged in)
+status-kind-ca = CA key login
+status-kind-password = password login
+
+prompt-account = Account
+prompt-password = Password for { $account }
+prompt-pin = PIN of key { $label } ({ $ca_lock_id })
+prompt-choose-certificate = Which certificate?
+prompt-final-try = Key { $ca_lock_id } has ONE PIN try left: a wrong PIN locks it. Try anyway?
+prompt-bind-confirm = Bind this certificate to your account?
+prompt-unbind-confirm = Remove this binding?
+what-account = the account name
+what-password = the password
+what-pin = the PIN
+what-confirmation = a confirmation
+what-certificate = a choice between { $count } certificates
+selector-any = (any)
+err-empty-account = the account name is empty

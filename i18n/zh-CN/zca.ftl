@@ -161,3 +161,153 @@ hint-cert-not-found = 运行 `zca certs` 查看证书及其 SHA-256 指纹
 hint-cert-expiring = 请在到期前向 CA 机构更新证书; `zca certs` 显示到期时间
 hint-pkcs11 = 请拔出并重新插入 CA 锁后重试; 若仍失败, 运行 `zca detect -v` 并联系客服
 hint-internal = 这是 zca 的缺陷: 请附上所运行的命令报告给我们
+
+## 平台客户端
+err-no-platform = 没有设置平台地址
+err-bad-platform-url = 平台地址 "{ $url }" 不是 https:// 地址
+err-network = 无法连接平台 { $url }: { $detail }
+err-tls = 与 { $url } 的 TLS 连接失败: { $detail }
+err-bad-response = 平台 { $url } 的应答 zca 无法理解: { $detail }
+err-origin-mismatch = 平台的挑战码属于 { $got }, 而不是 { $expected }: zca 不签名
+err-not-logged-in = 尚未登录平台 (或会话已失效)
+err-pin-incorrect = PIN 码错误
+err-pin-incorrect-final = PIN 码错误; 该 CA 锁只剩最后一次机会
+err-pin-incorrect-locked = PIN 码错误, CA 锁现已锁定
+err-pin-maybe-incorrect = CA 锁以一般错误拒绝登录: PIN 码可能错误 (该锁可能不显示剩余次数)
+err-pin-locked = CA 锁的 PIN 码已锁定
+err-pin-final-try = CA 锁的 PIN 码只剩最后一次机会; 未经您确认 zca 不会使用它
+err-private-key-missing = 证书 { $sha256 } 的私钥不在该 CA 锁中
+err-unsupported-key = zca 暂时不能用该密钥签名: { $what }
+hint-no-platform = 请用 --platform URL、ZCA_PLATFORM 或配置档中的 `platform = "https://…"` 指定
+hint-network = 请检查网络和地址; `zca status` 和 `zca doctor` 可检查连接
+hint-tls = 若平台使用自己的 CA, 请用 --ca-file PEM (或配置档中的 `ca_file`) 指定其证书
+hint-bad-response = 请确认 --platform 指向平台的接口, 而不是网页或代理
+hint-origin-mismatch = 请检查 --platform: 它必须是平台自称的地址
+hint-not-logged-in = 请用 `zca account login` (密码) 或 `zca login` (CA 锁) 登录
+hint-pin-incorrect = 请仔细重新输入 PIN 码: zca 从不自动重试
+hint-pin-locked = 请用 SO (管理员) PIN 码解锁, 或联系 CA 机构的服务台解锁
+hint-pin-final-try = 如确定 PIN 码无误, 请重新运行并在提示处确认, 或加 --allow-final-try
+hint-private-key-missing = 请使用私钥在该 CA 锁中的证书 (登录后 `zca certs` 可显示)
+hint-unsupported-key = SM2 密钥将在后续版本支持; 现在可用 RSA 和 EC P-256 密钥
+
+plat-invalid-request = 平台认为请求格式不正确
+plat-payload-too-large = 请求内容超过平台的限制
+plat-invalid-credentials = 账号或密码错误
+plat-too-many-attempts = 该账号登录失败次数过多: 平台暂时禁止登录
+plat-unauthenticated = 平台会话已失效
+plat-challenge-invalid = 平台的挑战码已使用或已过期
+plat-signature-invalid = 平台无法验证 CA 锁的签名
+plat-unsupported-algorithm = 平台不接受该密钥的签名算法
+plat-certificate-untrusted = 平台不信任签发该证书的 CA
+plat-certificate-expired = 证书已过期
+plat-certificate-not-yet-valid = 证书尚未生效
+plat-certificate-key-usage = 该证书不允许用于签名
+plat-ca-lock-bound-to-other-user = 该 CA 锁已绑定到其他用户 (一把 CA 锁只能绑定一个用户)
+plat-certificate-not-bound = 该证书未绑定任何账号
+plat-not-found = 您的账号中没有该绑定
+plat-other = 平台拒绝: { $message } ({ $code })
+plat-hint-invalid-credentials = 请检查账号和密码; 连续失败 5 次后账号将被锁定 15 分钟
+plat-hint-too-many-attempts = 请稍后再试, 或联系平台客服
+plat-hint-challenge-invalid = 请重新运行命令
+plat-hint-certificate = 请使用平台认可的 CA 签发的证书; `zca certs` 可查看颁发者
+plat-hint-bound-to-other-user = 请先在另一个账号中解绑, 或联系平台客服
+plat-hint-certificate-not-bound = 请先绑定: `zca account login`, 然后 `zca bind`
+plat-hint-not-found = `zca bindings` 列出您的绑定及其序号
+
+## 平台命令
+arg-connect-timeout = 连接平台的等待秒数
+arg-timeout = 对平台的一次请求最多的秒数
+arg-account = 平台账号
+arg-password-stdin = 从标准输入的第一行读取密码
+arg-password-file = 从文件 FILE 的第一行读取密码 (文件权限请设为 0600)
+arg-print-token = 把会话令牌输出到标准输出而不保存 (用于脚本: ZCA_TOKEN)
+arg-choose-token = 使用的 CA 锁: CA锁ID (序列号) 或标签
+arg-choose-cert = 使用的证书: SHA-256 指纹 (或前 8 位以上)
+arg-pin-stdin = 从标准输入的第一行读取 CA 锁的 PIN 码
+arg-pin-file = 从文件 FILE 的第一行读取 PIN 码 (文件权限请设为 0600)
+arg-allow-final-try = 允许 zca 使用 CA 锁最后一次 PIN 码机会
+arg-yes = 不询问确认
+arg-binding-id = 绑定的序号 (见 `zca bindings`)
+arg-unbind-ca-lock = 该 CA锁ID 的绑定
+arg-unbind-cert = 该证书 SHA-256 (或前 8 位以上) 的绑定
+arg-csv = 以 CSV 输出表格 (UTF-8, RFC 4180)
+
+account-about = 平台账号: 用账号和密码登录
+account-login-about = 用账号和密码登录平台
+account-login-long-about = 用账号和密码登录平台。会话按配置档保存在 $XDG_STATE_HOME/zca/sessions (权限 0600) 供后续命令使用, 或用 --print-token 输出。
+
+    密码来自隐藏输入提示、--password-stdin、--password-file 或 ZCA_PASSWORD; 绝不来自命令行。
+account-login-examples = 示例:
+    {"  "}zca account login --account alice
+    {"  "}zca account login --account alice --password-file ~/.config/zca/password --no-input
+    {"  "}export ZCA_TOKEN=$(zca account login --account alice --password-stdin --print-token < pw.txt)
+bind-about = 把已插入 CA 锁中的证书绑定到您的平台账号
+bind-long-about = 把已插入 CA 锁中的证书绑定到用 `zca account login` 登录的账号。zca 先显示将要绑定的内容并询问; 先用 PIN 码登录 CA 锁, 再用证书的私钥签署平台的挑战码。
+
+    一个账号可以绑定多把 CA 锁; 一把 CA 锁只能绑定一个账号。
+bind-examples = 示例:
+    {"  "}zca bind
+    {"  "}zca bind --token 3301000045102205 --yes --pin-file ~/.config/zca/pin --no-input
+login-about = 用 CA 锁登录平台 (CA 登录)
+login-long-about = 用已绑定的证书登录平台: zca 用 PIN 码登录 CA 锁, 向平台获取挑战码, 用 CA 锁签名, 并按配置档保存会话。
+login-examples = 示例:
+    {"  "}zca login
+    {"  "}zca login --token 3301000045102205 --pin-file ~/.config/zca/pin --no-input
+unbind-about = 解除您的一个绑定
+unbind-long-about = 解除您的一个绑定, 用序号、CA锁ID 或证书指定。解绑后该证书不能再登录。
+unbind-examples = 示例:
+    {"  "}zca unbind 3
+    {"  "}zca unbind --ca-lock 3301000045102205 --yes
+bindings-about = 列出您的绑定 (平台的 CA 锁列表)
+bindings-long-about = 按平台的表格列出您的绑定: 序号、状态、证书信息、CA锁ID、到期时间、创建人、创建时间。当前已插入的 CA 锁所在行以 ● 标出。
+logout-about = 退出: 结束平台会话并在本机删除
+logout-long-about = 结束平台会话并删除该配置档的会话文件。没有网络时也会删除该文件。
+status-about = 显示配置档、平台和会话
+status-long-about = 显示配置档、平台以及经平台核实的登录用户。未登录时退出码为 5。
+
+account-logged-in = 已登录: { $name } ({ $account }, { $organization }), 有效至 { $expires }
+ca-logged-in = 已用 CA 锁 { $ca_lock_id } 登录: { $name } ({ $account }, { $organization }), 有效至 { $expires }
+bind-summary = 证书信息: { $cert }
+    CA锁ID:   { $ca_lock_id }
+    到期时间: { $expires }
+bind-done = 已绑定 (序号 { $id })
+bind-already = 该绑定已存在 (序号 { $id }); 未作更改
+unbind-summary = 将解绑: { $cert }, CA锁ID { $ca_lock_id }, 到期时间 { $expires }
+unbind-done = 已解除绑定 { $id } (CA锁ID { $ca_lock_id })
+logout-done = 已退出
+logout-nothing = 尚未登录; 无需操作
+logout-offline = 已删除会话文件, 但无法通知平台 ({ $reason }); 会话到期后自动失效
+note-no-bindings = 该账号尚无绑定: 用 `zca bind` 添加
+note-inserted-mark = ● 表示该 CA 锁当前已插入
+binding-active = 正常
+binding-expired = 已过期
+col-seq = 序号
+col-binding-status = 状态
+col-cert-info = 证书信息
+col-expires = 到期时间
+col-created-by = 创建人
+col-created-at = 创建时间
+status-profile = 配置档
+status-platform = 平台
+status-account = 账号
+status-organization = 单位
+status-session = 会话
+status-expires = 会话有效至
+status-not-logged-in = (未登录)
+status-kind-ca = CA 锁登录
+status-kind-password = 密码登录
+
+prompt-account = 账号
+prompt-password = { $account } 的密码
+prompt-pin = CA 锁 { $label } ({ $ca_lock_id }) 的 PIN 码
+prompt-choose-certificate = 使用哪张证书?
+prompt-final-try = CA 锁 { $ca_lock_id } 只剩最后一次 PIN 码机会: 输错将锁定。仍要尝试吗?
+prompt-bind-confirm = 把这张证书绑定到您的账号?
+prompt-unbind-confirm = 解除这个绑定?
+what-account = 账号
+what-password = 密码
+what-pin = PIN 码
+what-confirmation = 确认
+what-certificate = 在 { $count } 张证书中选择
+selector-any = (任意)
+err-empty-account = 账号为空

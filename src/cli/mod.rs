@@ -1,8 +1,16 @@
 //! The command line: clap definitions, every help text localized. One file per subcommand.
 
+pub mod account;
+pub mod bind;
+pub mod bindings;
 pub mod certs;
 pub mod config;
 pub mod detect;
+pub mod login;
+pub mod logout;
+pub mod platform;
+pub mod status;
+pub mod unbind;
 
 use std::ffi::OsString;
 use std::path::PathBuf;
@@ -64,6 +72,10 @@ pub struct GlobalArgs {
     pub platform: Option<String>,
     #[arg(long, global = true, env = "ZCA_CA_FILE", value_name = "PEM", help = t!("arg-ca-file"))]
     pub ca_file: Option<PathBuf>,
+    #[arg(long, global = true, env = "ZCA_CONNECT_TIMEOUT", value_name = "SECS", default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..=600), help = t!("arg-connect-timeout"))]
+    pub connect_timeout: u64,
+    #[arg(long, global = true, env = "ZCA_TIMEOUT", value_name = "SECS", default_value_t = 30, value_parser = clap::value_parser!(u64).range(1..=3600), help = t!("arg-timeout"))]
+    pub timeout: u64,
     #[arg(short = 'h', long, global = true, action = ArgAction::Help, help = t!("arg-help"))]
     help: Option<bool>,
 }
@@ -72,6 +84,13 @@ pub struct GlobalArgs {
 pub enum Command {
     Detect(detect::DetectArgs),
     Certs(certs::CertsArgs),
+    Account(account::AccountArgs),
+    Bind(bind::BindArgs),
+    Unbind(unbind::UnbindArgs),
+    Bindings(bindings::BindingsArgs),
+    Login(login::LoginArgs),
+    Logout(logout::LogoutArgs),
+    Status(status::StatusArgs),
     Config(config::ConfigArgs),
 }
 

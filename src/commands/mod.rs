@@ -1,14 +1,24 @@
 //! One file per subcommand: gather through the library, build one report, print it.
 
+pub mod account;
+pub mod bind;
+pub mod bindings;
 pub mod certs;
 pub mod config;
 pub mod detect;
+mod key;
+pub mod login;
+pub mod logout;
+pub mod status;
+pub mod unbind;
 
 use std::io;
 
+use crate::api::{Client, ClientOptions};
 use crate::config::Settings;
 use crate::error::Error;
 use crate::output::{Output, Report};
+use crate::secret::{Secret, StoredSession};
 use crate::token::{candidates, Inventory, SearchPaths};
 
 /// What every command gets: the effective settings and how to print.
@@ -19,6 +29,8 @@ pub struct Context {
     pub no_input: bool,
     pub verbose: u8,
     pub search: SearchPaths,
+    pub connect_timeout: std::time::Duration,
+    pub timeout: std::time::Duration,
 }
 
 /// How a command ended when it did not succeed.
@@ -65,6 +77,35 @@ impl Context {
         inv
     }
 
+    /// The platform client for the configured URL and CA file.
+    pub fn client(&self) -> Result<Client, Error> {
+        let url = self.settings.platform.as_ref().ok_or(Error::NoPlatform)?;
+        let client = Client::new(&ClientOptions {
+            url: &url.value,
+            ca_file: self.settings.ca_file.as_ref().map(|c| c.value.as_path()),
+            connect_timeout: self.connect_timeout,
+            timeout: self.timeout,
+            lang: self.settings.lang.value,
+        })?;
+        self.debug(&format!("platform {} (origin {})", client.base_url(), client.origin()));
+        Ok(client)
+    }
+
+    pub fn profile(&self) -> &str {
+        &self.settings.profile.value
+    }
+
+    /// The session token: `ZCA_TOKEN`, else this profile's session file.
+    pub fn session_token(&self) -> Result<(Secret, Option<StoredSession>), Error> {
+        if let Some(token) = std::env::var_os("ZCA_TOKEN").filter(|t| !t.is_empty()) {
+            self.debug("session token from ZCA_TOKEN");
+            return Ok((Secret::new(token.to_string_lossy().into_owned()), None));
+        }
+        let stored = crate::secret::load_session(self.profile())?.ok_or(Error::NotLoggedIn)?;
+        self.debug(&format!("session of {} from the session file", stored.account));
+        Ok((Secret::new(stored.token.clone()), Some(stored)))
+    }
+
     /// A line for `--verbose`, on stderr. Never given a secret.
     pub fn debug(&self, line: &str) {
         if self.verbose > 0 {
@@ -82,4 +123,11 @@ impl Context {
         self.out.emit(report, Some(&error))?;
         Err(Failure::Reported(error.exit_code()))
     }
+}
+
+/// An RFC 3339 time from the platform in local time, as the tables show times.
+pub fn local_rfc3339(text: &str) -> String {
+    time::OffsetDateTime::parse(text, &time::format_description::well_known::Rfc3339)
+        .map(crate::output::local_time)
+        .unwrap_or_else(|_| text.to_string())
 }

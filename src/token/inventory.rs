@@ -238,6 +238,14 @@ impl Inventory {
         ctx.open_ro_session(key.slot).map_err(|e| pkcs11_error(&key.module, &e))
     }
 
+    /// The key's PIN state now, read again from the token.
+    pub fn pin_state(&self, key: &Key) -> Result<PinState> {
+        let ctx =
+            self.modules[key.module_index].ctx.as_ref().expect("keys come from loaded modules");
+        let info = ctx.get_token_info(key.slot).map_err(|e| pkcs11_error(&key.module, &e))?;
+        Ok(PinState::of(&info))
+    }
+
     /// Number of certificate objects visible without login.
     pub fn count_certificates(&self, key: &Key) -> Result<usize> {
         let session = self.open_session(key)?;

@@ -4,8 +4,10 @@
 pub mod discover;
 pub mod inventory;
 pub mod objects;
+pub mod signing;
 pub mod vendors;
 
 pub use discover::{candidates, Candidate, ModuleSource, SearchPaths};
 pub use inventory::{Inventory, Key, PinState};
 pub use objects::{list_certificates, CertObject, PrivateKeyPresence};
+pub use signing::{KeySession, Signer};

@@ -2,7 +2,7 @@
 
 use std::path::PathBuf;
 
-use cryptoki::object::{Attribute, AttributeType, ObjectClass};
+use cryptoki::object::{Attribute, AttributeType, ObjectClass, ObjectHandle};
 use cryptoki::session::Session;
 use serde::Serialize;
 use time::OffsetDateTime;
@@ -49,11 +49,10 @@ impl CertObject {
     }
 }
 
-/// What zca knows of the private keys it can see, to pair them with certificates.
-struct VisiblePrivateKeys {
-    ids: Vec<Vec<u8>>,
-    moduli: Vec<Vec<u8>>,
-    points: Vec<Vec<u8>>,
+/// The private keys zca can see, with what each says of its public half, to pair them with
+/// certificates.
+pub(crate) struct VisiblePrivateKeys {
+    keys: Vec<(ObjectHandle, KeyMaterial)>,
 }
 
 /// Every certificate object on `key`, ordered by CKA_ID and label.
@@ -112,25 +111,33 @@ pub fn list_certificates(
     Ok(out)
 }
 
-/// The private keys' CKA_IDs and public material. EC private keys rarely carry CKA_EC_POINT, so
+/// The private keys and their public material. EC private keys rarely carry CKA_EC_POINT, so
 /// the point of a public key object with the same CKA_ID stands in for it.
-fn visible_private_keys(session: &Session) -> cryptoki::error::Result<VisiblePrivateKeys> {
-    let mut keys = VisiblePrivateKeys { ids: Vec::new(), moduli: Vec::new(), points: Vec::new() };
+pub(crate) fn visible_private_keys(
+    session: &Session,
+) -> cryptoki::error::Result<VisiblePrivateKeys> {
     let private = session.find_objects(&[Attribute::Class(ObjectClass::PRIVATE_KEY)])?;
+    let mut keys = VisiblePrivateKeys { keys: Vec::with_capacity(private.len()) };
     if private.is_empty() {
         return Ok(keys);
     }
     let wanted = [AttributeType::Id, AttributeType::Modulus, AttributeType::EcPoint];
     for handle in private {
-        let m = KeyMaterial::from(session.get_attributes(handle, &wanted)?);
-        keys.ids.extend(m.id);
-        keys.moduli.extend(m.modulus);
-        keys.points.extend(m.point);
+        keys.keys.push((handle, KeyMaterial::from(session.get_attributes(handle, &wanted)?)));
     }
-    for handle in session.find_objects(&[Attribute::Class(ObjectClass::PUBLIC_KEY)])? {
-        let m = KeyMaterial::from(session.get_attributes(handle, &wanted)?);
-        if m.id.is_some_and(|id| keys.ids.contains(&id)) {
-            keys.points.extend(m.point);
+    if keys.keys.iter().any(|(_, m)| m.modulus.is_none() && m.point.is_none()) {
+        for handle in session.find_objects(&[Attribute::Class(ObjectClass::PUBLIC_KEY)])? {
+            let public = KeyMaterial::from(session.get_attributes(handle, &wanted)?);
+            for (_, m) in keys.keys.iter_mut() {
+                if m.point.is_none()
+                    && m.modulus.is_none()
+                    && public.id.is_some()
+                    && m.id == public.id
+                {
+                    m.point.clone_from(&public.point);
+                    m.modulus.clone_from(&public.modulus);
+                }
+            }
         }
     }
     Ok(keys)
@@ -159,22 +166,29 @@ impl From<Vec<Attribute>> for KeyMaterial {
 }
 
 impl VisiblePrivateKeys {
-    /// By CKA_ID first, else by public key; "unknown" when the key may be hiding it.
+    /// The private key of a certificate: by CKA_ID first, else by public key.
+    pub(crate) fn find(&self, id: &[u8], public: &PublicKeyMaterial) -> Option<ObjectHandle> {
+        let by_id = self.keys.iter().find(|(_, m)| !id.is_empty() && m.id.as_deref() == Some(id));
+        let by_key = || {
+            self.keys.iter().find(|(_, m)| match public {
+                PublicKeyMaterial::RsaModulus(want) => m.modulus.as_ref() == Some(want),
+                PublicKeyMaterial::EcPoint(want) => m.point.as_deref().is_some_and(|k| {
+                    k == want.as_slice() || unwrap_octet_string(k) == Some(want.as_slice())
+                }),
+                PublicKeyMaterial::None => false,
+            })
+        };
+        by_id.or_else(by_key).map(|(h, _)| *h)
+    }
+
+    /// Found, not found, or "unknown" when the key may be hiding it until login.
     fn presence(
         &self,
         id: &[u8],
         public: &PublicKeyMaterial,
         login_required: bool,
     ) -> PrivateKeyPresence {
-        let by_id = !id.is_empty() && self.ids.iter().any(|k| k == id);
-        let by_key = match public {
-            PublicKeyMaterial::RsaModulus(m) => self.moduli.iter().any(|k| k == m),
-            PublicKeyMaterial::EcPoint(p) => {
-                self.points.iter().any(|k| k == p || unwrap_octet_string(k) == Some(p.as_slice()))
-            }
-            PublicKeyMaterial::None => false,
-        };
-        if by_id || by_key {
+        if self.find(id, public).is_some() {
             PrivateKeyPresence::Yes
         } else if login_required {
             PrivateKeyPresence::Unknown

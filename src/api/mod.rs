@@ -1,0 +1,316 @@
+//! The platform client: HTTPS with rustls (the system's roots plus `--ca-file`, never without
+//! verification), one connection for all requests of a command, timeouts, a cap on response
+//! size, and every failure mapped to zca's error type. Wire types are the contract's.
+
+use std::io::Read;
+use std::path::Path;
+use std::sync::Arc;
+use std::time::Duration;
+
+use reqwest::blocking::{Client as Http, Response};
+use reqwest::{Method, StatusCode, Url};
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+use zca_contract::{
+    BindRequest, Binding, Bindings, CaLogin, Challenge, ChallengeRequest, Drivers, ErrorBody,
+    Health, PasswordLogin, Purpose, Session, User,
+};
+
+use crate::error::{Error, Result};
+use crate::i18n::Lang;
+use crate::secret::Secret;
+
+/// Answers larger than this are refused, not read: no platform answer of the contract is near it.
+pub const MAX_RESPONSE: u64 = 10 * 1024 * 1024;
+
+pub struct ClientOptions<'a> {
+    pub url: &'a str,
+    pub ca_file: Option<&'a Path>,
+    pub connect_timeout: Duration,
+    pub timeout: Duration,
+    pub lang: Lang,
+}
+
+pub struct Client {
+    http: Http,
+    /// The API base, ending in `/api/v1/`.
+    base: Url,
+    origin: String,
+}
+
+impl Client {
+    pub fn new(opts: &ClientOptions<'_>) -> Result<Client> {
+        let url = parse_platform_url(opts.url)?;
+        let origin = url.origin().ascii_serialization();
+        let base =
+            url.join("api/v1/").map_err(|_| Error::BadPlatformUrl { url: opts.url.into() })?;
+        let tls = tls_config(opts.ca_file)?;
+        let mut headers = reqwest::header::HeaderMap::new();
+        headers.insert(
+            reqwest::header::ACCEPT_LANGUAGE,
+            reqwest::header::HeaderValue::from_static(opts.lang.accept_language()),
+        );
+        let http = Http::builder()
+            .use_preconfigured_tls(tls)
+            .https_only(true)
+            .user_agent(concat!("zca/", env!("CARGO_PKG_VERSION")))
+            .default_headers(headers)
+            .connect_timeout(opts.connect_timeout)
+            .timeout(opts.timeout)
+            // A redirect would carry the bearer token elsewhere: the contract has none.
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .map_err(|e| Error::Internal { detail: e.to_string() })?;
+        Ok(Client { http, base, origin })
+    }
+
+    /// `https://host[:port]`, as the platform must write it into challenges.
+    pub fn origin(&self) -> &str {
+        &self.origin
+    }
+
+    pub fn base_url(&self) -> &Url {
+        &self.base
+    }
+
+    pub fn health(&self) -> Result<(Health, Option<String>)> {
+        let resp = self.send(Method::GET, "health", None, None::<&()>)?;
+        let date = resp
+            .headers()
+            .get(reqwest::header::DATE)
+            .and_then(|d| d.to_str().ok())
+            .map(str::to_string);
+        Ok((self.parse(resp, StatusCode::OK)?, date))
+    }
+
+    pub fn password_login(&self, account: &str, password: &Secret) -> Result<Session> {
+        let mut body =
+            PasswordLogin { account: account.to_string(), password: password.expose().to_string() };
+        let result =
+            self.call(Method::POST, "sessions/password", None, Some(&body), StatusCode::CREATED);
+        zeroize::Zeroize::zeroize(&mut body.password);
+        result
+    }
+
+    /// A challenge, refused unless it names the origin zca was pointed at.
+    pub fn challenge(&self, purpose: Purpose, token: Option<&Secret>) -> Result<Challenge> {
+        let ch: Challenge = self.call(
+            Method::POST,
+            "ca/challenges",
+            token,
+            Some(&ChallengeRequest { purpose }),
+            StatusCode::CREATED,
+        )?;
+        let got =
+            Url::parse(&ch.origin).map(|u| u.origin().ascii_serialization()).unwrap_or_default();
+        if got != self.origin {
+            return Err(Error::OriginMismatch { expected: self.origin.clone(), got: ch.origin });
+        }
+        Ok(ch)
+    }
+
+    pub fn ca_login(&self, req: &CaLogin) -> Result<Session> {
+        self.call(Method::POST, "sessions/ca", None, Some(req), StatusCode::CREATED)
+    }
+
+    pub fn logout(&self, token: &Secret) -> Result<()> {
+        let resp = self.send(Method::DELETE, "sessions/current", Some(token), None::<&()>)?;
+        self.expect_empty(resp)
+    }
+
+    pub fn me(&self, token: &Secret) -> Result<User> {
+        self.call(Method::GET, "me", Some(token), None::<&()>, StatusCode::OK)
+    }
+
+    pub fn bindings(&self, token: &Secret) -> Result<Vec<Binding>> {
+        let list: Bindings =
+            self.call(Method::GET, "ca/bindings", Some(token), None::<&()>, StatusCode::OK)?;
+        Ok(list.bindings)
+    }
+
+    /// Returns the binding, and whether it is new (201) or already was (200).
+    pub fn bind(&self, token: &Secret, req: &BindRequest) -> Result<(Binding, bool)> {
+        let resp = self.send(Method::POST, "ca/bindings", Some(token), Some(req))?;
+        let created = resp.status() == StatusCode::CREATED;
+        let expected = if created { StatusCode::CREATED } else { StatusCode::OK };
+        Ok((self.parse(resp, expected)?, created))
+    }
+
+    pub fn unbind(&self, token: &Secret, id: i64) -> Result<()> {
+        let resp =
+            self.send(Method::DELETE, &format!("ca/bindings/{id}"), Some(token), None::<&()>)?;
+        self.expect_empty(resp)
+    }
+
+    pub fn drivers(&self) -> Result<Drivers> {
+        self.call(Method::GET, "ca/drivers", None, None::<&()>, StatusCode::OK)
+    }
+
+    fn call<T: DeserializeOwned>(
+        &self,
+        method: Method,
+        path: &str,
+        token: Option<&Secret>,
+        body: Option<&impl Serialize>,
+        expected: StatusCode,
+    ) -> Result<T> {
+        let resp = self.send(method, path, token, body)?;
+        self.parse(resp, expected)
+    }
+
+    fn send(
+        &self,
+        method: Method,
+        path: &str,
+        token: Option<&Secret>,
+        body: Option<&impl Serialize>,
+    ) -> Result<Response> {
+        let url = self.base.join(path).expect("API paths are relative");
+        let mut req = self.http.request(method, url.clone());
+        if let Some(token) = token {
+            req = req.bearer_auth(token.expose());
+        }
+        if let Some(body) = body {
+            req = req.json(body);
+        }
+        req.send().map_err(|e| transport_error(&url, &e))
+    }
+
+    /// The body as `T` when the status is the expected one; the platform's error otherwise.
+    fn parse<T: DeserializeOwned>(&self, resp: Response, expected: StatusCode) -> Result<T> {
+        let url = resp.url().to_string();
+        let status = resp.status();
+        let bytes = read_capped(resp, &url)?;
+        if status == expected {
+            return serde_json::from_slice(&bytes)
+                .map_err(|e| Error::BadResponse { url, detail: e.to_string() });
+        }
+        Err(refusal(status, &bytes, url))
+    }
+
+    fn expect_empty(&self, resp: Response) -> Result<()> {
+        let url = resp.url().to_string();
+        let status = resp.status();
+        if status == StatusCode::NO_CONTENT {
+            return Ok(());
+        }
+        let bytes = read_capped(resp, &url)?;
+        Err(refusal(status, &bytes, url))
+    }
+}
+
+/// The platform's error, or a clear word that the answer was not the contract's.
+fn refusal(status: StatusCode, body: &[u8], url: String) -> Error {
+    match serde_json::from_slice::<ErrorBody>(body) {
+        Ok(e) => Error::Platform { code: e.error.code, message: e.error.message },
+        Err(_) => {
+            Error::BadResponse { url, detail: format!("HTTP {status} without a contract error") }
+        }
+    }
+}
+
+fn read_capped(resp: Response, url: &str) -> Result<Vec<u8>> {
+    let too_big = || Error::BadResponse {
+        url: url.into(),
+        detail: format!("the answer is larger than {MAX_RESPONSE} bytes"),
+    };
+    if resp.content_length().is_some_and(|n| n > MAX_RESPONSE) {
+        return Err(too_big());
+    }
+    let mut bytes = Vec::new();
+    resp.take(MAX_RESPONSE + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| Error::Network { url: url.into(), detail: e.to_string() })?;
+    if bytes.len() as u64 > MAX_RESPONSE {
+        return Err(too_big());
+    }
+    Ok(bytes)
+}
+
+pub fn parse_platform_url(raw: &str) -> Result<Url> {
+    let bad = || Error::BadPlatformUrl { url: raw.into() };
+    let mut url = Url::parse(raw.trim()).map_err(|_| bad())?;
+    if url.scheme() != "https" || url.host_str().is_none() {
+        return Err(bad());
+    }
+    if !url.path().ends_with('/') {
+        let path = format!("{}/", url.path());
+        url.set_path(&path);
+    }
+    Ok(url)
+}
+
+/// rustls with the ring provider, trusting the system's roots and the `--ca-file` certificates.
+fn tls_config(ca_file: Option<&Path>) -> Result<rustls::ClientConfig> {
+    let mut roots = rustls::RootCertStore::empty();
+    // Unreadable system certificates are skipped: the platform may need only --ca-file.
+    let native = rustls_native_certs::load_native_certs();
+    roots.add_parsable_certificates(native.certs);
+    if let Some(path) = ca_file {
+        let pem = std::fs::read(path).map_err(|e| Error::io(path, &e))?;
+        let certs: Vec<_> =
+            rustls_pemfile::certs(&mut pem.as_slice()).filter_map(|c| c.ok()).collect();
+        if certs.is_empty() {
+            return Err(Error::Config {
+                path: path.into(),
+                detail: "no PEM certificate in the --ca-file".into(),
+            });
+        }
+        for cert in certs {
+            roots
+                .add(cert)
+                .map_err(|e| Error::Config { path: path.into(), detail: e.to_string() })?;
+        }
+    }
+    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    Ok(rustls::ClientConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .expect("ring supports TLS 1.2 and 1.3")
+        .with_root_certificates(roots)
+        .with_no_client_auth())
+}
+
+/// Connection refused, DNS, timeouts → network; certificate problems → TLS with the --ca-file
+/// hint. The chain of sources says which.
+fn transport_error(url: &Url, err: &reqwest::Error) -> Error {
+    let mut detail = err.to_string();
+    let mut source: Option<&dyn std::error::Error> = std::error::Error::source(err);
+    let mut tls = false;
+    while let Some(s) = source {
+        if let Some(r) = s.downcast_ref::<rustls::Error>() {
+            tls = true;
+            detail = r.to_string();
+        } else {
+            let text = s.to_string();
+            if !text.is_empty() && !detail.contains(&text) {
+                detail = text;
+            }
+        }
+        source = s.source();
+    }
+    if err.is_timeout() {
+        detail = "timed out".into();
+    }
+    let url = url.origin().ascii_serialization();
+    if tls {
+        Error::Tls { url, detail }
+    } else {
+        Error::Network { url, detail }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn platform_urls() {
+        assert_eq!(parse_platform_url("https://h:8443").unwrap().as_str(), "https://h:8443/");
+        assert_eq!(
+            parse_platform_url("https://h/zcy").unwrap().join("api/v1/").unwrap().as_str(),
+            "https://h/zcy/api/v1/"
+        );
+        assert!(parse_platform_url("http://h").is_err(), "plain HTTP is refused");
+        assert!(parse_platform_url("h:8443").is_err());
+    }
+}

@@ -1,0 +1,111 @@
+use std::io;
+
+use serde::Serialize;
+
+use super::{CmdResult, Context};
+use crate::cli::account::{AccountAction, AccountArgs, AccountLoginArgs};
+use crate::error::Error;
+use crate::output::{Human, Report};
+use crate::secret::{read_secret, save_session, SecretSources, StoredSession};
+use crate::t;
+
+#[derive(Serialize)]
+struct LoginReport {
+    account: String,
+    name: String,
+    organization: String,
+    expires_at: String,
+    /// Where the session was stored; absent with --print-token.
+    session_file: Option<String>,
+    /// Only with --print-token.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    token: Option<String>,
+}
+
+impl Drop for LoginReport {
+    fn drop(&mut self) {
+        if let Some(t) = &mut self.token {
+            zeroize::Zeroize::zeroize(t);
+        }
+    }
+}
+
+impl Report for LoginReport {
+    fn render(&self, out: &mut Human<'_>) -> io::Result<()> {
+        if let Some(token) = &self.token {
+            // For `export ZCA_TOKEN=$(zca account login --print-token)`: the token alone.
+            return writeln!(out.stdout, "{token}");
+        }
+        writeln!(
+            out.stdout,
+            "{}",
+            t!(
+                "account-logged-in",
+                name = self.name.as_str(),
+                account = self.account.as_str(),
+                organization = self.organization.as_str(),
+                expires = super::local_rfc3339(&self.expires_at)
+            )
+        )
+    }
+}
+
+pub fn run(ctx: &Context, args: &AccountArgs) -> CmdResult {
+    match &args.action {
+        AccountAction::Login(a) => login(ctx, a),
+    }
+}
+
+fn login(ctx: &Context, args: &AccountLoginArgs) -> CmdResult {
+    let client = ctx.client()?;
+    let account = match &args.account {
+        Some(a) => a.trim().to_string(),
+        None if ctx.no_input => {
+            return Err(Error::MissingInput {
+                what: t!("what-account"),
+                sources: "--account".into(),
+            }
+            .into())
+        }
+        None => crate::prompt::text(&t!("prompt-account"))?,
+    };
+    if account.is_empty() {
+        return Err(Error::Usage { detail: t!("err-empty-account") }.into());
+    }
+    let sources = SecretSources {
+        what: t!("what-password"),
+        stdin: args.password_stdin,
+        file: args.password_file.as_deref(),
+        env: "ZCA_PASSWORD",
+        flags: "--password-stdin, --password-file FILE",
+    };
+    let password =
+        read_secret(&sources, ctx.no_input, &t!("prompt-password", account = account.as_str()))?;
+    let session = client.password_login(&account, &password)?;
+    drop(password);
+    let mut report = LoginReport {
+        account: session.user.account.clone(),
+        name: session.user.name.clone(),
+        organization: session.user.organization.clone(),
+        expires_at: session.expires_at.clone(),
+        session_file: None,
+        token: None,
+    };
+    if args.print_token {
+        report.token = Some(session.token.clone());
+    } else {
+        let stored = StoredSession {
+            platform: client.origin().to_string(),
+            account: session.user.account.clone(),
+            name: session.user.name.clone(),
+            organization: session.user.organization.clone(),
+            kind: "password".into(),
+            expires_at: session.expires_at.clone(),
+            token: session.token.clone(),
+        };
+        report.session_file = Some(save_session(ctx.profile(), &stored)?.display().to_string());
+    }
+    let mut token = session.token;
+    zeroize::Zeroize::zeroize(&mut token);
+    ctx.emit(&report)
+}

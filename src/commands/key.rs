@@ -1,0 +1,127 @@
+//! What `bind` and `login` share: choosing the key and certificate, unlocking the key with its
+//! PIN without ever spending a last try unasked, and signing the contract's bytes.
+
+use time::OffsetDateTime;
+use zca_contract::{signed_bytes, Challenge, Purpose};
+
+use super::Context;
+use crate::cli::platform::{KeyChoice, PinArgs};
+use crate::error::{Error, Result};
+use crate::secret::{read_secret, SecretSources};
+use crate::t;
+use crate::token::{list_certificates, CertObject, Inventory, Key, KeySession, PinState, Signer};
+
+/// The certificate to use, with its key: the only one, the one `--token`/`--cert` names, or the
+/// one the person picks.
+pub fn choose<'a>(
+    ctx: &Context,
+    inv: &'a Inventory,
+    choice: &KeyChoice,
+) -> Result<(&'a Key, CertObject)> {
+    let now = OffsetDateTime::now_utc();
+    let mut candidates = Vec::new();
+    for key in inv.select(choice.token.as_deref())? {
+        for cert in list_certificates(inv, key, now)? {
+            if cert.facts.is_some() {
+                candidates.push((key, cert));
+            }
+        }
+    }
+    if let Some(sha) = &choice.cert {
+        let want = sha.trim().to_ascii_lowercase().replace(':', "");
+        if want.len() < 8 {
+            return Err(Error::Usage { detail: t!("err-sha256-prefix") });
+        }
+        candidates.retain(|(_, c)| c.sha256().starts_with(&want));
+    }
+    match candidates.len() {
+        0 => Err(Error::CertificateNotFound {
+            selector: choice
+                .cert
+                .clone()
+                .or(choice.token.clone())
+                .unwrap_or_else(|| t!("selector-any")),
+        }),
+        1 => Ok(candidates.pop().expect("one")),
+        n if ctx.no_input => Err(Error::MissingInput {
+            what: t!("what-certificate", count = (n as u64)),
+            sources: "--token SERIAL, --cert SHA256".into(),
+        }),
+        _ => {
+            let items: Vec<String> = candidates.iter().map(|(k, c)| describe(k, c)).collect();
+            let index = crate::prompt::select(&t!("prompt-choose-certificate"), &items)?;
+            Ok(candidates.swap_remove(index))
+        }
+    }
+}
+
+/// One line per certificate for the choice: who, which CA lock, until when.
+fn describe(key: &Key, cert: &CertObject) -> String {
+    let f = cert.facts.as_ref().expect("only parsed certificates are offered");
+    format!(
+        "{}  ·  {}  ·  {} {}  ·  {}",
+        f.display_name(),
+        key.ca_lock_id,
+        t!("col-not-after"),
+        crate::output::local_time(f.not_after),
+        f.key.display()
+    )
+}
+
+/// Opens a session on the key and logs in: refuses a locked key, asks before a final try, reads
+/// the PIN from its sources, and makes exactly one attempt.
+pub fn unlock<'a>(
+    ctx: &Context,
+    inv: &'a Inventory,
+    key: &'a Key,
+    pin: &PinArgs,
+) -> Result<KeySession<'a>> {
+    let session = KeySession::open(inv, key)?;
+    match session.pin_state()? {
+        PinState::Locked => return Err(Error::PinLocked),
+        PinState::FinalTry if !pin.allow_final_try => {
+            if ctx.no_input {
+                return Err(Error::PinFinalTryRefused);
+            }
+            if !crate::prompt::confirm(
+                &t!("prompt-final-try", ca_lock_id = key.ca_lock_id.as_str()),
+                false,
+            )? {
+                return Err(Error::PinFinalTryRefused);
+            }
+        }
+        _ => {}
+    }
+    let sources = SecretSources {
+        what: t!("what-pin"),
+        stdin: pin.pin_stdin,
+        file: pin.pin_file.as_deref(),
+        env: "ZCA_PIN",
+        flags: "--pin-stdin, --pin-file FILE",
+    };
+    let prompt = t!("prompt-pin", label = key.label.as_str(), ca_lock_id = key.ca_lock_id.as_str());
+    let secret = read_secret(&sources, ctx.no_input, &prompt)?;
+    session.login(&secret)?;
+    ctx.debug(&format!("logged in to key {}", key.ca_lock_id));
+    Ok(session)
+}
+
+/// Signs the contract's bytes for this challenge with the certificate's private key.
+pub fn sign_challenge(
+    session: &KeySession<'_>,
+    signer: &Signer,
+    cert: &CertObject,
+    purpose: Purpose,
+    challenge: &Challenge,
+    ca_lock_id: &str,
+) -> Result<Vec<u8>> {
+    let msg = signed_bytes(
+        purpose,
+        &challenge.origin,
+        &challenge.challenge_id,
+        &challenge.nonce,
+        &cert.sha256(),
+        ca_lock_id,
+    );
+    session.sign(signer, &msg)
+}

@@ -1,0 +1,158 @@
+//! Logging in to a key and signing with the private key of one of its certificates.
+//! One session is kept from login to signature: closing the last session logs the user out.
+
+use cryptoki::error::{Error as CkError, RvError};
+use cryptoki::mechanism::Mechanism;
+use cryptoki::object::ObjectHandle;
+use cryptoki::session::{Session, UserType};
+use cryptoki::types::AuthPin;
+use sha2::{Digest, Sha256};
+use zca_contract::Algorithm;
+
+use super::inventory::{pkcs11_error, Inventory, Key, PinState};
+use super::objects::{visible_private_keys, CertObject};
+use crate::error::{Error, Result};
+use crate::secret::Secret;
+use crate::x509::KeyKind;
+
+/// A session on one key, logged in or about to be.
+pub struct KeySession<'a> {
+    inv: &'a Inventory,
+    key: &'a Key,
+    session: Session,
+}
+
+impl<'a> KeySession<'a> {
+    pub fn open(inv: &'a Inventory, key: &'a Key) -> Result<KeySession<'a>> {
+        Ok(KeySession { inv, key, session: inv.open_session(key)? })
+    }
+
+    /// The PIN state as the key says it now (not as it was when zca started).
+    pub fn pin_state(&self) -> Result<PinState> {
+        self.inv.pin_state(self.key)
+    }
+
+    /// C_Login as the user. A wrong PIN is reported with the key's state afterwards; nothing is
+    /// retried.
+    pub fn login(&self, pin: &Secret) -> Result<()> {
+        let auth = AuthPin::new(pin.expose().into());
+        match self.session.login(UserType::User, Some(&auth)) {
+            Ok(()) | Err(CkError::Pkcs11(RvError::UserAlreadyLoggedIn, _)) => Ok(()),
+            Err(CkError::Pkcs11(
+                RvError::PinIncorrect | RvError::PinLenRange | RvError::PinInvalid,
+                _,
+            )) => Err(Error::PinIncorrect { state: self.pin_state().unwrap_or(PinState::Ok) }),
+            Err(CkError::Pkcs11(RvError::PinLocked, _)) => Err(Error::PinLocked),
+            // Some modules (Feitian ePass2003) answer a wrong PIN with CKR_GENERAL_ERROR.
+            Err(CkError::Pkcs11(RvError::GeneralError, _)) => Err(Error::PinMaybeIncorrect),
+            Err(e) => Err(pkcs11_error(&self.key.module, &e)),
+        }
+    }
+
+    /// The contract's algorithm for this certificate's key, and the private key to use.
+    pub fn signer_for(&self, cert: &CertObject) -> Result<Signer> {
+        let facts = cert.facts.as_ref().ok_or_else(|| Error::UnsupportedKey {
+            what: cert.parse_error.clone().unwrap_or_default(),
+        })?;
+        let algorithm = match (facts.key.kind, facts.key.curve.as_deref()) {
+            (KeyKind::Rsa, _) => Algorithm::RsaPkcs1Sha256,
+            (KeyKind::Ec, Some("P-256")) => Algorithm::EcdsaP256Sha256,
+            _ => return Err(Error::UnsupportedKey { what: facts.key.display() }),
+        };
+        let id = hex::decode(&cert.id).unwrap_or_default();
+        let keys =
+            visible_private_keys(&self.session).map_err(|e| pkcs11_error(&self.key.module, &e))?;
+        let handle = keys
+            .find(&id, &facts.public_key)
+            .ok_or_else(|| Error::PrivateKeyMissing { sha256: facts.sha256.clone() })?;
+        Ok(Signer { handle, algorithm })
+    }
+
+    /// A signature in the contract's format: PKCS#1 v1.5 for RSA, DER ECDSA-Sig-Value for EC.
+    pub fn sign(&self, signer: &Signer, msg: &[u8]) -> Result<Vec<u8>> {
+        let ck = |e: CkError| pkcs11_error(&self.key.module, &e);
+        match signer.algorithm {
+            Algorithm::RsaPkcs1Sha256 => {
+                self.session.sign(&Mechanism::Sha256RsaPkcs, signer.handle, msg).map_err(ck)
+            }
+            Algorithm::EcdsaP256Sha256 => {
+                // CKM_ECDSA signs a digest; PKCS#11 returns r || s, the contract wants DER.
+                let digest = Sha256::digest(msg);
+                let raw =
+                    self.session.sign(&Mechanism::Ecdsa, signer.handle, &digest).map_err(ck)?;
+                ecdsa_raw_to_der(&raw).ok_or_else(|| Error::Pkcs11 {
+                    module: self.key.module.clone(),
+                    function: "C_Sign".into(),
+                    rv: format!("a {}-byte ECDSA signature", raw.len()),
+                })
+            }
+            Algorithm::Sm2Sm3 => Err(Error::UnsupportedKey { what: "SM2".into() }),
+        }
+    }
+}
+
+pub struct Signer {
+    handle: ObjectHandle,
+    pub algorithm: Algorithm,
+}
+
+/// DER `ECDSA-Sig-Value ::= SEQUENCE { r INTEGER, s INTEGER }` from the raw `r || s` of PKCS#11.
+pub fn ecdsa_raw_to_der(raw: &[u8]) -> Option<Vec<u8>> {
+    if raw.is_empty() || raw.len() % 2 != 0 || raw.len() > 132 {
+        return None;
+    }
+    let (r, s) = raw.split_at(raw.len() / 2);
+    let (r, s) = (der_integer(r), der_integer(s));
+    let mut out = Vec::with_capacity(r.len() + s.len() + 3);
+    out.push(0x30);
+    der_length(r.len() + s.len(), &mut out);
+    out.extend_from_slice(&r);
+    out.extend_from_slice(&s);
+    Some(out)
+}
+
+/// A positive INTEGER: leading zeros dropped, one added back when the high bit is set.
+fn der_integer(bytes: &[u8]) -> Vec<u8> {
+    let start = bytes.iter().position(|b| *b != 0).unwrap_or(bytes.len().saturating_sub(1));
+    let mut value = bytes[start..].to_vec();
+    if value.is_empty() {
+        value.push(0);
+    }
+    if value[0] & 0x80 != 0 {
+        value.insert(0, 0);
+    }
+    let mut out = vec![0x02];
+    der_length(value.len(), &mut out);
+    out.extend_from_slice(&value);
+    out
+}
+
+fn der_length(len: usize, out: &mut Vec<u8>) {
+    if len < 0x80 {
+        out.push(len as u8);
+    } else {
+        out.push(0x81);
+        out.push(len as u8);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn der_of_raw_signatures() {
+        let mut raw = vec![0u8; 64];
+        raw[31] = 1; // r = 1
+        raw[32] = 0x80; // s has its high bit set
+        let der = ecdsa_raw_to_der(&raw).unwrap();
+        assert_eq!(&der[..5], &[0x30, 0x26, 0x02, 0x01, 0x01]);
+        assert_eq!(&der[5..8], &[0x02, 0x21, 0x00]);
+        assert_eq!(der.len(), 2 + 3 + 35);
+        assert!(ecdsa_raw_to_der(&[1, 2, 3]).is_none());
+        assert!(ecdsa_raw_to_der(&[]).is_none());
+        // P-521: 132 bytes → a long-form length.
+        let der = ecdsa_raw_to_der(&[0xff; 132]).unwrap();
+        assert_eq!(&der[..3], &[0x30, 0x81, 0x8a]);
+    }
+}
