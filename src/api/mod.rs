@@ -273,30 +273,41 @@ fn tls_config(ca_file: Option<&Path>) -> Result<rustls::ClientConfig> {
 /// Connection refused, DNS, timeouts → network; certificate problems → TLS with the --ca-file
 /// hint. The chain of sources says which.
 fn transport_error(url: &Url, err: &reqwest::Error) -> Error {
-    let mut detail = err.to_string();
-    let mut source: Option<&dyn std::error::Error> = std::error::Error::source(err);
-    let mut tls = false;
-    while let Some(s) = source {
-        if let Some(r) = s.downcast_ref::<rustls::Error>() {
-            tls = true;
-            detail = r.to_string();
-        } else {
-            let text = s.to_string();
-            if !text.is_empty() && !detail.contains(&text) {
-                detail = text;
-            }
-        }
-        source = s.source();
-    }
-    if err.is_timeout() {
-        detail = "timed out".into();
-    }
     let url = url.origin().ascii_serialization();
-    if tls {
-        Error::Tls { url, detail }
-    } else {
-        Error::Network { url, detail }
+    if let Some(tls) = find_rustls_error(err) {
+        return Error::Tls { url, detail: tls.to_string() };
     }
+    let detail = if err.is_timeout() { "timed out".to_string() } else { innermost(err) };
+    Error::Network { url, detail }
+}
+
+/// rustls errors travel inside io::Errors (sometimes two deep), whose `source()` skips them.
+fn find_rustls_error<'a>(err: &'a (dyn std::error::Error + 'static)) -> Option<&'a rustls::Error> {
+    let mut current = Some(err);
+    while let Some(e) = current {
+        if let Some(tls) = e.downcast_ref::<rustls::Error>() {
+            return Some(tls);
+        }
+        current = match e.downcast_ref::<std::io::Error>().and_then(|io| io.get_ref()) {
+            Some(inner) => Some(inner as &(dyn std::error::Error + 'static)),
+            None => e.source(),
+        };
+    }
+    None
+}
+
+/// The most specific text in the chain ("Connection refused"), not the outermost wrapper.
+fn innermost(err: &(dyn std::error::Error + 'static)) -> String {
+    let mut text = err.to_string();
+    let mut current = err.source();
+    while let Some(e) = current {
+        let t = e.to_string();
+        if !t.is_empty() {
+            text = t;
+        }
+        current = e.source();
+    }
+    text
 }
 
 #[cfg(test)]

@@ -6,7 +6,6 @@
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
-use std::sync::OnceLock;
 
 use rcgen::{
     CertificateParams, DistinguishedName, DnType, DnValue, Issuer, KeyPair, KeyUsagePurpose,
@@ -34,23 +33,56 @@ pub fn zca_bin() -> PathBuf {
     PathBuf::from(env!("CARGO_BIN_EXE_zca"))
 }
 
-/// The testkit binary (a workspace member); built on demand when only this package is tested.
+/// A binary of the workspace that `cargo test --workspace` builds (the README's test command),
+/// built here only when it is missing or older than its sources, as when one test file of this
+/// package runs alone after a change.
+pub fn ensure_built(bin: PathBuf, sources: &[&str], cargo_args: &[&str]) -> PathBuf {
+    static LOCK: std::sync::Mutex<()> = std::sync::Mutex::new(());
+    let _guard = LOCK.lock().unwrap();
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let built = std::fs::metadata(&bin).and_then(|m| m.modified()).ok();
+    let stale = match built {
+        None => true,
+        Some(t) => sources.iter().any(|dir| newest_file(&root.join(dir)).is_some_and(|s| s > t)),
+    };
+    if stale {
+        let status = Command::new(env!("CARGO"))
+            .args(["build", "-q"])
+            .args(cargo_args)
+            .current_dir(root)
+            .status()
+            .expect("cargo runs");
+        assert!(status.success(), "cargo build {cargo_args:?} failed");
+    }
+    bin
+}
+
+fn newest_file(dir: &Path) -> Option<std::time::SystemTime> {
+    let mut newest = None;
+    for entry in std::fs::read_dir(dir).ok()?.flatten() {
+        let path = entry.path();
+        let t =
+            if path.is_dir() { newest_file(&path) } else { entry.metadata().ok()?.modified().ok() };
+        newest = newest.max(t);
+    }
+    newest
+}
+
 pub fn testkit_bin() -> PathBuf {
-    static BIN: OnceLock<PathBuf> = OnceLock::new();
-    BIN.get_or_init(|| {
-        // Built once per test process, so that a stale binary is never used.
-        let path = zca_bin().with_file_name("zca-testkit");
-        {
-            let status = Command::new(env!("CARGO"))
-                .args(["build", "-q", "-p", "zca-testkit"])
-                .current_dir(env!("CARGO_MANIFEST_DIR"))
-                .status()
-                .expect("cargo runs");
-            assert!(status.success(), "building zca-testkit failed");
-        }
-        path
-    })
-    .clone()
+    ensure_built(zca_bin().with_file_name("zca-testkit"), &["testkit/src"], &["-p", "zca-testkit"])
+}
+
+pub fn platform_bin() -> PathBuf {
+    ensure_built(
+        zca_bin().with_file_name("zca-platform"),
+        &["platform/src", "contract/src"],
+        &["-p", "zca-platform"],
+    )
+}
+
+pub fn example_bin(name: &str) -> PathBuf {
+    let bin = zca_bin().parent().unwrap().join("examples").join(name);
+    ensure_built(bin, &["examples", "src", "contract/src"], &["--example", name])
 }
 
 /// A private SoftHSM2 world: its own token directory, config and home.
@@ -360,4 +392,139 @@ pub fn sm2_certificate(dir: &Path, cn: &str) -> Vec<u8> {
         .success();
     assert!(ok, "openssl makes SM3withSM2 certificates");
     std::fs::read(cert).unwrap()
+}
+
+/// zca-platform as a process on 127.0.0.1 (ephemeral port), with its own data folder.
+pub struct PlatformProc {
+    pub dir: TempDir,
+    pub origin: String,
+    pub child: std::process::Child,
+    log: std::sync::Arc<std::sync::Mutex<String>>,
+}
+
+pub const ACCOUNT_PASSWORD: &str = "a good password";
+
+impl PlatformProc {
+    pub fn start() -> PlatformProc {
+        use std::io::BufRead;
+        let dir = tempfile::tempdir().unwrap();
+        let mut child = Command::new(platform_bin())
+            .args(["serve", "--listen", "127.0.0.1:0"])
+            .env("ZCA_PLATFORM_DATA", dir.path())
+            .env("RUST_LOG", "info")
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut lines = std::io::BufReader::new(child.stdout.take().unwrap()).lines();
+        let first = lines.next().unwrap().unwrap();
+        let addr = first.split_whitespace().nth(3).expect("the listening line").to_string();
+        let log = std::sync::Arc::new(std::sync::Mutex::new(String::new()));
+        let sink = log.clone();
+        let stderr = child.stderr.take().unwrap();
+        std::thread::spawn(move || {
+            for line in std::io::BufReader::new(stderr).lines().map_while(Result::ok) {
+                let mut l = sink.lock().unwrap();
+                l.push_str(&line);
+                l.push('\n');
+            }
+        });
+        PlatformProc { dir, origin: format!("https://{addr}"), child, log }
+    }
+
+    pub fn ca_file(&self) -> PathBuf {
+        self.dir.path().join("tls/ca.pem")
+    }
+
+    fn admin(&self) -> Command {
+        let mut cmd = Command::new(platform_bin());
+        cmd.env("ZCA_PLATFORM_DATA", self.dir.path()).env("RUST_LOG", "error");
+        cmd
+    }
+
+    pub fn add_user(&self, account: &str) {
+        use std::io::Write;
+        let mut child = self
+            .admin()
+            .args([
+                "user",
+                "add",
+                account,
+                "--name",
+                &format!("{account} 名"),
+                "--org",
+                "测试单位",
+                "--password-stdin",
+            ])
+            .stdin(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        writeln!(child.stdin.take().unwrap(), "{ACCOUNT_PASSWORD}").unwrap();
+        assert!(child.wait().unwrap().success());
+    }
+
+    pub fn trust(&self, ca_der: &[u8]) {
+        let file = self.dir.path().join("trusted-ca.der");
+        std::fs::write(&file, ca_der).unwrap();
+        let ok = self
+            .admin()
+            .args(["trust", "add"])
+            .arg(&file)
+            .stderr(std::process::Stdio::null())
+            .status()
+            .unwrap();
+        assert!(ok.success());
+    }
+
+    pub fn audit(&self) -> serde_json::Value {
+        let out = self.admin().args(["audit", "--json"]).output().unwrap();
+        serde_json::from_slice(&out.stdout).unwrap()
+    }
+
+    /// How many requests the server has logged so far.
+    pub fn requests(&self) -> usize {
+        // The log is written as requests finish; give the last one a moment.
+        std::thread::sleep(std::time::Duration::from_millis(100));
+        self.log.lock().unwrap().lines().filter(|l| l.contains("request method=")).count()
+    }
+
+    pub fn log(&self) -> String {
+        self.log.lock().unwrap().clone()
+    }
+}
+
+impl Drop for PlatformProc {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl Hsm {
+    /// `zca` pointed at a platform, trusting its CA file.
+    pub fn zca_on(&self, platform: &PlatformProc) -> Command {
+        let mut cmd = self.zca();
+        cmd.env("ZCA_PLATFORM", &platform.origin).env("ZCA_CA_FILE", platform.ca_file());
+        cmd
+    }
+}
+
+/// Runs a command with `input` on stdin; returns (exit code, stdout, stderr).
+pub fn run_with_input(cmd: &mut Command, input: &str) -> (i32, String, String) {
+    use std::io::Write;
+    let mut child = cmd
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("the command runs");
+    // The command may exit before it reads (a usage error): that is not the test's failure.
+    let _ = child.stdin.take().unwrap().write_all(input.as_bytes());
+    let out = child.wait_with_output().unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
 }
