@@ -371,15 +371,30 @@ fn verbose_output_and_files_hold_no_secret() {
     let (hsm, ca, p) = setup();
     let serial = key_with_cert(&hsm, &ca, "k", "EC:prime256v1", &CertSpec::valid("x"));
     let (code, out, err) = run_with_input(
-        hsm.zca_on(&p).args(["-v", "account", "login", "--account", "alice", "--password-stdin", "--json"]),
+        hsm.zca_on(&p).args([
+            "-v",
+            "account",
+            "login",
+            "--account",
+            "alice",
+            "--password-stdin",
+            "--json",
+        ]),
         &format!("{ACCOUNT_PASSWORD}\n"),
     );
     assert_eq!(code, 0, "{err}");
     let mut seen = format!("{out}{err}");
-    let session: serde_json::Value =
-        serde_json::from_slice(&std::fs::read(hsm.home().join(".local/state/zca/sessions/default.json")).unwrap()).unwrap();
+    let session: serde_json::Value = serde_json::from_slice(
+        &std::fs::read(hsm.home().join(".local/state/zca/sessions/default.json")).unwrap(),
+    )
+    .unwrap();
     let token = session["token"].as_str().unwrap().to_string();
-    for args in [&["-v", "bind", "--yes", "--pin-stdin"][..], &["-v", "login", "--pin-stdin"], &["-v", "status"], &["-v", "bindings"]] {
+    for args in [
+        &["-v", "bind", "--yes", "--pin-stdin"][..],
+        &["-v", "login", "--pin-stdin"],
+        &["-v", "status"],
+        &["-v", "bindings"],
+    ] {
         let (code, out, err) = run_with_input(hsm.zca_on(&p).args(args), &format!("{PIN}\n"));
         assert_eq!(code, 0, "{args:?}: {err}");
         seen.push_str(&out);
