@@ -46,10 +46,13 @@ Register-ArgumentCompleter -Native -CommandName 'zca' -ScriptBlock {
             [CompletionResult]::new('login', 'login', [CompletionResultType]::ParameterValue, 'Log in to the platform with the CA key (CA 登录)')
             [CompletionResult]::new('logout', 'logout', [CompletionResultType]::ParameterValue, 'Log out: end the session on the platform and forget it here')
             [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Show the profile, the platform and the session')
+            [CompletionResult]::new('doctor', 'doctor', [CompletionResultType]::ParameterValue, 'Check the whole chain, driver to binding, and say what to fix')
+            [CompletionResult]::new('drivers', 'drivers', [CompletionResultType]::ParameterValue, 'The platform''s CA driver catalogue; download a driver')
             [CompletionResult]::new('config', 'config', [CompletionResultType]::ParameterValue, 'Show the configuration')
             break
         }
         'zca;detect' {
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'With --watch: stop after SECS seconds (with --until-present: exit 3 when no key came)')
             [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Profile of the config file to use')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file [default: $XDG_CONFIG_HOME/zca/config.toml]')
             [CompletionResult]::new('--lang', '--lang', [CompletionResultType]::ParameterName, 'Language of messages: zh or en [default: from the locale]')
@@ -57,7 +60,8 @@ Register-ArgumentCompleter -Native -CommandName 'zca' -ScriptBlock {
             [CompletionResult]::new('--platform', '--platform', [CompletionResultType]::ParameterName, 'Platform base URL, e.g. https://platform.example.gov.cn')
             [CompletionResult]::new('--ca-file', '--ca-file', [CompletionResultType]::ParameterName, 'Extra CA certificate (PEM) to trust for the platform''s TLS certificate')
             [CompletionResult]::new('--connect-timeout', '--connect-timeout', [CompletionResultType]::ParameterName, 'Seconds to wait for a connection to the platform')
-            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Seconds a whole request to the platform may take')
+            [CompletionResult]::new('--watch', '--watch', [CompletionResultType]::ParameterName, 'Keep watching: print each key inserted or removed (one JSON object per line with --json)')
+            [CompletionResult]::new('--until-present', '--until-present', [CompletionResultType]::ParameterName, 'With --watch: exit 0 as soon as a key is present')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print one JSON document (schema_version 1) instead of tables')
             [CompletionResult]::new('--no-input', '--no-input', [CompletionResultType]::ParameterName, 'Never prompt; fail with exit code 2 naming what is missing')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Say more about what zca does (repeat for more)')
@@ -254,6 +258,62 @@ Register-ArgumentCompleter -Native -CommandName 'zca' -ScriptBlock {
             break
         }
         'zca;status' {
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Profile of the config file to use')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file [default: $XDG_CONFIG_HOME/zca/config.toml]')
+            [CompletionResult]::new('--lang', '--lang', [CompletionResultType]::ParameterName, 'Language of messages: zh or en [default: from the locale]')
+            [CompletionResult]::new('--module', '--module', [CompletionResultType]::ParameterName, 'PKCS#11 module to use instead of discovery (repeatable; colon-separated in the variable)')
+            [CompletionResult]::new('--platform', '--platform', [CompletionResultType]::ParameterName, 'Platform base URL, e.g. https://platform.example.gov.cn')
+            [CompletionResult]::new('--ca-file', '--ca-file', [CompletionResultType]::ParameterName, 'Extra CA certificate (PEM) to trust for the platform''s TLS certificate')
+            [CompletionResult]::new('--connect-timeout', '--connect-timeout', [CompletionResultType]::ParameterName, 'Seconds to wait for a connection to the platform')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Seconds a whole request to the platform may take')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print one JSON document (schema_version 1) instead of tables')
+            [CompletionResult]::new('--no-input', '--no-input', [CompletionResultType]::ParameterName, 'Never prompt; fail with exit code 2 naming what is missing')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Say more about what zca does (repeat for more)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Say more about what zca does (repeat for more)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'zca;doctor' {
+            [CompletionResult]::new('--report', '--report', [CompletionResultType]::ParameterName, 'Also write a text report for a helpdesk ticket to FILE (mode 0600)')
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Profile of the config file to use')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file [default: $XDG_CONFIG_HOME/zca/config.toml]')
+            [CompletionResult]::new('--lang', '--lang', [CompletionResultType]::ParameterName, 'Language of messages: zh or en [default: from the locale]')
+            [CompletionResult]::new('--module', '--module', [CompletionResultType]::ParameterName, 'PKCS#11 module to use instead of discovery (repeatable; colon-separated in the variable)')
+            [CompletionResult]::new('--platform', '--platform', [CompletionResultType]::ParameterName, 'Platform base URL, e.g. https://platform.example.gov.cn')
+            [CompletionResult]::new('--ca-file', '--ca-file', [CompletionResultType]::ParameterName, 'Extra CA certificate (PEM) to trust for the platform''s TLS certificate')
+            [CompletionResult]::new('--connect-timeout', '--connect-timeout', [CompletionResultType]::ParameterName, 'Seconds to wait for a connection to the platform')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Seconds a whole request to the platform may take')
+            [CompletionResult]::new('--include-dn', '--include-dn', [CompletionResultType]::ParameterName, 'Put certificates'' full subject and issuer names into the report (default: common names only)')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print one JSON document (schema_version 1) instead of tables')
+            [CompletionResult]::new('--no-input', '--no-input', [CompletionResultType]::ParameterName, 'Never prompt; fail with exit code 2 naming what is missing')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Say more about what zca does (repeat for more)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Say more about what zca does (repeat for more)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'zca;drivers' {
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Profile of the config file to use')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file [default: $XDG_CONFIG_HOME/zca/config.toml]')
+            [CompletionResult]::new('--lang', '--lang', [CompletionResultType]::ParameterName, 'Language of messages: zh or en [default: from the locale]')
+            [CompletionResult]::new('--module', '--module', [CompletionResultType]::ParameterName, 'PKCS#11 module to use instead of discovery (repeatable; colon-separated in the variable)')
+            [CompletionResult]::new('--platform', '--platform', [CompletionResultType]::ParameterName, 'Platform base URL, e.g. https://platform.example.gov.cn')
+            [CompletionResult]::new('--ca-file', '--ca-file', [CompletionResultType]::ParameterName, 'Extra CA certificate (PEM) to trust for the platform''s TLS certificate')
+            [CompletionResult]::new('--connect-timeout', '--connect-timeout', [CompletionResultType]::ParameterName, 'Seconds to wait for a connection to the platform')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Seconds a whole request to the platform may take')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print one JSON document (schema_version 1) instead of tables')
+            [CompletionResult]::new('--no-input', '--no-input', [CompletionResultType]::ParameterName, 'Never prompt; fail with exit code 2 naming what is missing')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Say more about what zca does (repeat for more)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Say more about what zca does (repeat for more)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('download', 'download', [CompletionResultType]::ParameterValue, 'Download a driver, checking its size and SHA-256')
+            break
+        }
+        'zca;drivers;download' {
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Folder to save the driver in')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Folder to save the driver in')
             [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Profile of the config file to use')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file [default: $XDG_CONFIG_HOME/zca/config.toml]')
             [CompletionResult]::new('--lang', '--lang', [CompletionResultType]::ParameterName, 'Language of messages: zh or en [default: from the locale]')

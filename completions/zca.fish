@@ -46,7 +46,10 @@ complete -c zca -n "__fish_zca_needs_command" -f -a "bindings" -d 'List your bin
 complete -c zca -n "__fish_zca_needs_command" -f -a "login" -d 'Log in to the platform with the CA key (CA 登录)'
 complete -c zca -n "__fish_zca_needs_command" -f -a "logout" -d 'Log out: end the session on the platform and forget it here'
 complete -c zca -n "__fish_zca_needs_command" -f -a "status" -d 'Show the profile, the platform and the session'
+complete -c zca -n "__fish_zca_needs_command" -f -a "doctor" -d 'Check the whole chain, driver to binding, and say what to fix'
+complete -c zca -n "__fish_zca_needs_command" -f -a "drivers" -d 'The platform\'s CA driver catalogue; download a driver'
 complete -c zca -n "__fish_zca_needs_command" -f -a "config" -d 'Show the configuration'
+complete -c zca -n "__fish_zca_using_subcommand detect" -l timeout -d 'With --watch: stop after SECS seconds (with --until-present: exit 3 when no key came)' -r
 complete -c zca -n "__fish_zca_using_subcommand detect" -l profile -d 'Profile of the config file to use' -r
 complete -c zca -n "__fish_zca_using_subcommand detect" -l config -d 'Config file [default: $XDG_CONFIG_HOME/zca/config.toml]' -r -F
 complete -c zca -n "__fish_zca_using_subcommand detect" -l lang -d 'Language of messages: zh or en [default: from the locale]' -r
@@ -54,7 +57,8 @@ complete -c zca -n "__fish_zca_using_subcommand detect" -l module -d 'PKCS#11 mo
 complete -c zca -n "__fish_zca_using_subcommand detect" -l platform -d 'Platform base URL, e.g. https://platform.example.gov.cn' -r
 complete -c zca -n "__fish_zca_using_subcommand detect" -l ca-file -d 'Extra CA certificate (PEM) to trust for the platform\'s TLS certificate' -r -F
 complete -c zca -n "__fish_zca_using_subcommand detect" -l connect-timeout -d 'Seconds to wait for a connection to the platform' -r
-complete -c zca -n "__fish_zca_using_subcommand detect" -l timeout -d 'Seconds a whole request to the platform may take' -r
+complete -c zca -n "__fish_zca_using_subcommand detect" -l watch -d 'Keep watching: print each key inserted or removed (one JSON object per line with --json)'
+complete -c zca -n "__fish_zca_using_subcommand detect" -l until-present -d 'With --watch: exit 0 as soon as a key is present'
 complete -c zca -n "__fish_zca_using_subcommand detect" -l json -d 'Print one JSON document (schema_version 1) instead of tables'
 complete -c zca -n "__fish_zca_using_subcommand detect" -l no-input -d 'Never prompt; fail with exit code 2 naming what is missing'
 complete -c zca -n "__fish_zca_using_subcommand detect" -s v -l verbose -d 'Say more about what zca does (repeat for more)'
@@ -209,6 +213,46 @@ complete -c zca -n "__fish_zca_using_subcommand status" -l json -d 'Print one JS
 complete -c zca -n "__fish_zca_using_subcommand status" -l no-input -d 'Never prompt; fail with exit code 2 naming what is missing'
 complete -c zca -n "__fish_zca_using_subcommand status" -s v -l verbose -d 'Say more about what zca does (repeat for more)'
 complete -c zca -n "__fish_zca_using_subcommand status" -s h -l help -d 'Print help'
+complete -c zca -n "__fish_zca_using_subcommand doctor" -l report -d 'Also write a text report for a helpdesk ticket to FILE (mode 0600)' -r -F
+complete -c zca -n "__fish_zca_using_subcommand doctor" -l profile -d 'Profile of the config file to use' -r
+complete -c zca -n "__fish_zca_using_subcommand doctor" -l config -d 'Config file [default: $XDG_CONFIG_HOME/zca/config.toml]' -r -F
+complete -c zca -n "__fish_zca_using_subcommand doctor" -l lang -d 'Language of messages: zh or en [default: from the locale]' -r
+complete -c zca -n "__fish_zca_using_subcommand doctor" -l module -d 'PKCS#11 module to use instead of discovery (repeatable; colon-separated in the variable)' -r -F
+complete -c zca -n "__fish_zca_using_subcommand doctor" -l platform -d 'Platform base URL, e.g. https://platform.example.gov.cn' -r
+complete -c zca -n "__fish_zca_using_subcommand doctor" -l ca-file -d 'Extra CA certificate (PEM) to trust for the platform\'s TLS certificate' -r -F
+complete -c zca -n "__fish_zca_using_subcommand doctor" -l connect-timeout -d 'Seconds to wait for a connection to the platform' -r
+complete -c zca -n "__fish_zca_using_subcommand doctor" -l timeout -d 'Seconds a whole request to the platform may take' -r
+complete -c zca -n "__fish_zca_using_subcommand doctor" -l include-dn -d 'Put certificates\' full subject and issuer names into the report (default: common names only)'
+complete -c zca -n "__fish_zca_using_subcommand doctor" -l json -d 'Print one JSON document (schema_version 1) instead of tables'
+complete -c zca -n "__fish_zca_using_subcommand doctor" -l no-input -d 'Never prompt; fail with exit code 2 naming what is missing'
+complete -c zca -n "__fish_zca_using_subcommand doctor" -s v -l verbose -d 'Say more about what zca does (repeat for more)'
+complete -c zca -n "__fish_zca_using_subcommand doctor" -s h -l help -d 'Print help'
+complete -c zca -n "__fish_zca_using_subcommand drivers; and not __fish_seen_subcommand_from download" -l profile -d 'Profile of the config file to use' -r
+complete -c zca -n "__fish_zca_using_subcommand drivers; and not __fish_seen_subcommand_from download" -l config -d 'Config file [default: $XDG_CONFIG_HOME/zca/config.toml]' -r -F
+complete -c zca -n "__fish_zca_using_subcommand drivers; and not __fish_seen_subcommand_from download" -l lang -d 'Language of messages: zh or en [default: from the locale]' -r
+complete -c zca -n "__fish_zca_using_subcommand drivers; and not __fish_seen_subcommand_from download" -l module -d 'PKCS#11 module to use instead of discovery (repeatable; colon-separated in the variable)' -r -F
+complete -c zca -n "__fish_zca_using_subcommand drivers; and not __fish_seen_subcommand_from download" -l platform -d 'Platform base URL, e.g. https://platform.example.gov.cn' -r
+complete -c zca -n "__fish_zca_using_subcommand drivers; and not __fish_seen_subcommand_from download" -l ca-file -d 'Extra CA certificate (PEM) to trust for the platform\'s TLS certificate' -r -F
+complete -c zca -n "__fish_zca_using_subcommand drivers; and not __fish_seen_subcommand_from download" -l connect-timeout -d 'Seconds to wait for a connection to the platform' -r
+complete -c zca -n "__fish_zca_using_subcommand drivers; and not __fish_seen_subcommand_from download" -l timeout -d 'Seconds a whole request to the platform may take' -r
+complete -c zca -n "__fish_zca_using_subcommand drivers; and not __fish_seen_subcommand_from download" -l json -d 'Print one JSON document (schema_version 1) instead of tables'
+complete -c zca -n "__fish_zca_using_subcommand drivers; and not __fish_seen_subcommand_from download" -l no-input -d 'Never prompt; fail with exit code 2 naming what is missing'
+complete -c zca -n "__fish_zca_using_subcommand drivers; and not __fish_seen_subcommand_from download" -s v -l verbose -d 'Say more about what zca does (repeat for more)'
+complete -c zca -n "__fish_zca_using_subcommand drivers; and not __fish_seen_subcommand_from download" -s h -l help -d 'Print help'
+complete -c zca -n "__fish_zca_using_subcommand drivers; and not __fish_seen_subcommand_from download" -f -a "download" -d 'Download a driver, checking its size and SHA-256'
+complete -c zca -n "__fish_zca_using_subcommand drivers; and __fish_seen_subcommand_from download" -s o -l output -d 'Folder to save the driver in' -r -F
+complete -c zca -n "__fish_zca_using_subcommand drivers; and __fish_seen_subcommand_from download" -l profile -d 'Profile of the config file to use' -r
+complete -c zca -n "__fish_zca_using_subcommand drivers; and __fish_seen_subcommand_from download" -l config -d 'Config file [default: $XDG_CONFIG_HOME/zca/config.toml]' -r -F
+complete -c zca -n "__fish_zca_using_subcommand drivers; and __fish_seen_subcommand_from download" -l lang -d 'Language of messages: zh or en [default: from the locale]' -r
+complete -c zca -n "__fish_zca_using_subcommand drivers; and __fish_seen_subcommand_from download" -l module -d 'PKCS#11 module to use instead of discovery (repeatable; colon-separated in the variable)' -r -F
+complete -c zca -n "__fish_zca_using_subcommand drivers; and __fish_seen_subcommand_from download" -l platform -d 'Platform base URL, e.g. https://platform.example.gov.cn' -r
+complete -c zca -n "__fish_zca_using_subcommand drivers; and __fish_seen_subcommand_from download" -l ca-file -d 'Extra CA certificate (PEM) to trust for the platform\'s TLS certificate' -r -F
+complete -c zca -n "__fish_zca_using_subcommand drivers; and __fish_seen_subcommand_from download" -l connect-timeout -d 'Seconds to wait for a connection to the platform' -r
+complete -c zca -n "__fish_zca_using_subcommand drivers; and __fish_seen_subcommand_from download" -l timeout -d 'Seconds a whole request to the platform may take' -r
+complete -c zca -n "__fish_zca_using_subcommand drivers; and __fish_seen_subcommand_from download" -l json -d 'Print one JSON document (schema_version 1) instead of tables'
+complete -c zca -n "__fish_zca_using_subcommand drivers; and __fish_seen_subcommand_from download" -l no-input -d 'Never prompt; fail with exit code 2 naming what is missing'
+complete -c zca -n "__fish_zca_using_subcommand drivers; and __fish_seen_subcommand_from download" -s v -l verbose -d 'Say more about what zca does (repeat for more)'
+complete -c zca -n "__fish_zca_using_subcommand drivers; and __fish_seen_subcommand_from download" -s h -l help -d 'Print help'
 complete -c zca -n "__fish_zca_using_subcommand config; and not __fish_seen_subcommand_from show" -l profile -d 'Profile of the config file to use' -r
 complete -c zca -n "__fish_zca_using_subcommand config; and not __fish_seen_subcommand_from show" -l config -d 'Config file [default: $XDG_CONFIG_HOME/zca/config.toml]' -r -F
 complete -c zca -n "__fish_zca_using_subcommand config; and not __fish_seen_subcommand_from show" -l lang -d 'Language of messages: zh or en [default: from the locale]' -r

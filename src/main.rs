@@ -64,6 +64,8 @@ fn run() -> u8 {
         Command::Login(args) => commands::login::run(&ctx, args),
         Command::Logout(args) => commands::logout::run(&ctx, args),
         Command::Status(args) => commands::status::run(&ctx, args),
+        Command::Doctor(args) => commands::doctor::run(&ctx, args),
+        Command::Drivers(args) => commands::drivers::run(&ctx, args),
     };
     match result {
         Ok(()) => exit::OK,

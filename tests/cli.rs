@@ -49,6 +49,9 @@ fn help_is_pinned_in_both_languages() {
             &["login", "--help"],
             &["logout", "--help"],
             &["status", "--help"],
+            &["doctor", "--help"],
+            &["drivers", "--help"],
+            &["drivers", "download", "--help"],
         ] {
             let (code, out, err) = run(bare(&hsm).args(args).env("ZCA_LANG", lang));
             assert_eq!(code, 0, "{err}");

@@ -7,42 +7,6 @@ use std::os::unix::fs::PermissionsExt;
 
 use common::*;
 
-/// A token with a key of `key_type` and a certificate from `ca`; returns the token's serial.
-fn key_with_cert(
-    hsm: &Hsm,
-    ca: &TestCa,
-    label: &str,
-    key_type: &str,
-    spec: &CertSpec<'_>,
-) -> String {
-    let serial = hsm.init_token(label);
-    let spki = hsm.keygen(&serial, key_type, "01", "key");
-    hsm.write_cert(&serial, &ca.issue(&spki, spec), "01", "cert");
-    serial
-}
-
-fn setup() -> (Hsm, TestCa, PlatformProc) {
-    let hsm = Hsm::new();
-    let ca = TestCa::new("Platform Test CA");
-    let platform = PlatformProc::start();
-    platform.trust(&ca.der);
-    platform.add_user("alice");
-    platform.add_user("bob");
-    (hsm, ca, platform)
-}
-
-fn account_login(hsm: &Hsm, p: &PlatformProc, account: &str) {
-    let (code, out, err) = run_with_input(
-        hsm.zca_on(p).args(["account", "login", "--account", account, "--password-stdin"]),
-        &format!("{ACCOUNT_PASSWORD}\n"),
-    );
-    assert_eq!(code, 0, "{out}{err}");
-}
-
-fn pin(cmd: &mut std::process::Command) -> (i32, String, String) {
-    run_with_input(cmd.arg("--pin-stdin"), &format!("{PIN}\n"))
-}
-
 #[test]
 fn bind_bindings_login_status_logout_unbind_with_rsa_and_ec_keys() {
     let (hsm, ca, p) = setup();

@@ -317,3 +317,98 @@ what-confirmation = a confirmation
 what-certificate = a choice between { $count } certificates
 selector-any = (any)
 err-empty-account = the account name is empty
+
+## doctor
+doctor-about = Check the whole chain, driver to binding, and say what to fix
+doctor-long-about = Check, in order: CA drivers, pcscd, readers, key, PIN state, certificates (readable, valid, not expiring within 30 days, private key), the platform's driver catalogue, the platform (reachable, TLS, clock), the session and the binding. Each line is ✓, ⚠, ✗ or - (skipped, with why) with one fix.
+
+    Exit code: 0 all fine, 1 a warning, else the failing check's own exit code.
+doctor-examples = Examples:
+    {"  "}zca doctor
+    {"  "}zca doctor --report zca-report.txt      # attach it to your ticket: no PIN, password or token in it
+arg-report = Also write a text report for a helpdesk ticket to FILE (mode 0600)
+arg-include-dn = Put certificates' full subject and issuer names into the report (default: common names only)
+doctor-report-written = report written to { $path }
+check-modules = CA drivers
+check-pcscd = pcscd
+check-readers = readers
+check-key = CA key
+check-pin = PIN
+check-certificates = certificates
+check-validity = validity
+check-private-key = private key
+check-driver-catalogue = driver catalogue
+check-platform = platform
+check-tls = TLS
+check-clock = clock
+check-session = session
+check-binding = binding
+doctor-modules-ok = { $count } driver(s) loaded
+doctor-modules-some = { $count } driver(s) loaded; these did not: { $failed }
+doctor-pcscd-not-needed = no loaded driver needs pcscd
+doctor-pcscd-ok = pcscd is running ({ $socket })
+doctor-pcscd-missing = pcscd is not running ({ $socket } is missing), and { $modules } needs it
+doctor-pcscd-fix = sudo apt-get install pcscd && sudo systemctl enable --now pcscd.socket
+doctor-skip-no-driver = no driver loaded
+doctor-skip-no-key = no key inserted
+doctor-skip-no-cert = no readable certificate
+doctor-skip-no-platform = the platform is not reachable
+doctor-skip-no-session = not logged in
+doctor-readers-none = no reader or slot
+doctor-readers-fix = plug the key in directly (no hub), then run `zca detect`
+doctor-readers-ok = { $count } slot(s)
+doctor-key-ok = { $keys }
+doctor-pin-ok = no wrong PIN reported
+doctor-pin-count-low = a wrong PIN was typed before
+doctor-pin-final = ONE PIN try left: a wrong PIN locks the key
+doctor-certs-none = the key holds no certificate
+doctor-certs-unreadable = { $count } certificate object(s), none readable
+doctor-certs-some-unreadable = { $count } readable certificate(s), { $unreadable } unreadable object(s)
+doctor-certs-ok = { $count } certificate(s)
+doctor-certs-fix = ask your CA to write the certificate to the key again
+doctor-validity-expired = every certificate has expired
+doctor-validity-soon = a certificate expires in { $days } day(s)
+doctor-validity-ok = valid; the first expires in { $days } days
+doctor-private-key-ok = the private key is on the key
+doctor-private-key-hidden = the key shows private keys only after the PIN; `zca login` checks it
+doctor-private-key-none = no certificate has its private key on the key
+doctor-catalogue-unavailable = the platform's driver catalogue could not be read
+doctor-catalogue-none = the platform lists no driver for the issuer of these certificates
+doctor-catalogue-fix = `zca drivers` lists the platform's drivers; ask the platform's helpdesk which fits your CA
+doctor-catalogue-ok = matching driver(s): { $drivers }
+doctor-platform-ok = { $url } answers (platform { $version })
+doctor-platform-reached = { $url } is reachable
+doctor-tls-ok = the platform's certificate is valid and trusted
+doctor-clock-no-date = the platform sent no Date header
+doctor-clock-skew = this computer's clock is { $seconds } s off the platform's
+doctor-clock-fix = sudo timedatectl set-ntp true
+doctor-clock-ok = { $seconds } s from the platform's clock
+doctor-session-ok = logged in as { $account }
+doctor-binding-ok = an inserted certificate is bound to this account
+doctor-binding-none = no inserted certificate is bound to this account
+
+## drivers
+drivers-about = The platform's CA driver catalogue; download a driver
+drivers-long-about = List the drivers the platform offers (GET /api/v1/ca/drivers). ★ marks drivers whose issuers match an inserted certificate; "installed" says whether one of their PKCS#11 libraries is already found on this computer.
+drivers-examples = Examples:
+    {"  "}zca drivers
+    {"  "}zca drivers download 3 -o ~/Downloads
+drivers-download-about = Download a driver, checking its size and SHA-256
+arg-driver-id = The driver's ID as `zca drivers` shows it
+arg-download-dir = Folder to save the driver in
+col-driver = Driver
+col-version = Version
+col-system = System
+col-size = Size
+col-for-your-key = For your key
+col-installed = Installed
+note-no-drivers = the platform lists no driver
+note-driver-download = a driver for your key is not installed: `zca drivers download ID`
+driver-downloaded = saved { $path } (SHA-256 { $sha256 }, verified)
+err-driver-mismatch = the download does not match the catalogue ({ $size } bytes, SHA-256 { $sha256 }; expected { $want_size } bytes, { $want_sha256 }); the file was removed
+arg-watch = Keep watching: print each key inserted or removed (one JSON object per line with --json)
+arg-until-present = With --watch: exit 0 as soon as a key is present
+arg-watch-timeout = With --watch: stop after SECS seconds (with --until-present: exit 3 when no key came)
+watch-present = present
+watch-inserted = inserted
+watch-removed = removed

@@ -311,3 +311,98 @@ what-confirmation = 确认
 what-certificate = 在 { $count } 张证书中选择
 selector-any = (任意)
 err-empty-account = 账号为空
+
+## doctor
+doctor-about = 从驱动到绑定逐项检查整个链路, 并说明如何修复
+doctor-long-about = 依次检查: CA 驱动、pcscd、读卡器、CA 锁、PIN 状态、证书 (可读、有效、30 天内是否到期、私钥)、平台的驱动目录、平台 (可达、TLS、时钟)、会话和绑定。每行为 ✓、⚠、✗ 或 - (跳过并说明原因), 并给出一条修复办法。
+
+    退出码: 全部正常为 0, 有警告为 1, 否则为失败检查项自身的退出码。
+doctor-examples = 示例:
+    {"  "}zca doctor
+    {"  "}zca doctor --report zca-report.txt      # 附在工单中: 其中没有 PIN 码、密码或令牌
+arg-report = 另把用于客服工单的文本报告写入 FILE (权限 0600)
+arg-include-dn = 在报告中写入证书完整的使用者和颁发者名称 (默认只写通用名)
+doctor-report-written = 报告已写入 { $path }
+check-modules = CA 驱动
+check-pcscd = pcscd
+check-readers = 读卡器
+check-key = CA 锁
+check-pin = PIN 码
+check-certificates = 证书
+check-validity = 有效期
+check-private-key = 私钥
+check-driver-catalogue = 驱动目录
+check-platform = 平台
+check-tls = TLS
+check-clock = 时钟
+check-session = 会话
+check-binding = 绑定
+doctor-modules-ok = 已加载 { $count } 个驱动
+doctor-modules-some = 已加载 { $count } 个驱动; 以下未能加载: { $failed }
+doctor-pcscd-not-needed = 已加载的驱动都不需要 pcscd
+doctor-pcscd-ok = pcscd 正在运行 ({ $socket })
+doctor-pcscd-missing = pcscd 未运行 ({ $socket } 不存在), 而 { $modules } 需要它
+doctor-pcscd-fix = sudo apt-get install pcscd && sudo systemctl enable --now pcscd.socket
+doctor-skip-no-driver = 没有已加载的驱动
+doctor-skip-no-key = 没有插入 CA 锁
+doctor-skip-no-cert = 没有可读的证书
+doctor-skip-no-platform = 无法连接平台
+doctor-skip-no-session = 尚未登录
+doctor-readers-none = 没有读卡器或插槽
+doctor-readers-fix = 请把 CA 锁直接插在电脑上 (不经过集线器), 然后运行 `zca detect`
+doctor-readers-ok = { $count } 个插槽
+doctor-key-ok = { $keys }
+doctor-pin-ok = 没有输错 PIN 码的记录
+doctor-pin-count-low = 曾输错 PIN 码
+doctor-pin-final = 只剩最后一次 PIN 码机会: 输错将锁定 CA 锁
+doctor-certs-none = CA 锁中没有证书
+doctor-certs-unreadable = 有 { $count } 个证书对象, 但都无法读取
+doctor-certs-some-unreadable = { $count } 张可读证书, { $unreadable } 个无法读取的对象
+doctor-certs-ok = { $count } 张证书
+doctor-certs-fix = 请联系 CA 机构重新写入证书
+doctor-validity-expired = 所有证书都已过期
+doctor-validity-soon = 有证书将在 { $days } 天后到期
+doctor-validity-ok = 有效; 最早的在 { $days } 天后到期
+doctor-private-key-ok = 私钥在 CA 锁中
+doctor-private-key-hidden = 该 CA 锁要在输入 PIN 码后才显示私钥; `zca login` 会检查
+doctor-private-key-none = 没有证书的私钥在 CA 锁中
+doctor-catalogue-unavailable = 无法读取平台的驱动目录
+doctor-catalogue-none = 平台没有列出适用于这些证书颁发者的驱动
+doctor-catalogue-fix = `zca drivers` 列出平台的驱动; 请向平台客服确认哪个适用于您的 CA
+doctor-catalogue-ok = 匹配的驱动: { $drivers }
+doctor-platform-ok = { $url } 有应答 (平台 { $version })
+doctor-platform-reached = 可以连接 { $url }
+doctor-tls-ok = 平台的证书有效且受信任
+doctor-clock-no-date = 平台没有发送 Date 头
+doctor-clock-skew = 本机时钟与平台相差 { $seconds } 秒
+doctor-clock-fix = sudo timedatectl set-ntp true
+doctor-clock-ok = 与平台时钟相差 { $seconds } 秒
+doctor-session-ok = 已登录: { $account }
+doctor-binding-ok = 已插入的证书已绑定到该账号
+doctor-binding-none = 已插入的证书都未绑定到该账号
+
+## drivers
+drivers-about = 平台的 CA 驱动目录; 下载驱动
+drivers-long-about = 列出平台提供的驱动 (GET /api/v1/ca/drivers)。★ 表示其颁发者与已插入证书相符的驱动; "已安装" 表示本机是否已有其 PKCS#11 库。
+drivers-examples = 示例:
+    {"  "}zca drivers
+    {"  "}zca drivers download 3 -o ~/Downloads
+drivers-download-about = 下载驱动, 并核对大小和 SHA-256
+arg-driver-id = 驱动的 ID (见 `zca drivers`)
+arg-download-dir = 保存驱动的文件夹
+col-driver = 驱动
+col-version = 版本
+col-system = 系统
+col-size = 大小
+col-for-your-key = 适用于您的锁
+col-installed = 已安装
+note-no-drivers = 平台没有列出驱动
+note-driver-download = 适用于您的 CA 锁的驱动尚未安装: `zca drivers download ID`
+driver-downloaded = 已保存 { $path } (SHA-256 { $sha256 }, 已核对)
+err-driver-mismatch = 下载的文件与目录不符 ({ $size } 字节, SHA-256 { $sha256 }; 应为 { $want_size } 字节, { $want_sha256 }); 文件已删除
+arg-watch = 持续监视: 每插入或拔出一把 CA 锁输出一行 (--json 时每行一个 JSON 对象)
+arg-until-present = 与 --watch 一起用: 一旦有 CA 锁即以 0 退出
+arg-watch-timeout = 与 --watch 一起用: SECS 秒后停止 (加 --until-present 时, 没有 CA 锁插入则退出码为 3)
+watch-present = 已插入
+watch-inserted = 插入
+watch-removed = 拔出

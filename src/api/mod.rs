@@ -146,6 +146,24 @@ impl Client {
         self.call(Method::GET, "ca/drivers", None, None::<&()>, StatusCode::OK)
     }
 
+    /// A driver file: any https URL the catalogue names, fetched without the session token.
+    pub fn download(&self, url: &str) -> Result<Response> {
+        let parsed = Url::parse(url).ok().filter(|u| u.scheme() == "https").ok_or_else(|| {
+            Error::BadResponse {
+                url: url.into(),
+                detail: "the catalogue names a URL that is not https".into(),
+            }
+        })?;
+        let resp =
+            self.http.get(parsed.clone()).send().map_err(|e| transport_error(&parsed, &e))?;
+        if !resp.status().is_success() {
+            let status = resp.status();
+            let bytes = read_capped(resp, url)?;
+            return Err(refusal(status, &bytes, url.into()));
+        }
+        Ok(resp)
+    }
+
     fn call<T: DeserializeOwned>(
         &self,
         method: Method,

@@ -6,6 +6,8 @@ pub mod bindings;
 pub mod certs;
 pub mod config;
 pub mod detect;
+pub mod doctor;
+pub mod drivers;
 pub mod login;
 pub mod logout;
 pub mod platform;
@@ -91,6 +93,8 @@ pub enum Command {
     Login(login::LoginArgs),
     Logout(logout::LogoutArgs),
     Status(status::StatusArgs),
+    Doctor(doctor::DoctorArgs),
+    Drivers(drivers::DriversArgs),
     Config(config::ConfigArgs),
 }
 

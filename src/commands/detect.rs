@@ -25,7 +25,10 @@ struct KeyReport<'a> {
     certificates: Option<usize>,
 }
 
-pub fn run(ctx: &Context, _args: &DetectArgs) -> CmdResult {
+pub fn run(ctx: &Context, args: &DetectArgs) -> CmdResult {
+    if args.watch {
+        return super::watch::run(ctx, args);
+    }
     let inv = ctx.inventory();
     let keys = inv
         .keys

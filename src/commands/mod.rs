@@ -6,11 +6,14 @@ pub mod bindings;
 pub mod certs;
 pub mod config;
 pub mod detect;
+pub mod doctor;
+pub mod drivers;
 mod key;
 pub mod login;
 pub mod logout;
 pub mod status;
 pub mod unbind;
+mod watch;
 
 use std::io;
 

@@ -156,6 +156,52 @@ impl Inventory {
         inv
     }
 
+    /// Takes stock again after keys may have come or gone (for `detect --watch`). Listing the
+    /// slots is what makes PC/SC modules look for new readers; a module that sees tokens only
+    /// at C_Initialize (SoftHSM reads its token folder then) is loaded afresh first.
+    pub fn refresh(&mut self) {
+        for index in 0..self.modules.len() {
+            let old = &mut self.modules[index];
+            if !sees_tokens_only_at_initialize(&old.path) {
+                continue;
+            }
+            let Some(ctx) = old.ctx.take() else { continue };
+            // cryptoki does not finalize on drop, and C_Initialize needs it.
+            let _ = ctx.finalize();
+            let candidate = Candidate {
+                path: old.path.clone(),
+                source: old.source,
+                vendor: old.vendor.clone(),
+            };
+            self.modules[index] = load(candidate);
+        }
+        self.slots.clear();
+        self.keys.clear();
+        for index in 0..self.modules.len() {
+            let Some(ctx) = self.modules[index].ctx.clone() else { continue };
+            let path = self.modules[index].path.clone();
+            if let Err(rv) = self.scan_slots(&ctx, index, &path) {
+                self.modules[index].error = Some(LoadFailure::SlotListFailed(rv));
+            }
+        }
+    }
+
+    /// One thread per module that blocks in C_WaitForSlotEvent and sends on `events` whenever a
+    /// slot changes, so that a watcher hears of a key at once rather than at its next poll. A
+    /// module without the call (or that answers at once without an event) ends its thread.
+    pub fn forward_slot_events(&self, events: &std::sync::mpsc::Sender<()>) {
+        for module in self.modules.iter().filter(|m| !sees_tokens_only_at_initialize(&m.path)) {
+            let Some(ctx) = module.ctx.clone() else { continue };
+            let events = events.clone();
+            std::thread::spawn(move || {
+                while ctx.wait_for_slot_event().is_ok() && events.send(()).is_ok() {
+                    // A module that reports events in a loop must not make this one spin.
+                    std::thread::sleep(std::time::Duration::from_millis(50));
+                }
+            });
+        }
+    }
+
     fn scan_slots(&mut self, ctx: &Pkcs11, index: usize, path: &Path) -> Result<(), String> {
         // All slots, not only "with token": some modules answer the latter empty while a token
         // is present.
@@ -281,6 +327,13 @@ fn key_from_info(
         module_index: index,
         slot,
     }
+}
+
+fn sees_tokens_only_at_initialize(path: &Path) -> bool {
+    path.file_name()
+        .and_then(|f| f.to_str())
+        .and_then(super::vendors::vendor_of_file)
+        .is_some_and(|v| v.tokens_at_initialize)
 }
 
 fn load(candidate: Candidate) -> Module {

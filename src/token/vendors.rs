@@ -8,6 +8,10 @@ pub struct Vendor {
     pub product: &'static str,
     pub file_names: &'static [&'static str],
     pub folders: &'static [&'static str],
+    /// Whether the library reaches its readers through pcscd (PC/SC); the rest talk USB HID.
+    pub pcsc: bool,
+    /// Whether the library sees tokens added or removed only when initialized again.
+    pub tokens_at_initialize: bool,
 }
 
 /// System library folders of the architectures Debian, UOS and Kylin ship, with the
@@ -29,56 +33,79 @@ pub const VENDORS: &[Vendor] = &[
         product: "OpenSC smart card framework",
         file_names: &["opensc-pkcs11.so"],
         folders: &[],
+        pcsc: true,
+        tokens_at_initialize: false,
     },
     Vendor {
         vendor: "SoftHSM",
         product: "SoftHSM v2",
         file_names: &["libsofthsm2.so"],
         folders: &[],
+        pcsc: false,
+        tokens_at_initialize: true,
     },
     Vendor {
         vendor: "龙脉 Longmai",
         product: "mToken GM3000",
         file_names: &["libgm3000_pkcs11.so"],
         folders: &["/opt/lm-gm3000/lib", "/opt/apps/com.longmai.gm3000user/files/lib"],
+        pcsc: false,
+        tokens_at_initialize: false,
     },
     Vendor {
         vendor: "飞天诚信 Feitian",
         product: "ePass2003",
         file_names: &["libcastle.so.1.0.0", "libcastle.so", "libcastle_v2.so"],
         folders: &["/opt/ePass2003/lib", "/opt/apps/cn.ftsafe.epass2003/files/lib"],
+        pcsc: true,
+        tokens_at_initialize: false,
     },
     Vendor {
         vendor: "飞天诚信 Feitian",
         product: "ePass3003 / ePass1000ND",
         file_names: &["libshuttle_p11v220.so", "libshuttle_p11v220.so.1.0.0"],
         folders: &[],
+        pcsc: true,
+        tokens_at_initialize: false,
     },
     Vendor {
         vendor: "握奇 Watchdata",
         product: "TimeCOS USB key",
         file_names: &["libwdpkcs.so", "libwdpkcs_SJK1137.so"],
         folders: &["/opt/watchdata/lib", "/usr/lib/watchdata"],
+        pcsc: false,
+        tokens_at_initialize: false,
     },
     Vendor {
         vendor: "海泰方圆 HaiTai",
         product: "HaiKey",
         file_names: &["libhtpkcs11.so", "libHTPKCS11.so"],
         folders: &["/opt/haitai/lib"],
+        pcsc: false,
+        tokens_at_initialize: false,
     },
     Vendor {
         vendor: "吉大正元 JIT",
         product: "JIT USB key",
         file_names: &["libjitpkcs11.so"],
         folders: &[],
+        pcsc: false,
+        tokens_at_initialize: false,
     },
     Vendor {
         vendor: "Thales (SafeNet)",
         product: "eToken / IDPrime",
         file_names: &["libeTPkcs11.so", "libIDPrimePKCS11.so"],
         folders: &[],
+        pcsc: true,
+        tokens_at_initialize: false,
     },
 ];
+
+/// Whether a module file needs pcscd, as far as zca knows.
+pub fn needs_pcsc(file_name: &str) -> bool {
+    vendor_of_file(file_name).is_some_and(|v| v.pcsc) || file_name.contains("opensc")
+}
 
 /// The vendor whose library has this file name, for labelling modules found elsewhere.
 pub fn vendor_of_file(file_name: &str) -> Option<&'static Vendor> {

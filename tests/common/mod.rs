@@ -477,6 +477,32 @@ impl PlatformProc {
         assert!(ok.success());
     }
 
+    /// Adds a driver package with `content` to the catalogue; returns the stored file's path.
+    pub fn add_driver(
+        &self,
+        file_name: &str,
+        content: &[u8],
+        issuer: &str,
+        module: &str,
+    ) -> PathBuf {
+        let file = self.dir.path().join(file_name);
+        std::fs::write(&file, content).unwrap();
+        let out = self
+            .admin()
+            .args(["driver", "add"])
+            .arg(&file)
+            .args(["--name", "测试驱动", "--vendor", "Test Vendor", "--version", "1.2.3"])
+            .args(["--issuer", issuer, "--module-name", module])
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        let stored = walk(&self.dir.path().join("drivers"))
+            .into_iter()
+            .find(|p| p.file_name().is_some_and(|n| n == file_name))
+            .expect("the platform keeps a copy");
+        stored
+    }
+
     pub fn audit(&self) -> serde_json::Value {
         let out = self.admin().args(["audit", "--json"]).output().unwrap();
         serde_json::from_slice(&out.stdout).unwrap()
@@ -527,4 +553,55 @@ pub fn run_with_input(cmd: &mut Command, input: &str) -> (i32, String, String) {
         String::from_utf8_lossy(&out.stdout).into_owned(),
         String::from_utf8_lossy(&out.stderr).into_owned(),
     )
+}
+
+/// A token with a key of `key_type` and a certificate from `ca`; returns the token's serial.
+pub fn key_with_cert(
+    hsm: &Hsm,
+    ca: &TestCa,
+    label: &str,
+    key_type: &str,
+    spec: &CertSpec<'_>,
+) -> String {
+    let serial = hsm.init_token(label);
+    let spki = hsm.keygen(&serial, key_type, "01", "key");
+    hsm.write_cert(&serial, &ca.issue(&spki, spec), "01", "cert");
+    serial
+}
+
+/// Fresh tokens, a test CA, and a platform that trusts it with the accounts alice and bob.
+pub fn setup() -> (Hsm, TestCa, PlatformProc) {
+    let hsm = Hsm::new();
+    let ca = TestCa::new("Platform Test CA");
+    let platform = PlatformProc::start();
+    platform.trust(&ca.der);
+    platform.add_user("alice");
+    platform.add_user("bob");
+    (hsm, ca, platform)
+}
+
+pub fn account_login(hsm: &Hsm, p: &PlatformProc, account: &str) {
+    let (code, out, err) = run_with_input(
+        hsm.zca_on(p).args(["account", "login", "--account", account, "--password-stdin"]),
+        &format!("{ACCOUNT_PASSWORD}\n"),
+    );
+    assert_eq!(code, 0, "{out}{err}");
+}
+
+pub fn pin(cmd: &mut std::process::Command) -> (i32, String, String) {
+    run_with_input(cmd.arg("--pin-stdin"), &format!("{PIN}\n"))
+}
+
+/// Every file under `dir`.
+pub fn walk(dir: &Path) -> Vec<PathBuf> {
+    let mut files = Vec::new();
+    for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            files.extend(walk(&path));
+        } else {
+            files.push(path);
+        }
+    }
+    files
 }
