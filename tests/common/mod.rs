@@ -605,3 +605,4 @@ pub fn walk(dir: &Path) -> Vec<PathBuf> {
     }
     files
 }
+pub mod vcard;
