@@ -22,7 +22,7 @@ pub mod exit {
     pub const CANCELLED: u8 = 130;
 }
 
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub enum Error {
     /// A command line that clap accepted but that makes no sense (bad combination, bad value).
     Usage {
@@ -64,6 +64,21 @@ pub enum Error {
     CertificatesExpiring {
         count: usize,
         days: u32,
+    },
+    /// The key went away during an operation: pulled out, or its session died with it.
+    TokenRemoved {
+        function: String,
+    },
+    /// The key answered with a hardware failure.
+    TokenDeviceError {
+        module: PathBuf,
+        function: String,
+        rv: String,
+    },
+    /// A call into the driver did not return within the time limit.
+    TokenTimeout {
+        operation: String,
+        seconds: u64,
     },
     /// A PKCS#11 call failed in a way the user cannot fix by retyping something.
     Pkcs11 {
@@ -145,6 +160,9 @@ impl Error {
             Error::CertificateNotFound { .. } => "certificate_not_found",
             Error::CertificateAmbiguous { .. } => "certificate_ambiguous",
             Error::CertificatesExpiring { .. } => "certificate_expiring",
+            Error::TokenRemoved { .. } => "token_removed",
+            Error::TokenDeviceError { .. } => "token_device_error",
+            Error::TokenTimeout { .. } => "token_timeout",
             Error::Pkcs11 { .. } => "pkcs11_error",
             Error::Io { .. } => "io_error",
             Error::Cancelled => "cancelled",
@@ -186,6 +204,9 @@ impl Error {
             | Error::DriverUnusable { .. }
             | Error::TokenMissing
             | Error::TokenNotFound { .. }
+            | Error::TokenRemoved { .. }
+            | Error::TokenDeviceError { .. }
+            | Error::TokenTimeout { .. }
             | Error::PrivateKeyMissing { .. } => exit::NO_DRIVER_OR_KEY,
             Error::PinIncorrect { .. }
             | Error::PinMaybeIncorrect
@@ -238,6 +259,18 @@ impl Error {
             }
             Error::CertificatesExpiring { count, days } => {
                 t!("err-cert-expiring", count = (*count as u64), days = (*days as u64))
+            }
+            Error::TokenRemoved { function } => {
+                t!("err-token-removed", function = function.as_str())
+            }
+            Error::TokenDeviceError { module, function, rv } => t!(
+                "err-token-device",
+                module = module.display().to_string(),
+                function = function.as_str(),
+                rv = rv.as_str()
+            ),
+            Error::TokenTimeout { operation, seconds } => {
+                t!("err-token-timeout", operation = operation.as_str(), seconds = (*seconds))
             }
             Error::Pkcs11 { module, function, rv } => t!(
                 "err-pkcs11",
@@ -296,6 +329,9 @@ impl Error {
                 t!("hint-cert-not-found")
             }
             Error::CertificatesExpiring { .. } => t!("hint-cert-expiring"),
+            Error::TokenRemoved { .. } => t!("hint-token-removed"),
+            Error::TokenDeviceError { .. } => t!("hint-token-device"),
+            Error::TokenTimeout { .. } => t!("hint-token-timeout"),
             Error::Pkcs11 { .. } => t!("hint-pkcs11"),
             Error::Io { .. } | Error::Cancelled => return None,
             Error::Internal { .. } => t!("hint-internal"),

@@ -39,6 +39,9 @@ fn run() -> u8 {
         Err(e) => return clap_error(&e, json),
     };
     let out = Output::detect(cli.global.json);
+    zca::token::watchdog::install(move |e| {
+        let _ = out.error(e);
+    });
     let settings =
         match Settings::resolve(overrides(&cli, &matches), Sourced::new(lang, lang_source)) {
             Ok(s) => s,

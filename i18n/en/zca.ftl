@@ -102,6 +102,7 @@ source-default = default
 
 slot-empty = (empty)
 slot-uninitialized = (not initialized)
+slot-unreadable = (key unreadable)
 pin-ok = ok
 pin-count-low = wrong PIN entered before
 pin-final-try = final try
@@ -148,6 +149,9 @@ err-cert-expiring = { $count ->
    *[other] { $count } certificates expire
 } within { $days } days
 err-pkcs11 = the CA driver { $module } failed: { $function } returned { $rv }
+err-token-removed = the CA key was removed during { $function } (or its connection was lost)
+err-token-device = the CA key reported a hardware error: { $function } returned { $rv } ({ $module })
+err-token-timeout = the CA driver did not answer within { $seconds } s ({ $operation })
 err-io = cannot write { $path }: { $detail }
 err-cancelled = cancelled
 err-internal = internal error in zca: { $detail }
@@ -166,6 +170,9 @@ hint-token-not-found = run `zca detect` to see the CA lock IDs and labels of the
 hint-cert-not-found = run `zca certs` to see the certificates and their SHA-256 fingerprints
 hint-cert-expiring = renew the certificate with your CA before it expires; `zca certs` shows the dates
 hint-pkcs11 = remove and insert the key, then try again; if it persists, run `zca detect -v` and contact the helpdesk
+hint-token-removed = insert the key again, wait until its light is steady, and repeat the command
+hint-token-device = remove the key, insert it again and repeat; if the error stays, run `zca doctor` and contact the helpdesk with its report
+hint-token-timeout = remove and insert the key; check that pcscd runs (sudo systemctl restart pcscd); set ZCA_TOKEN_TIMEOUT=SECONDS for a slower key
 hint-internal = this is a bug in zca: please report it with the command you ran
 
 ## Platform client

@@ -102,6 +102,7 @@ source-default = 默认
 
 slot-empty = (空)
 slot-uninitialized = (未初始化)
+slot-unreadable = (无法读取 CA 锁)
 pin-ok = 正常
 pin-count-low = 曾输错 PIN 码
 pin-final-try = 仅剩最后一次
@@ -142,6 +143,9 @@ err-cert-not-found = 没有与 { $selector } 相符的证书
 err-cert-ambiguous = 有 { $count } 张证书与 { $selector } 相符
 err-cert-expiring = { $count } 张证书将在 { $days } 天内到期
 err-pkcs11 = CA 驱动 { $module } 出错: { $function } 返回 { $rv }
+err-token-removed = 在 { $function } 过程中 CA 锁被拔出 (或连接中断)
+err-token-device = CA 锁报告硬件错误: { $function } 返回 { $rv } ({ $module })
+err-token-timeout = CA 驱动在 { $seconds } 秒内没有响应 ({ $operation })
 err-io = 无法写入 { $path }: { $detail }
 err-cancelled = 已取消
 err-internal = zca 内部错误: { $detail }
@@ -160,6 +164,9 @@ hint-token-not-found = 运行 `zca detect` 查看已插入 CA 锁的 CA锁ID 和
 hint-cert-not-found = 运行 `zca certs` 查看证书及其 SHA-256 指纹
 hint-cert-expiring = 请在到期前向 CA 机构更新证书; `zca certs` 显示到期时间
 hint-pkcs11 = 请拔出并重新插入 CA 锁后重试; 若仍失败, 运行 `zca detect -v` 并联系客服
+hint-token-removed = 请重新插入 CA 锁, 等指示灯稳定后再执行一次命令
+hint-token-device = 请拔出并重新插入 CA 锁后重试; 如果仍然出错, 请运行 `zca doctor` 并把报告发给客服
+hint-token-timeout = 请拔出并重新插入 CA 锁; 检查 pcscd 是否在运行 (sudo systemctl restart pcscd); 较慢的 CA 锁可设置 ZCA_TOKEN_TIMEOUT=秒数
 hint-internal = 这是 zca 的缺陷: 请附上所运行的命令报告给我们
 
 ## 平台客户端

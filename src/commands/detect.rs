@@ -86,6 +86,7 @@ impl Report for DetectReport<'_> {
             ]);
             for s in self.slots {
                 let key = match (&s.ca_lock_id, s.token_present) {
+                    _ if s.error.is_some() => t!("slot-unreadable"),
                     (Some(id), _) => id.clone(),
                     (None, true) => t!("slot-uninitialized"),
                     (None, false) => t!("slot-empty"),

@@ -11,6 +11,7 @@ use cryptoki::slot::{Slot, TokenInfo};
 use serde::Serialize;
 
 use super::discover::{Candidate, ModuleSource};
+use super::watchdog;
 use crate::error::{Error, Result};
 use crate::t;
 
@@ -98,6 +99,16 @@ pub struct SlotEntry {
     pub token_initialized: bool,
     /// The CA锁ID of the key in this slot.
     pub ca_lock_id: Option<String>,
+    /// Why the key in this slot could not be read (C_GetTokenInfo failed).
+    #[serde(skip_serializing_if = "Option::is_none", serialize_with = "message_of")]
+    pub error: Option<Error>,
+}
+
+fn message_of<S: serde::Serializer>(
+    e: &Option<Error>,
+    s: S,
+) -> std::result::Result<S::Ok, S::Error> {
+    s.serialize_str(&e.as_ref().map(Error::message).unwrap_or_default())
 }
 
 /// One inserted, initialized key. A key that a module shows in several slots (OpenSC makes one
@@ -147,6 +158,7 @@ impl Inventory {
             let mut module = load(candidate);
             if let Some(ctx) = module.ctx.clone() {
                 let index = inv.modules.len();
+                let _watch = watchdog::guard("C_GetSlotList", watchdog::limit());
                 if let Err(rv) = inv.scan_slots(&ctx, index, &module.path) {
                     module.error = Some(LoadFailure::SlotListFailed(rv));
                 }
@@ -180,6 +192,7 @@ impl Inventory {
         for index in 0..self.modules.len() {
             let Some(ctx) = self.modules[index].ctx.clone() else { continue };
             let path = self.modules[index].path.clone();
+            let _watch = watchdog::guard("C_GetSlotList", watchdog::limit());
             if let Err(rv) = self.scan_slots(&ctx, index, &path) {
                 self.modules[index].error = Some(LoadFailure::SlotListFailed(rv));
             }
@@ -218,8 +231,16 @@ impl Inventory {
                 token_present: slot_info.token_present(),
                 token_initialized: false,
                 ca_lock_id: None,
+                error: None,
             };
-            let token = if entry.token_present { ctx.get_token_info(slot).ok() } else { None };
+            let token = match entry.token_present.then(|| ctx.get_token_info(slot)) {
+                Some(Ok(info)) => Some(info),
+                Some(Err(e)) => {
+                    entry.error = Some(pkcs11_error(path, &e));
+                    None
+                }
+                None => None,
+            };
             if let Some(info) = token.filter(|i| i.token_initialized()) {
                 let serial = info.serial_number().trim().to_string();
                 entry.token_initialized = true;
@@ -264,7 +285,8 @@ impl Inventory {
         if self.modules.is_empty() {
             return Err(Error::DriverMissing);
         }
-        if !self.modules.iter().any(|m| m.loaded) {
+        // A module that loaded but could not list its slots is no more use than one that did not.
+        if !self.modules.iter().any(|m| m.loaded && m.error.is_none()) {
             let failures = self
                 .modules
                 .iter()
@@ -274,6 +296,10 @@ impl Inventory {
                 .collect();
             return Err(Error::DriverUnusable { failures });
         }
+        // A key that is there but cannot be read says more than "no key".
+        if let Some(slot) = self.slots.iter().find(|s| s.error.is_some()) {
+            return Err(slot.error.clone().expect("found by its error"));
+        }
         Err(Error::TokenMissing)
     }
 
@@ -281,6 +307,7 @@ impl Inventory {
     pub fn open_session(&self, key: &Key) -> Result<Session> {
         let ctx =
             self.modules[key.module_index].ctx.as_ref().expect("keys come from loaded modules");
+        let _watch = watchdog::guard("C_OpenSession", watchdog::limit());
         ctx.open_ro_session(key.slot).map_err(|e| pkcs11_error(&key.module, &e))
     }
 
@@ -288,6 +315,7 @@ impl Inventory {
     pub fn pin_state(&self, key: &Key) -> Result<PinState> {
         let ctx =
             self.modules[key.module_index].ctx.as_ref().expect("keys come from loaded modules");
+        let _watch = watchdog::guard("C_GetTokenInfo", watchdog::limit());
         let info = ctx.get_token_info(key.slot).map_err(|e| pkcs11_error(&key.module, &e))?;
         Ok(PinState::of(&info))
     }
@@ -295,11 +323,23 @@ impl Inventory {
     /// Number of certificate objects visible without login.
     pub fn count_certificates(&self, key: &Key) -> Result<usize> {
         let session = self.open_session(key)?;
+        let _watch = watchdog::guard("C_FindObjects", watchdog::limit());
         let found = session
             .find_objects(&[Attribute::Class(ObjectClass::CERTIFICATE)])
             .map_err(|e| pkcs11_error(&key.module, &e))?;
         Ok(found.len())
     }
+}
+
+/// The label as text; one that is not UTF-8 is read again as bytes (see `label`).
+fn token_label(info: &TokenInfo, module: &Path, slot: Slot) -> String {
+    let lossy = info.label().trim();
+    if !lossy.contains(char::REPLACEMENT_CHARACTER) {
+        return lossy.to_string();
+    }
+    super::label::raw_token_label(module, slot.id() as _)
+        .map(|raw| super::label::decode(&raw))
+        .unwrap_or_else(|| lossy.to_string())
 }
 
 fn key_from_info(
@@ -311,7 +351,7 @@ fn key_from_info(
 ) -> Key {
     Key {
         ca_lock_id: serial,
-        label: info.label().trim().to_string(),
+        label: token_label(info, &module, slot),
         manufacturer: info.manufacturer_id().trim().to_string(),
         model: info.model().trim().to_string(),
         hardware_version: info.hardware_version().to_string(),
@@ -365,7 +405,10 @@ fn load(candidate: Candidate) -> Module {
             return module;
         }
     };
-    match ctx.initialize(CInitializeArgs::new(CInitializeFlags::OS_LOCKING_OK)) {
+    let watch = watchdog::guard("C_Initialize", watchdog::limit());
+    let initialized = ctx.initialize(CInitializeArgs::new(CInitializeFlags::OS_LOCKING_OK));
+    drop(watch);
+    match initialized {
         Ok(()) | Err(CkError::Pkcs11(RvError::CryptokiAlreadyInitialized, _)) => {}
         Err(e) => {
             module.error = Some(LoadFailure::InitializeFailed(ck_name(&e)));
@@ -408,12 +451,28 @@ pub fn rv_name(rv: RvError) -> String {
     name
 }
 
+/// The error for a failed call: the key gone and a hardware fault are told apart from the rest,
+/// as the user's next step differs.
 pub fn pkcs11_error(module: &std::path::Path, err: &CkError) -> Error {
     let function = match err {
         CkError::Pkcs11(_, f) => format!("C_{f:?}"),
         _ => "-".to_string(),
     };
-    Error::Pkcs11 { module: module.to_path_buf(), function, rv: ck_name(err) }
+    let (module, rv) = (module.to_path_buf(), ck_name(err));
+    match err {
+        CkError::Pkcs11(
+            RvError::DeviceRemoved
+            | RvError::TokenNotPresent
+            | RvError::TokenNotRecognized
+            | RvError::SessionHandleInvalid
+            | RvError::SessionClosed,
+            _,
+        ) => Error::TokenRemoved { function },
+        CkError::Pkcs11(RvError::DeviceError | RvError::DeviceMemory, _) => {
+            Error::TokenDeviceError { module, function, rv }
+        }
+        _ => Error::Pkcs11 { module, function, rv },
+    }
 }
 
 #[cfg(test)]

@@ -3,9 +3,11 @@
 
 pub mod discover;
 pub mod inventory;
+pub mod label;
 pub mod objects;
 pub mod signing;
 pub mod vendors;
+pub mod watchdog;
 
 pub use discover::{candidates, Candidate, ModuleSource, SearchPaths};
 pub use inventory::{Inventory, Key, PinState};

@@ -8,6 +8,7 @@ use serde::Serialize;
 use time::OffsetDateTime;
 
 use super::inventory::{pkcs11_error, Inventory, Key};
+use super::watchdog;
 use crate::error::Result;
 use crate::x509::{CertFacts, PublicKeyMaterial};
 
@@ -62,6 +63,7 @@ pub fn list_certificates(
     now: OffsetDateTime,
 ) -> Result<Vec<CertObject>> {
     let session = inv.open_session(key)?;
+    let _watch = watchdog::guard("C_FindObjects", watchdog::limit());
     let ck = |e: cryptoki::error::Error| pkcs11_error(&key.module, &e);
     let handles =
         session.find_objects(&[Attribute::Class(ObjectClass::CERTIFICATE)]).map_err(ck)?;
@@ -77,7 +79,7 @@ pub fn list_certificates(
         let (mut label, mut id, mut der) = (String::new(), Vec::new(), Vec::new());
         for attr in attrs {
             match attr {
-                Attribute::Label(l) => label = String::from_utf8_lossy(&l).into_owned(),
+                Attribute::Label(l) => label = super::label::decode(&l),
                 Attribute::Id(i) => id = i,
                 Attribute::Value(v) => der = v,
                 _ => {}

@@ -11,9 +11,13 @@ use zca_contract::Algorithm;
 
 use super::inventory::{pkcs11_error, Inventory, Key, PinState};
 use super::objects::{visible_private_keys, CertObject};
+use super::watchdog;
 use crate::error::{Error, Result};
 use crate::secret::Secret;
 use crate::x509::KeyKind;
+
+/// How long a person may take to type the PIN on a key's own PIN pad.
+const PIN_PAD_LIMIT: std::time::Duration = std::time::Duration::from_secs(120);
 
 /// A session on one key, logged in or about to be.
 pub struct KeySession<'a> {
@@ -24,6 +28,7 @@ pub struct KeySession<'a> {
 
 impl<'a> KeySession<'a> {
     pub fn open(inv: &'a Inventory, key: &'a Key) -> Result<KeySession<'a>> {
+        let _watch = watchdog::guard("C_OpenSession", watchdog::limit());
         Ok(KeySession { inv, key, session: inv.open_session(key)? })
     }
 
@@ -36,7 +41,16 @@ impl<'a> KeySession<'a> {
     /// retried.
     pub fn login(&self, pin: &Secret) -> Result<()> {
         let auth = AuthPin::new(pin.expose().into());
-        match self.session.login(UserType::User, Some(&auth)) {
+        // On a PIN pad the person types on the key itself: give them time.
+        let limit = if self.key.protected_auth_path {
+            watchdog::limit().max(PIN_PAD_LIMIT)
+        } else {
+            watchdog::limit()
+        };
+        let watch = watchdog::guard("C_Login", limit);
+        let result = self.session.login(UserType::User, Some(&auth));
+        drop(watch);
+        match result {
             Ok(()) | Err(CkError::Pkcs11(RvError::UserAlreadyLoggedIn, _)) => Ok(()),
             Err(CkError::Pkcs11(
                 RvError::PinIncorrect | RvError::PinLenRange | RvError::PinInvalid,
@@ -60,6 +74,7 @@ impl<'a> KeySession<'a> {
             _ => return Err(Error::UnsupportedKey { what: facts.key.display() }),
         };
         let id = hex::decode(&cert.id).unwrap_or_default();
+        let _watch = watchdog::guard("C_FindObjects", watchdog::limit());
         let keys =
             visible_private_keys(&self.session).map_err(|e| pkcs11_error(&self.key.module, &e))?;
         let handle = keys
@@ -71,6 +86,7 @@ impl<'a> KeySession<'a> {
     /// A signature in the contract's format: PKCS#1 v1.5 for RSA, DER ECDSA-Sig-Value for EC.
     pub fn sign(&self, signer: &Signer, msg: &[u8]) -> Result<Vec<u8>> {
         let ck = |e: CkError| pkcs11_error(&self.key.module, &e);
+        let _watch = watchdog::guard("C_Sign", watchdog::limit());
         match signer.algorithm {
             Algorithm::RsaPkcs1Sha256 => {
                 self.session.sign(&Mechanism::Sha256RsaPkcs, signer.handle, msg).map_err(ck)

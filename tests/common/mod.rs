@@ -80,6 +80,15 @@ pub fn platform_bin() -> PathBuf {
     )
 }
 
+/// The fault-injecting PKCS#11 module (testkit/fault-module), forwarding to SoftHSM2.
+pub fn fault_module() -> PathBuf {
+    ensure_built(
+        zca_bin().with_file_name("libzca_fault_pkcs11.so"),
+        &["testkit/fault-module/src"],
+        &["-p", "zca-fault-module"],
+    )
+}
+
 pub fn example_bin(name: &str) -> PathBuf {
     let bin = zca_bin().parent().unwrap().join("examples").join(name);
     ensure_built(bin, &["examples", "src", "contract/src"], &["--example", name])

@@ -64,12 +64,42 @@ fn man_pages(
     if cmd.get_after_long_help().is_some() || cmd.get_after_help().is_some() {
         man.render_extra_section(&mut out).unwrap();
     }
+    if name == "zca" {
+        out.extend_from_slice(environment(lang).as_bytes());
+    }
     out.extend_from_slice(exit_status(lang).as_bytes());
     man.render_version_section(&mut out).unwrap();
     files.insert(Path::new(dir).join(format!("{name}.1")), out);
     for sub in cmd.get_subcommands() {
         man_pages(sub, &format!("{name}-{}", sub.get_name()), dir, lang, files);
     }
+}
+
+/// The variables that have no flag (secrets never go on the command line).
+fn environment(lang: Lang) -> String {
+    let (title, rows): (&str, [&str; 5]) = match lang {
+        Lang::En => (
+            "ENVIRONMENT",
+            [
+                "ZCA_PIN\tthe key's PIN, for scripts (or \\-\\-pin\\-stdin, \\-\\-pin\\-file)",
+                "ZCA_PASSWORD\tthe account's password (or \\-\\-password\\-stdin, \\-\\-password\\-file)",
+                "ZCA_TOKEN\ta session token from \\-\\-print\\-token, used instead of the session file",
+                "ZCA_TOKEN_TIMEOUT\tseconds one operation of the CA driver may take before zca gives up (default 30)",
+                "ZCA_*\teach global option's variable is named in OPTIONS",
+            ],
+        ),
+        Lang::Zh => (
+            "环境变量",
+            [
+                "ZCA_PIN\tCA 锁的 PIN 码, 供脚本使用 (或 \\-\\-pin\\-stdin, \\-\\-pin\\-file)",
+                "ZCA_PASSWORD\t账号密码 (或 \\-\\-password\\-stdin, \\-\\-password\\-file)",
+                "ZCA_TOKEN\t\\-\\-print\\-token 给出的会话令牌, 代替会话文件",
+                "ZCA_TOKEN_TIMEOUT\tCA 驱动的一次操作最多等待的秒数, 超时 zca 即放弃 (默认 30)",
+                "ZCA_*\t各全局选项对应的环境变量见 OPTIONS",
+            ],
+        ),
+    };
+    definition_list(title, &rows)
 }
 
 fn exit_status(lang: Lang) -> String {
@@ -80,7 +110,7 @@ fn exit_status(lang: Lang) -> String {
                 "0\tsuccess",
                 "1\tother failure",
                 "2\tusage error, or input missing under \\-\\-no\\-input",
-                "3\tno CA driver (PKCS#11 module) or no key inserted",
+                "3\tno CA driver (PKCS#11 module) or no key inserted; the key removed, failing, or not answering in time",
                 "4\tPIN incorrect, locked, or final try refused",
                 "5\trefused by the platform",
                 "6\tnetwork or TLS failure",
@@ -94,7 +124,7 @@ fn exit_status(lang: Lang) -> String {
                 "0\t成功",
                 "1\t其他失败",
                 "2\t用法错误, 或在 \\-\\-no\\-input 下缺少输入",
-                "3\t没有 CA 驱动 (PKCS#11 模块) 或没有插入 CA 锁",
+                "3\t没有 CA 驱动 (PKCS#11 模块) 或没有插入 CA 锁; CA 锁被拔出、出错或未按时响应",
                 "4\tPIN 码错误、已锁定, 或拒绝使用最后一次机会",
                 "5\t被平台拒绝",
                 "6\t网络或 TLS 失败",
@@ -103,10 +133,14 @@ fn exit_status(lang: Lang) -> String {
             ],
         ),
     };
+    definition_list(title, &rows)
+}
+
+fn definition_list(title: &str, rows: &[&str]) -> String {
     let mut s = format!(".SH \"{title}\"\n");
     for row in rows {
-        let (code, text) = row.split_once('\t').unwrap();
-        s.push_str(&format!(".TP\n\\fB{code}\\fR\n{text}\n"));
+        let (term, text) = row.split_once('\t').unwrap();
+        s.push_str(&format!(".TP\n\\fB{term}\\fR\n{text}\n"));
     }
     s
 }

@@ -151,6 +151,7 @@ fn state() -> &'static State {
         let real = loaded.unwrap_or(unsafe { std::mem::zeroed() });
         let mut ours = real;
         ours.C_GetFunctionList = Some(C_GetFunctionList);
+        ours.C_Initialize = Some(w_initialize);
         ours.C_GetSlotList = Some(w_get_slot_list);
         ours.C_GetSlotInfo = Some(w_get_slot_info);
         ours.C_GetTokenInfo = Some(w_get_token_info);
@@ -225,6 +226,7 @@ macro_rules! forward {
     };
 }
 
+forward!(w_initialize, C_Initialize(a: *mut std::ffi::c_void));
 forward!(w_get_slot_list, C_GetSlotList(a: CK_BBOOL, b: *mut CK_SLOT_ID, c: *mut CK_ULONG));
 forward!(w_get_slot_info, C_GetSlotInfo(a: CK_SLOT_ID, b: *mut CK_SLOT_INFO));
 forward!(w_get_mechanism_info, C_GetMechanismInfo(a: CK_SLOT_ID, b: CK_MECHANISM_TYPE, c: *mut CK_MECHANISM_INFO));
