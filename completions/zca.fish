@@ -48,6 +48,7 @@ complete -c zca -n "__fish_zca_needs_command" -f -a "logout" -d 'Log out: end th
 complete -c zca -n "__fish_zca_needs_command" -f -a "status" -d 'Show the profile, the platform and the session'
 complete -c zca -n "__fish_zca_needs_command" -f -a "doctor" -d 'Check the whole chain, driver to binding, and say what to fix'
 complete -c zca -n "__fish_zca_needs_command" -f -a "drivers" -d 'The platform\'s CA driver catalogue; download a driver'
+complete -c zca -n "__fish_zca_needs_command" -f -a "pin" -d 'See, change or unlock the key\'s PIN'
 complete -c zca -n "__fish_zca_needs_command" -f -a "config" -d 'Show the configuration'
 complete -c zca -n "__fish_zca_using_subcommand detect" -l timeout -d 'With --watch: stop after SECS seconds (with --until-present: exit 3 when no key came)' -r
 complete -c zca -n "__fish_zca_using_subcommand detect" -l profile -d 'Profile of the config file to use' -r
@@ -253,6 +254,68 @@ complete -c zca -n "__fish_zca_using_subcommand drivers; and __fish_seen_subcomm
 complete -c zca -n "__fish_zca_using_subcommand drivers; and __fish_seen_subcommand_from download" -l no-input -d 'Never prompt; fail with exit code 2 naming what is missing'
 complete -c zca -n "__fish_zca_using_subcommand drivers; and __fish_seen_subcommand_from download" -s v -l verbose -d 'Say more about what zca does (repeat for more)'
 complete -c zca -n "__fish_zca_using_subcommand drivers; and __fish_seen_subcommand_from download" -s h -l help -d 'Print help'
+complete -c zca -n "__fish_zca_using_subcommand pin; and not __fish_seen_subcommand_from status change unlock" -l profile -d 'Profile of the config file to use' -r
+complete -c zca -n "__fish_zca_using_subcommand pin; and not __fish_seen_subcommand_from status change unlock" -l config -d 'Config file [default: $XDG_CONFIG_HOME/zca/config.toml]' -r -F
+complete -c zca -n "__fish_zca_using_subcommand pin; and not __fish_seen_subcommand_from status change unlock" -l lang -d 'Language of messages: zh or en [default: from the locale]' -r
+complete -c zca -n "__fish_zca_using_subcommand pin; and not __fish_seen_subcommand_from status change unlock" -l module -d 'PKCS#11 module to use instead of discovery (repeatable; colon-separated in the variable)' -r -F
+complete -c zca -n "__fish_zca_using_subcommand pin; and not __fish_seen_subcommand_from status change unlock" -l platform -d 'Platform base URL, e.g. https://platform.example.gov.cn' -r
+complete -c zca -n "__fish_zca_using_subcommand pin; and not __fish_seen_subcommand_from status change unlock" -l ca-file -d 'Extra CA certificate (PEM) to trust for the platform\'s TLS certificate' -r -F
+complete -c zca -n "__fish_zca_using_subcommand pin; and not __fish_seen_subcommand_from status change unlock" -l connect-timeout -d 'Seconds to wait for a connection to the platform' -r
+complete -c zca -n "__fish_zca_using_subcommand pin; and not __fish_seen_subcommand_from status change unlock" -l timeout -d 'Seconds a whole request to the platform may take' -r
+complete -c zca -n "__fish_zca_using_subcommand pin; and not __fish_seen_subcommand_from status change unlock" -l json -d 'Print one JSON document (schema_version 1) instead of tables'
+complete -c zca -n "__fish_zca_using_subcommand pin; and not __fish_seen_subcommand_from status change unlock" -l no-input -d 'Never prompt; fail with exit code 2 naming what is missing'
+complete -c zca -n "__fish_zca_using_subcommand pin; and not __fish_seen_subcommand_from status change unlock" -s v -l verbose -d 'Say more about what zca does (repeat for more)'
+complete -c zca -n "__fish_zca_using_subcommand pin; and not __fish_seen_subcommand_from status change unlock" -s h -l help -d 'Print help'
+complete -c zca -n "__fish_zca_using_subcommand pin; and not __fish_seen_subcommand_from status change unlock" -f -a "status" -d 'The PIN state of each key: ok, count low, final try, locked, must be changed; length limits; PIN pad'
+complete -c zca -n "__fish_zca_using_subcommand pin; and not __fish_seen_subcommand_from status change unlock" -f -a "change" -d 'Change the key\'s PIN (修改密码)'
+complete -c zca -n "__fish_zca_using_subcommand pin; and not __fish_seen_subcommand_from status change unlock" -f -a "unlock" -d 'Set a new user PIN with the SO (admin) PIN, also on a locked key'
+complete -c zca -n "__fish_zca_using_subcommand pin; and __fish_seen_subcommand_from status" -l token -d 'Only the key with this CA lock ID (serial number) or label' -r
+complete -c zca -n "__fish_zca_using_subcommand pin; and __fish_seen_subcommand_from status" -l profile -d 'Profile of the config file to use' -r
+complete -c zca -n "__fish_zca_using_subcommand pin; and __fish_seen_subcommand_from status" -l config -d 'Config file [default: $XDG_CONFIG_HOME/zca/config.toml]' -r -F
+complete -c zca -n "__fish_zca_using_subcommand pin; and __fish_seen_subcommand_from status" -l lang -d 'Language of messages: zh or en [default: from the locale]' -r
+complete -c zca -n "__fish_zca_using_subcommand pin; and __fish_seen_subcommand_from status" -l module -d 'PKCS#11 module to use instead of discovery (repeatable; colon-separated in the variable)' -r -F
+complete -c zca -n "__fish_zca_using_subcommand pin; and __fish_seen_subcommand_from status" -l platform -d 'Platform base URL, e.g. https://platform.example.gov.cn' -r
+complete -c zca -n "__fish_zca_using_subcommand pin; and __fish_seen_subcommand_from status" -l ca-file -d 'Extra CA certificate (PEM) to trust for the platform\'s TLS certificate' -r -F
+complete -c zca -n "__fish_zca_using_subcommand pin; and __fish_seen_subcommand_from status" -l connect-timeout -d 'Seconds to wait for a connection to the platform' -r
+complete -c zca -n "__fish_zca_using_subcommand pin; and __fish_seen_subcommand_from status" -l timeout -d 'Seconds a whole request to the platform may take' -r
+complete -c zca -n "__fish_zca_using_subcommand pin; and __fish_seen_subcommand_from status" -l json -d 'Print one JSON document (schema_version 1) instead of tables'
+complete -c zca -n "__fish_zca_using_subcommand pin; and __fish_seen_subcommand_from status" -l no-input -d 'Never prompt; fail with exit code 2 naming what is missing'
+complete -c zca -n "__fish_zca_using_subcommand pin; and __fish_seen_subcommand_from status" -s v -l verbose -d 'Say more about what zca does (repeat for more)'
+complete -c zca -n "__fish_zca_using_subcommand pin; and __fish_seen_subcommand_from status" -s h -l help -d 'Print help'
+complete -c zca -n "__fish_zca_using_subcommand pin; and __fish_seen_subcommand_from change" -l token -d 'The key with this CA lock ID (serial number) or label (needed when several are inserted)' -r
+complete -c zca -n "__fish_zca_using_subcommand pin; and __fish_seen_subcommand_from change" -l pin-file -d 'Read the key\'s PIN from the first line of FILE (keep it mode 0600)' -r -F
+complete -c zca -n "__fish_zca_using_subcommand pin; and __fish_seen_subcommand_from change" -l new-pin-file -d 'Read the new PIN from the first line of FILE (keep it mode 0600)' -r -F
+complete -c zca -n "__fish_zca_using_subcommand pin; and __fish_seen_subcommand_from change" -l profile -d 'Profile of the config file to use' -r
+complete -c zca -n "__fish_zca_using_subcommand pin; and __fish_seen_subcommand_from change" -l config -d 'Config file [default: $XDG_CONFIG_HOME/zca/config.toml]' -r -F
+complete -c zca -n "__fish_zca_using_subcommand pin; and __fish_seen_subcommand_from change" -l lang -d 'Language of messages: zh or en [default: from the locale]' -r
+complete -c zca -n "__fish_zca_using_subcommand pin; and __fish_seen_subcommand_from change" -l module -d 'PKCS#11 module to use instead of discovery (repeatable; colon-separated in the variable)' -r -F
+complete -c zca -n "__fish_zca_using_subcommand pin; and __fish_seen_subcommand_from change" -l platform -d 'Platform base URL, e.g. https://platform.example.gov.cn' -r
+complete -c zca -n "__fish_zca_using_subcommand pin; and __fish_seen_subcommand_from change" -l ca-file -d 'Extra CA certificate (PEM) to trust for the platform\'s TLS certificate' -r -F
+complete -c zca -n "__fish_zca_using_subcommand pin; and __fish_seen_subcommand_from change" -l connect-timeout -d 'Seconds to wait for a connection to the platform' -r
+complete -c zca -n "__fish_zca_using_subcommand pin; and __fish_seen_subcommand_from change" -l timeout -d 'Seconds a whole request to the platform may take' -r
+complete -c zca -n "__fish_zca_using_subcommand pin; and __fish_seen_subcommand_from change" -l pin-stdin -d 'Read the current PIN and the new PIN from the first two lines of stdin'
+complete -c zca -n "__fish_zca_using_subcommand pin; and __fish_seen_subcommand_from change" -l allow-final-try -d 'Allow zca to spend the key\'s final PIN try'
+complete -c zca -n "__fish_zca_using_subcommand pin; and __fish_seen_subcommand_from change" -l json -d 'Print one JSON document (schema_version 1) instead of tables'
+complete -c zca -n "__fish_zca_using_subcommand pin; and __fish_seen_subcommand_from change" -l no-input -d 'Never prompt; fail with exit code 2 naming what is missing'
+complete -c zca -n "__fish_zca_using_subcommand pin; and __fish_seen_subcommand_from change" -s v -l verbose -d 'Say more about what zca does (repeat for more)'
+complete -c zca -n "__fish_zca_using_subcommand pin; and __fish_seen_subcommand_from change" -s h -l help -d 'Print help'
+complete -c zca -n "__fish_zca_using_subcommand pin; and __fish_seen_subcommand_from unlock" -l token -d 'The key with this CA lock ID (serial number) or label (needed when several are inserted)' -r
+complete -c zca -n "__fish_zca_using_subcommand pin; and __fish_seen_subcommand_from unlock" -l so-pin-file -d 'Read the SO (admin) PIN from the first line of FILE (keep it mode 0600)' -r -F
+complete -c zca -n "__fish_zca_using_subcommand pin; and __fish_seen_subcommand_from unlock" -l new-pin-file -d 'Read the new PIN from the first line of FILE (keep it mode 0600)' -r -F
+complete -c zca -n "__fish_zca_using_subcommand pin; and __fish_seen_subcommand_from unlock" -l profile -d 'Profile of the config file to use' -r
+complete -c zca -n "__fish_zca_using_subcommand pin; and __fish_seen_subcommand_from unlock" -l config -d 'Config file [default: $XDG_CONFIG_HOME/zca/config.toml]' -r -F
+complete -c zca -n "__fish_zca_using_subcommand pin; and __fish_seen_subcommand_from unlock" -l lang -d 'Language of messages: zh or en [default: from the locale]' -r
+complete -c zca -n "__fish_zca_using_subcommand pin; and __fish_seen_subcommand_from unlock" -l module -d 'PKCS#11 module to use instead of discovery (repeatable; colon-separated in the variable)' -r -F
+complete -c zca -n "__fish_zca_using_subcommand pin; and __fish_seen_subcommand_from unlock" -l platform -d 'Platform base URL, e.g. https://platform.example.gov.cn' -r
+complete -c zca -n "__fish_zca_using_subcommand pin; and __fish_seen_subcommand_from unlock" -l ca-file -d 'Extra CA certificate (PEM) to trust for the platform\'s TLS certificate' -r -F
+complete -c zca -n "__fish_zca_using_subcommand pin; and __fish_seen_subcommand_from unlock" -l connect-timeout -d 'Seconds to wait for a connection to the platform' -r
+complete -c zca -n "__fish_zca_using_subcommand pin; and __fish_seen_subcommand_from unlock" -l timeout -d 'Seconds a whole request to the platform may take' -r
+complete -c zca -n "__fish_zca_using_subcommand pin; and __fish_seen_subcommand_from unlock" -l so-pin-stdin -d 'Read the SO (admin) PIN and the new user PIN from the first two lines of stdin'
+complete -c zca -n "__fish_zca_using_subcommand pin; and __fish_seen_subcommand_from unlock" -l allow-final-try -d 'Allow zca to spend the SO PIN\'s final try'
+complete -c zca -n "__fish_zca_using_subcommand pin; and __fish_seen_subcommand_from unlock" -l json -d 'Print one JSON document (schema_version 1) instead of tables'
+complete -c zca -n "__fish_zca_using_subcommand pin; and __fish_seen_subcommand_from unlock" -l no-input -d 'Never prompt; fail with exit code 2 naming what is missing'
+complete -c zca -n "__fish_zca_using_subcommand pin; and __fish_seen_subcommand_from unlock" -s v -l verbose -d 'Say more about what zca does (repeat for more)'
+complete -c zca -n "__fish_zca_using_subcommand pin; and __fish_seen_subcommand_from unlock" -s h -l help -d 'Print help'
 complete -c zca -n "__fish_zca_using_subcommand config; and not __fish_seen_subcommand_from show" -l profile -d 'Profile of the config file to use' -r
 complete -c zca -n "__fish_zca_using_subcommand config; and not __fish_seen_subcommand_from show" -l config -d 'Config file [default: $XDG_CONFIG_HOME/zca/config.toml]' -r -F
 complete -c zca -n "__fish_zca_using_subcommand config; and not __fish_seen_subcommand_from show" -l lang -d 'Language of messages: zh or en [default: from the locale]' -r

@@ -136,6 +136,27 @@ pub enum Error {
     PinLocked,
     /// The key is at its final PIN try and the user did not agree to spend it.
     PinFinalTryRefused,
+    /// zca refused a new PIN before sending it: length, same as before, well known, mismatch.
+    PinRejected {
+        reason: String,
+    },
+    /// The key refused the new PIN (CKR_PIN_LEN_RANGE, CKR_PIN_INVALID).
+    NewPinRefusedByKey {
+        rv: String,
+    },
+    SoPinIncorrect {
+        state: PinState,
+    },
+    SoPinLocked,
+    SoPinFinalTryRefused,
+    /// The module cannot set the user PIN with the SO PIN (OpenSC's OpenPGP cards).
+    UnlockUnsupported {
+        module: PathBuf,
+    },
+    /// The module cannot change the PIN (CKR_FUNCTION_NOT_SUPPORTED).
+    PinChangeUnsupported {
+        module: PathBuf,
+    },
     /// The certificate has no private key on the key.
     PrivateKeyMissing {
         sha256: String,
@@ -179,6 +200,13 @@ impl Error {
             Error::PinMaybeIncorrect => "pin_maybe_incorrect",
             Error::PinLocked => "pin_locked",
             Error::PinFinalTryRefused => "pin_final_try_refused",
+            Error::PinRejected { .. } => "pin_rejected",
+            Error::NewPinRefusedByKey { .. } => "new_pin_refused_by_key",
+            Error::SoPinIncorrect { .. } => "so_pin_incorrect",
+            Error::SoPinLocked => "so_pin_locked",
+            Error::SoPinFinalTryRefused => "so_pin_final_try_refused",
+            Error::UnlockUnsupported { .. } => "unlock_unsupported",
+            Error::PinChangeUnsupported { .. } => "pin_change_unsupported",
             Error::PrivateKeyMissing { .. } => "private_key_missing",
             Error::UnsupportedKey { .. } => "unsupported_key",
         }
@@ -211,7 +239,13 @@ impl Error {
             Error::PinIncorrect { .. }
             | Error::PinMaybeIncorrect
             | Error::PinLocked
-            | Error::PinFinalTryRefused => exit::PIN,
+            | Error::PinFinalTryRefused
+            | Error::PinRejected { .. }
+            | Error::NewPinRefusedByKey { .. }
+            | Error::SoPinIncorrect { .. }
+            | Error::SoPinLocked
+            | Error::SoPinFinalTryRefused => exit::PIN,
+            Error::UnlockUnsupported { .. } | Error::PinChangeUnsupported { .. } => exit::FAILURE,
             Error::Platform { .. } | Error::NotLoggedIn => exit::PLATFORM,
             Error::Network { .. }
             | Error::Tls { .. }
@@ -307,6 +341,19 @@ impl Error {
             Error::PinMaybeIncorrect => t!("err-pin-maybe-incorrect"),
             Error::PinLocked => t!("err-pin-locked"),
             Error::PinFinalTryRefused => t!("err-pin-final-try"),
+            Error::PinRejected { reason } => t!("err-pin-rejected", reason = reason.as_str()),
+            Error::NewPinRefusedByKey { rv } => t!("err-new-pin-refused", rv = rv.as_str()),
+            Error::SoPinIncorrect { state } => {
+                t!("err-so-pin-incorrect", state = state.label())
+            }
+            Error::SoPinLocked => t!("err-so-pin-locked"),
+            Error::SoPinFinalTryRefused => t!("err-so-pin-final-try"),
+            Error::UnlockUnsupported { module } => {
+                t!("err-unlock-unsupported", module = module.display().to_string())
+            }
+            Error::PinChangeUnsupported { module } => {
+                t!("err-pin-change-unsupported", module = module.display().to_string())
+            }
             Error::PrivateKeyMissing { sha256 } => {
                 t!("err-private-key-missing", sha256 = sha256.as_str())
             }
@@ -345,6 +392,13 @@ impl Error {
             Error::PinIncorrect { .. } | Error::PinMaybeIncorrect => t!("hint-pin-incorrect"),
             Error::PinLocked => t!("hint-pin-locked"),
             Error::PinFinalTryRefused => t!("hint-pin-final-try"),
+            Error::PinRejected { .. } | Error::NewPinRefusedByKey { .. } => {
+                t!("hint-pin-rejected")
+            }
+            Error::SoPinIncorrect { .. } => t!("hint-so-pin-incorrect"),
+            Error::SoPinLocked | Error::UnlockUnsupported { .. } => t!("hint-unlock-unsupported"),
+            Error::SoPinFinalTryRefused => t!("hint-so-pin-final-try"),
+            Error::PinChangeUnsupported { .. } => t!("hint-pin-change-unsupported"),
             Error::PrivateKeyMissing { .. } => t!("hint-private-key-missing"),
             Error::UnsupportedKey { .. } => t!("hint-unsupported-key"),
         })

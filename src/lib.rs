@@ -12,6 +12,7 @@ pub mod commands;
 pub mod config;
 pub mod error;
 pub mod output;
+pub mod pin;
 pub mod prompt;
 pub mod secret;
 pub mod token;

@@ -69,6 +69,7 @@ fn run() -> u8 {
         Command::Status(args) => commands::status::run(&ctx, args),
         Command::Doctor(args) => commands::doctor::run(&ctx, args),
         Command::Drivers(args) => commands::drivers::run(&ctx, args),
+        Command::Pin(args) => commands::pin::run(&ctx, args),
     };
     match result {
         Ok(()) => exit::OK,

@@ -58,6 +58,20 @@ fn first_line(reader: &mut dyn BufRead) -> std::io::Result<Secret> {
 }
 
 /// Reads the secret from the first source that has it; prompts (hidden) only when allowed.
+/// `n` secrets from the first `n` lines of stdin (`zca pin change --pin-stdin`: current, new).
+pub fn read_stdin_lines(n: usize, what: &str) -> Result<Vec<Secret>> {
+    let mut stdin = std::io::stdin().lock();
+    let mut secrets = Vec::with_capacity(n);
+    for _ in 0..n {
+        let secret = first_line(&mut stdin).map_err(|e| Error::io("<stdin>", &e))?;
+        if secret.is_empty() {
+            return Err(Error::MissingInput { what: what.into(), sources: "stdin".into() });
+        }
+        secrets.push(secret);
+    }
+    Ok(secrets)
+}
+
 pub fn read_secret(src: &SecretSources<'_>, no_input: bool, prompt: &str) -> Result<Secret> {
     if src.stdin {
         return first_line(&mut std::io::stdin().lock()).map_err(|e| Error::io("<stdin>", &e));

@@ -52,6 +52,10 @@ fn help_is_pinned_in_both_languages() {
             &["doctor", "--help"],
             &["drivers", "--help"],
             &["drivers", "download", "--help"],
+            &["pin", "--help"],
+            &["pin", "status", "--help"],
+            &["pin", "change", "--help"],
+            &["pin", "unlock", "--help"],
         ] {
             let (code, out, err) = run(bare(&hsm).args(args).env("ZCA_LANG", lang));
             assert_eq!(code, 0, "{err}");

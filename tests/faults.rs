@@ -9,18 +9,6 @@ use std::time::{Duration, Instant};
 
 use common::*;
 
-/// `zca` through the fault module with these faults.
-fn zca_faulty(hsm: &Hsm, p: Option<&PlatformProc>, faults: &str) -> std::process::Command {
-    let mut cmd = match p {
-        Some(p) => hsm.zca_on(p),
-        None => hsm.zca(),
-    };
-    cmd.env("ZCA_PKCS11_MODULE", fault_module())
-        .env("ZCA_FAULT_TARGET", softhsm_module())
-        .env("ZCA_FAULTS", faults);
-    cmd
-}
-
 /// Runs and checks the failure: exit code, JSON error code, no panic.
 fn fails(cmd: &mut std::process::Command, exit: i32, code: &str) -> serde_json::Value {
     let (status, out, err) = run(cmd.arg("--json"));
@@ -40,11 +28,10 @@ fn token_with_cert(hsm: &Hsm, ca: &TestCa) -> String {
 fn a_gbk_label_is_shown_as_chinese_text() {
     let hsm = Hsm::new();
     hsm.init_token("ascii");
-    let (code, out, err) = run(zca_faulty(&hsm, None, "label=张三的锁").args(["detect", "--json"]));
+    let (code, out, err) = run(zca_faulty(&hsm, "label=张三的锁").args(["detect", "--json"]));
     assert_eq!(code, 0, "{err}");
     assert_eq!(json(&out)["keys"][0]["label"], "张三的锁");
-    let (_, out, _) =
-        run(zca_faulty(&hsm, None, "label=张三的锁").args(["--lang", "zh", "detect"]));
+    let (_, out, _) = run(zca_faulty(&hsm, "label=张三的锁").args(["--lang", "zh", "detect"]));
     assert!(out.contains("张三的锁") && !out.contains('\u{FFFD}'), "{out}");
 }
 
@@ -59,16 +46,16 @@ fn a_key_removed_while_listing_is_named_as_such() {
         "fail:C_OpenSession=CKR_TOKEN_NOT_PRESENT",
         "fail:C_FindObjects=CKR_SESSION_HANDLE_INVALID",
     ] {
-        fails(zca_faulty(&hsm, None, faults).arg("certs"), 3, "token_removed");
+        fails(zca_faulty(&hsm, faults).arg("certs"), 3, "token_removed");
     }
     let doc = fails(
-        zca_faulty(&hsm, None, "fail:C_GetTokenInfo=CKR_DEVICE_REMOVED").arg("detect"),
+        zca_faulty(&hsm, "fail:C_GetTokenInfo=CKR_DEVICE_REMOVED").arg("detect"),
         3,
         "token_removed",
     );
     assert!(doc["error"]["message"].as_str().unwrap().contains("C_GetTokenInfo"));
 
-    let (code, _, err) = run(zca_faulty(&hsm, None, "fail:C_FindObjectsInit=CKR_DEVICE_REMOVED")
+    let (code, _, err) = run(zca_faulty(&hsm, "fail:C_FindObjectsInit=CKR_DEVICE_REMOVED")
         .args(["--lang", "zh", "certs"]));
     assert_eq!(code, 3);
     assert!(
@@ -83,14 +70,14 @@ fn a_device_error_is_a_hardware_error() {
     let ca = TestCa::new("Fault CA");
     token_with_cert(&hsm, &ca);
     let doc = fails(
-        zca_faulty(&hsm, None, "fail:C_FindObjectsInit=CKR_DEVICE_ERROR").arg("certs"),
+        zca_faulty(&hsm, "fail:C_FindObjectsInit=CKR_DEVICE_ERROR").arg("certs"),
         3,
         "token_device_error",
     );
     assert!(doc["error"]["message"].as_str().unwrap().contains("CKR_DEVICE_ERROR"));
     // doctor turns the same failure into its certificates check, with the same exit code.
-    let (code, out, _) = run(zca_faulty(&hsm, None, "fail:C_FindObjectsInit=CKR_DEVICE_ERROR")
-        .args(["doctor", "--json"]));
+    let (code, out, _) =
+        run(zca_faulty(&hsm, "fail:C_FindObjectsInit=CKR_DEVICE_ERROR").args(["doctor", "--json"]));
     assert_eq!(code, 3, "{out}");
 }
 
@@ -104,12 +91,8 @@ fn a_key_removed_while_signing_binds_nothing() {
         ("fail:C_Sign=CKR_SESSION_HANDLE_INVALID", "token_removed"),
         ("fail:C_Sign=CKR_DEVICE_ERROR", "token_device_error"),
     ] {
-        fails(
-            zca_faulty(&hsm, Some(&p), faults).args(["bind", "--yes"]).env("ZCA_PIN", PIN),
-            3,
-            code,
-        );
-        fails(zca_faulty(&hsm, Some(&p), faults).arg("login").env("ZCA_PIN", PIN), 3, code);
+        fails(zca_faulty_on(&hsm, &p, faults).args(["bind", "--yes"]).env("ZCA_PIN", PIN), 3, code);
+        fails(zca_faulty_on(&hsm, &p, faults).arg("login").env("ZCA_PIN", PIN), 3, code);
     }
     let binds = p.audit().as_array().unwrap().iter().filter(|a| a["event"] == "bind").count();
     assert_eq!(binds, 0, "nothing reached the platform as a binding");
@@ -127,7 +110,7 @@ fn a_driver_that_stops_answering_is_given_up_on_in_time() {
     ] {
         let start = Instant::now();
         let doc = fails(
-            zca_faulty(&hsm, Some(&p), faults)
+            zca_faulty_on(&hsm, &p, faults)
                 .args(args)
                 .env("ZCA_PIN", PIN)
                 .env("ZCA_TOKEN_TIMEOUT", "1"),
@@ -147,24 +130,24 @@ fn pin_flags_stop_zca_before_it_sends_a_pin() {
     // C_Login would fail loudly with a device error: a PIN error proves zca never called it.
     let never_login = "fail:C_Login=CKR_DEVICE_ERROR";
     fails(
-        zca_faulty(&hsm, Some(&p), &format!("flags=final_try;{never_login}"))
+        zca_faulty_on(&hsm, &p, &format!("flags=final_try;{never_login}"))
             .args(["login", "--no-input"])
             .env("ZCA_PIN", PIN),
         4,
         "pin_final_try_refused",
     );
     fails(
-        zca_faulty(&hsm, Some(&p), &format!("flags=locked;{never_login}"))
+        zca_faulty_on(&hsm, &p, &format!("flags=locked;{never_login}"))
             .arg("login")
             .env("ZCA_PIN", PIN),
         4,
         "pin_locked",
     );
-    let (code, out, _) = run(zca_faulty(&hsm, None, "flags=count_low").args(["detect", "--json"]));
+    let (code, out, _) = run(zca_faulty(&hsm, "flags=count_low").args(["detect", "--json"]));
     assert_eq!(code, 0);
     assert_eq!(json(&out)["keys"][0]["pin_state"], "count_low");
     // With the explicit yes, the final try is spent, and the right PIN works.
-    let (code, _, err) = run(zca_faulty(&hsm, Some(&p), "flags=final_try")
+    let (code, _, err) = run(zca_faulty_on(&hsm, &p, "flags=final_try")
         .args(["bind", "--yes", "--no-input", "--allow-final-try"])
         .env("ZCA_PIN", PIN));
     assert_eq!(code, 0, "{err}");
@@ -176,7 +159,7 @@ fn a_wrong_pin_answered_with_general_error_is_told_as_maybe_wrong() {
     token_with_cert(&hsm, &ca);
     account_login(&hsm, &p, "alice");
     fails(
-        zca_faulty(&hsm, Some(&p), "map:C_Login:CKR_PIN_INCORRECT=CKR_GENERAL_ERROR")
+        zca_faulty_on(&hsm, &p, "map:C_Login:CKR_PIN_INCORRECT=CKR_GENERAL_ERROR")
             .arg("login")
             .env("ZCA_PIN", "999999"),
         4,
@@ -188,9 +171,5 @@ fn a_wrong_pin_answered_with_general_error_is_told_as_maybe_wrong() {
 fn the_fault_module_refuses_a_rule_it_does_not_know() {
     let hsm = Hsm::new();
     hsm.init_token("k");
-    fails(
-        zca_faulty(&hsm, None, "fail:C_Sign=CKR_NO_SUCH_CODE").arg("detect"),
-        3,
-        "driver_unusable",
-    );
+    fails(zca_faulty(&hsm, "fail:C_Sign=CKR_NO_SUCH_CODE").arg("detect"), 3, "driver_unusable");
 }

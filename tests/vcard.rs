@@ -153,3 +153,40 @@ fn a_locked_card_gives_exit_4_and_the_unlock_hint() {
     let (code, out, _) = run(zca_card_on(&hsm, &p).args(["doctor", "--json"]));
     assert_eq!(code, 4, "doctor fails at the PIN: {out}");
 }
+
+#[test]
+fn pin_change_on_the_card_keeps_the_final_try_and_unlock_says_what_to_do() {
+    let hsm = Hsm::new();
+    let card = VirtualCard::insert();
+    let (code, out, err) = run_with_input(
+        zca_card(&hsm).args(["pin", "change", "--pin-stdin"]),
+        &format!("{PIN}\n314159\n"),
+    );
+    assert_eq!(code, 0, "C_SetPIN on the card: {out}{err}");
+    assert_eq!(card.tries_left(), 3);
+    let (code, ..) = run_with_input(
+        zca_card(&hsm).args(["pin", "change", "--pin-stdin"]),
+        &format!("314159\n{PIN}\n"),
+    );
+    assert_eq!(code, 4, "123456 is refused as a new PIN before it is sent");
+    assert_eq!(card.tries_left(), 3);
+
+    card.wrong_pin();
+    card.wrong_pin();
+    let (code, out, _) = run_with_input(
+        zca_card(&hsm).args(["pin", "change", "--pin-stdin", "--json"]),
+        "314159\n161803\n",
+    );
+    assert_eq!(code, 4);
+    assert_eq!(json(&out)["error"]["code"], "pin_final_try_refused");
+    assert_eq!(card.tries_left(), 1, "the final try is still there");
+
+    card.wrong_pin();
+    assert_eq!(card.tries_left(), 0);
+    let (code, out, err) = run_with_input(
+        zca_card(&hsm).args(["--lang", "en", "pin", "unlock", "--so-pin-stdin"]),
+        &format!("{}\n314159\n", common::vcard::ADMIN_PIN),
+    );
+    assert_eq!(code, 1, "{out}{err}");
+    assert!(err.contains("cannot set a new user PIN") && err.contains("客服"), "{err}");
+}

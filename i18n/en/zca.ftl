@@ -419,3 +419,65 @@ arg-watch-timeout = With --watch: stop after SECS seconds (with --until-present:
 watch-present = present
 watch-inserted = inserted
 watch-removed = removed
+
+## zca pin
+pin-about = See, change or unlock the key's PIN
+pin-long-about = See, change or unlock the key's PIN. zca never spends a key's final PIN try without your yes, and never sends a PIN it has not checked against the key's limits.
+pin-status-about = The PIN state of each key: ok, count low, final try, locked, must be changed; length limits; PIN pad
+pin-status-long-about = The PIN state of each key as its flags tell it: ok, count low (a wrong PIN was typed), final try, locked, must be changed; the SO (admin) PIN's state; the PIN's length limits; whether the key has a PIN pad.
+
+    PKCS#11 does not tell how many tries are left, only these flags.
+pin-change-about = Change the key's PIN (修改密码)
+pin-change-long-about = Change the key's PIN: the current PIN, then the new one twice. The new PIN is checked against the key's length limits before anything is sent, and refused when it equals the old one or is a well-known default (123456, 12345678, 000000, 111111, 88888888, ...). Refused at the key's final try unless you confirm or give --allow-final-try.
+pin-change-examples = Examples:
+    {"  "}zca pin change
+    {"  "}printf '%s\n%s\n' "$OLD" "$NEW" | zca pin change --pin-stdin --token 3301000045102205
+    {"  "}zca pin change --pin-file old.pin --new-pin-file new.pin      # files mode 0600
+pin-unlock-about = Set a new user PIN with the SO (admin) PIN, also on a locked key
+pin-unlock-long-about = Set a new user PIN with the SO (admin) PIN (C_Login as SO, C_InitPIN), which also unlocks a locked key. Many keys do not allow this through their driver; zca then says so and what your CA's service can do. The SO PIN's final try is not spent without your yes either.
+pin-unlock-examples = Examples:
+    {"  "}zca pin unlock
+    {"  "}printf '%s\n%s\n' "$SO_PIN" "$NEW" | zca pin unlock --so-pin-stdin
+arg-pin-token = The key with this CA lock ID (serial number) or label (needed when several are inserted)
+arg-pin-change-stdin = Read the current PIN and the new PIN from the first two lines of stdin
+arg-new-pin-file = Read the new PIN from the first line of FILE (keep it mode 0600)
+arg-so-pin-stdin = Read the SO (admin) PIN and the new user PIN from the first two lines of stdin
+arg-so-pin-file = Read the SO (admin) PIN from the first line of FILE (keep it mode 0600)
+arg-allow-so-final-try = Allow zca to spend the SO PIN's final try
+col-user-pin = User PIN
+col-so-pin = SO PIN
+col-pin-length = Length
+col-pin-pad = PIN pad
+pin-must-change = must be changed
+note-no-tries-count = PKCS#11 does not tell how many tries are left, only these flags
+pin-changed = the PIN of key { $ca_lock_id } was changed
+pin-unlocked = key { $ca_lock_id } has a new user PIN and is unlocked
+prompt-current-pin = Current PIN of key { $ca_lock_id }
+prompt-new-pin = New PIN ({ $min }–{ $max } characters)
+prompt-new-pin-again = New PIN again
+prompt-so-pin = SO (admin) PIN of key { $ca_lock_id }
+prompt-so-final-try = Key { $ca_lock_id } has ONE SO PIN try left: a wrong SO PIN locks it for good. Try anyway?
+prompt-choose-key = Which key?
+what-key = the key to use ({ $count } are inserted)
+what-new-pin = the new PIN
+what-so-pin = the SO (admin) PIN
+what-pin-and-new-pin = the current PIN and the new PIN (two lines)
+what-so-pin-and-new-pin = the SO PIN and the new PIN (two lines)
+pin-rule-mismatch = the two entries of the new PIN differ
+pin-rule-length = it has { $len } characters; this key takes { $min } to { $max }
+pin-rule-same = it is the current PIN
+pin-rule-well-known = it is a well-known PIN that anyone would try first
+err-pin-rejected = new PIN not accepted: { $reason }
+err-new-pin-refused = the key refused the new PIN ({ $rv })
+err-so-pin-incorrect = the SO (admin) PIN is incorrect (SO PIN now: { $state })
+err-so-pin-locked = the key's SO (admin) PIN is locked
+err-so-pin-final-try = the key is at its final SO PIN try; zca does not spend it without your yes
+err-unlock-unsupported = this key's driver cannot set a new user PIN with the SO PIN ({ $module })
+err-pin-change-unsupported = this key's driver cannot change the PIN ({ $module })
+hint-pin-rejected = choose another PIN: not a well-known one, not the current one, within the key's length limits (`zca pin status` shows them)
+hint-so-pin-incorrect = the SO PIN is often on the key's envelope or held by your CA; each wrong one costs a try
+hint-unlock-unsupported = your CA's service (客服) can unlock the key remotely or replace it; `zca doctor --report FILE` gives them what they need
+hint-so-pin-final-try = if you are sure of the SO PIN, run again and confirm, or add --allow-final-try
+hint-pin-change-unsupported = change it with your key vendor's tool, or ask your CA's service
+warn-pin-must-change = key { $ca_lock_id } asks for its PIN to be changed: run `zca pin change`
+warn-pin-well-known = key { $ca_lock_id } uses a well-known PIN that anyone would try first: run `zca pin change`

@@ -413,3 +413,65 @@ arg-watch-timeout = 与 --watch 一起用: SECS 秒后停止 (加 --until-presen
 watch-present = 已插入
 watch-inserted = 插入
 watch-removed = 拔出
+
+## zca pin
+pin-about = 查看、修改或解锁 CA 锁的 PIN 码
+pin-long-about = 查看、修改或解锁 CA 锁的 PIN 码。没有您的确认, zca 绝不使用 CA 锁的最后一次 PIN 机会; 新 PIN 码在发送前先按 CA 锁的长度限制检查。
+pin-status-about = 各 CA 锁的 PIN 状态: 正常、曾输错、最后一次机会、已锁定、须修改; 长度限制; PIN 键盘
+pin-status-long-about = 按 CA 锁标志显示各 CA 锁的 PIN 状态: 正常、曾输错、最后一次机会、已锁定、须修改; SO (管理员) PIN 的状态; PIN 码长度限制; CA 锁是否带 PIN 键盘。
+
+    PKCS#11 不提供剩余次数, 只有这些标志。
+pin-change-about = 修改 CA 锁的 PIN 码 (修改密码)
+pin-change-long-about = 修改 CA 锁的 PIN 码: 先输入当前 PIN 码, 再输入两次新 PIN 码。发送前先按 CA 锁的长度限制检查新 PIN 码; 与旧 PIN 码相同或属于常见默认值 (123456、12345678、000000、111111、88888888 等) 时拒绝。CA 锁只剩最后一次机会时, 除非您确认或加 --allow-final-try, 否则拒绝。
+pin-change-examples = 示例:
+    {"  "}zca pin change
+    {"  "}printf '%s\n%s\n' "$OLD" "$NEW" | zca pin change --pin-stdin --token 3301000045102205
+    {"  "}zca pin change --pin-file old.pin --new-pin-file new.pin      # 文件权限 0600
+pin-unlock-about = 用 SO (管理员) PIN 设置新的用户 PIN, 已锁定的 CA 锁也可以
+pin-unlock-long-about = 用 SO (管理员) PIN 设置新的用户 PIN 码 (以 SO 身份 C_Login, 再 C_InitPIN), 同时解除锁定。很多 CA 锁的驱动不支持这样做; 此时 zca 会说明, 并告诉您 CA 客服能做什么。没有您的确认, SO PIN 的最后一次机会同样不会被使用。
+pin-unlock-examples = 示例:
+    {"  "}zca pin unlock
+    {"  "}printf '%s\n%s\n' "$SO_PIN" "$NEW" | zca pin unlock --so-pin-stdin
+arg-pin-token = 使用 CA锁ID (序列号) 或标签为此值的 CA 锁 (插入多把时需要)
+arg-pin-change-stdin = 从标准输入的前两行读取当前 PIN 码和新 PIN 码
+arg-new-pin-file = 从文件 FILE 的第一行读取新 PIN 码 (文件权限请设为 0600)
+arg-so-pin-stdin = 从标准输入的前两行读取 SO (管理员) PIN 和新的用户 PIN 码
+arg-so-pin-file = 从文件 FILE 的第一行读取 SO (管理员) PIN (文件权限请设为 0600)
+arg-allow-so-final-try = 允许 zca 使用 SO PIN 的最后一次机会
+col-user-pin = 用户 PIN
+col-so-pin = SO PIN
+col-pin-length = 长度
+col-pin-pad = PIN 键盘
+pin-must-change = 须修改
+note-no-tries-count = PKCS#11 不提供剩余次数, 只有这些标志
+pin-changed = CA 锁 { $ca_lock_id } 的 PIN 码已修改
+pin-unlocked = CA 锁 { $ca_lock_id } 已设置新的用户 PIN 码并解除锁定
+prompt-current-pin = CA 锁 { $ca_lock_id } 的当前 PIN 码
+prompt-new-pin = 新 PIN 码 ({ $min }–{ $max } 个字符)
+prompt-new-pin-again = 再次输入新 PIN 码
+prompt-so-pin = CA 锁 { $ca_lock_id } 的 SO (管理员) PIN
+prompt-so-final-try = CA 锁 { $ca_lock_id } 的 SO PIN 只剩一次机会: 输错将永久锁定。仍要尝试吗?
+prompt-choose-key = 使用哪把 CA 锁?
+what-key = 要使用的 CA 锁 (插入了 { $count } 把)
+what-new-pin = 新 PIN 码
+what-so-pin = SO (管理员) PIN
+what-pin-and-new-pin = 当前 PIN 码和新 PIN 码 (两行)
+what-so-pin-and-new-pin = SO PIN 和新 PIN 码 (两行)
+pin-rule-mismatch = 两次输入的新 PIN 码不一致
+pin-rule-length = 长度为 { $len } 个字符; 此 CA 锁要求 { $min } 到 { $max } 个
+pin-rule-same = 与当前 PIN 码相同
+pin-rule-well-known = 这是人人都会先试的常见 PIN 码
+err-pin-rejected = 新 PIN 码不可用: { $reason }
+err-new-pin-refused = CA 锁拒绝了新 PIN 码 ({ $rv })
+err-so-pin-incorrect = SO (管理员) PIN 错误 (SO PIN 现在: { $state })
+err-so-pin-locked = CA 锁的 SO (管理员) PIN 已锁定
+err-so-pin-final-try = CA 锁的 SO PIN 只剩最后一次机会; 没有您的确认, zca 不会使用
+err-unlock-unsupported = 此 CA 锁的驱动不支持用 SO PIN 设置新的用户 PIN ({ $module })
+err-pin-change-unsupported = 此 CA 锁的驱动不支持修改 PIN 码 ({ $module })
+hint-pin-rejected = 请换一个 PIN 码: 不要用常见 PIN 码或当前 PIN 码, 长度在 CA 锁的限制之内 (`zca pin status` 可查看)
+hint-so-pin-incorrect = SO PIN 通常印在 CA 锁的信封上或由 CA 机构保管; 每输错一次都会消耗一次机会
+hint-unlock-unsupported = CA 客服可以远程解锁或为您更换 CA 锁; 用 `zca doctor --report FILE` 生成报告发给他们
+hint-so-pin-final-try = 如果确定 SO PIN 正确, 请再次执行并确认, 或加上 --allow-final-try
+hint-pin-change-unsupported = 请用 CA 锁厂商的工具修改, 或联系 CA 客服
+warn-pin-must-change = CA 锁 { $ca_lock_id } 要求修改 PIN 码: 请运行 `zca pin change`
+warn-pin-well-known = CA 锁 { $ca_lock_id } 使用的是人人都会先试的常见 PIN 码: 请运行 `zca pin change`

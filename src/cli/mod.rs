@@ -10,6 +10,7 @@ pub mod doctor;
 pub mod drivers;
 pub mod login;
 pub mod logout;
+pub mod pin;
 pub mod platform;
 pub mod status;
 pub mod unbind;
@@ -95,6 +96,7 @@ pub enum Command {
     Status(status::StatusArgs),
     Doctor(doctor::DoctorArgs),
     Drivers(drivers::DriversArgs),
+    Pin(pin::PinArgs),
     Config(config::ConfigArgs),
 }
 

@@ -175,7 +175,8 @@ fn token_checks(ctx: &Context, inv: &Inventory, checks: &mut Vec<Check>) -> Vec<
         checks.push(Check::skipped("pcscd", t!("doctor-pcscd-not-needed")));
     } else {
         let socket = pcscd_socket(&ctx.search.root);
-        if socket.exists() {
+        // A socket file left by a crashed pcscd exists but refuses: connect to be sure.
+        if std::os::unix::net::UnixStream::connect(&socket).is_ok() {
             checks.push(Check::ok(
                 "pcscd",
                 t!("doctor-pcscd-ok", socket = socket.display().to_string()),

@@ -103,7 +103,19 @@ pub fn unlock<'a>(
     let secret = read_secret(&sources, ctx.no_input, &prompt)?;
     session.login(&secret)?;
     ctx.debug(&format!("logged in to key {}", key.ca_lock_id));
+    warn_if_weak(ctx, &session, key, &secret);
     Ok(session)
+}
+
+/// After a good login: a PIN the key wants changed, or one everybody tries first, is worth one
+/// warning that names the command to change it.
+fn warn_if_weak(ctx: &Context, session: &KeySession<'_>, key: &Key, pin: &crate::secret::Secret) {
+    let id = key.ca_lock_id.as_str();
+    if session.pin_flags().is_ok_and(|f| f.to_be_changed) {
+        ctx.out.warning(&t!("warn-pin-must-change", ca_lock_id = id));
+    } else if crate::pin::is_well_known(pin.expose()) {
+        ctx.out.warning(&t!("warn-pin-well-known", ca_lock_id = id));
+    }
 }
 
 /// Signs the contract's bytes for this challenge with the certificate's private key.

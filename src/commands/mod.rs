@@ -11,6 +11,7 @@ pub mod drivers;
 mod key;
 pub mod login;
 pub mod logout;
+pub mod pin;
 pub mod status;
 pub mod unbind;
 mod watch;

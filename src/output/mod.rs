@@ -114,6 +114,14 @@ impl Output {
 
     /// Prints an error with no report: JSON on stdout under `--json`, else message and hint on
     /// stderr.
+    /// A warning on stderr while a command runs, outside its report (also under --json).
+    pub fn warning(&self, text: &str) {
+        let mut err = io::stderr().lock();
+        let mut human =
+            Human { stdout: &mut io::sink(), stderr: &mut err, color: self.color, width: None };
+        let _ = human.warn(text);
+    }
+
     pub fn error(&self, error: &Error) -> io::Result<()> {
         if self.json {
             #[derive(Serialize)]

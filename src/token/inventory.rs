@@ -69,11 +69,23 @@ pub enum PinState {
 
 impl PinState {
     fn of(info: &TokenInfo) -> PinState {
-        if info.user_pin_locked() {
+        Self::from_flags(
+            info.user_pin_locked(),
+            info.user_pin_final_try(),
+            info.user_pin_count_low(),
+        )
+    }
+
+    fn of_so(info: &TokenInfo) -> PinState {
+        Self::from_flags(info.so_pin_locked(), info.so_pin_final_try(), info.so_pin_count_low())
+    }
+
+    fn from_flags(locked: bool, final_try: bool, count_low: bool) -> PinState {
+        if locked {
             PinState::Locked
-        } else if info.user_pin_final_try() {
+        } else if final_try {
             PinState::FinalTry
-        } else if info.user_pin_count_low() {
+        } else if count_low {
             PinState::CountLow
         } else {
             PinState::Ok
@@ -111,6 +123,13 @@ fn message_of<S: serde::Serializer>(
     s.serialize_str(&e.as_ref().map(Error::message).unwrap_or_default())
 }
 
+#[derive(Clone, Copy, Debug)]
+pub struct PinFlags {
+    pub user: PinState,
+    pub so: PinState,
+    pub to_be_changed: bool,
+}
+
 /// One inserted, initialized key. A key that a module shows in several slots (OpenSC makes one
 /// slot per PIN) is one key with several slots.
 #[derive(Clone, Debug, Serialize)]
@@ -126,6 +145,8 @@ pub struct Key {
     pub protected_auth_path: bool,
     pub pin_state: PinState,
     pub pin_to_be_changed: bool,
+    /// The SO (admin) PIN's state, which `zca pin unlock` spends.
+    pub so_pin_state: PinState,
     pub min_pin_length: usize,
     pub max_pin_length: usize,
     pub module: PathBuf,
@@ -313,11 +334,28 @@ impl Inventory {
 
     /// The key's PIN state now, read again from the token.
     pub fn pin_state(&self, key: &Key) -> Result<PinState> {
+        Ok(self.pin_flags(key)?.user)
+    }
+
+    /// The PIN flags as the key says them now (not as they were when zca started).
+    pub fn pin_flags(&self, key: &Key) -> Result<PinFlags> {
         let ctx =
             self.modules[key.module_index].ctx.as_ref().expect("keys come from loaded modules");
         let _watch = watchdog::guard("C_GetTokenInfo", watchdog::limit());
         let info = ctx.get_token_info(key.slot).map_err(|e| pkcs11_error(&key.module, &e))?;
-        Ok(PinState::of(&info))
+        Ok(PinFlags {
+            user: PinState::of(&info),
+            so: PinState::of_so(&info),
+            to_be_changed: info.user_pin_to_be_changed(),
+        })
+    }
+
+    /// A read-write session, which changing a PIN needs.
+    pub fn open_rw_session(&self, key: &Key) -> Result<Session> {
+        let ctx =
+            self.modules[key.module_index].ctx.as_ref().expect("keys come from loaded modules");
+        let _watch = watchdog::guard("C_OpenSession", watchdog::limit());
+        ctx.open_rw_session(key.slot).map_err(|e| pkcs11_error(&key.module, &e))
     }
 
     /// Number of certificate objects visible without login.
@@ -359,6 +397,7 @@ fn key_from_info(
         login_required: info.login_required(),
         protected_auth_path: info.protected_authentication_path(),
         pin_state: PinState::of(info),
+        so_pin_state: PinState::of_so(info),
         pin_to_be_changed: info.user_pin_to_be_changed(),
         min_pin_length: info.min_pin_length(),
         max_pin_length: info.max_pin_length(),

@@ -10,6 +10,6 @@ pub mod vendors;
 pub mod watchdog;
 
 pub use discover::{candidates, Candidate, ModuleSource, SearchPaths};
-pub use inventory::{Inventory, Key, PinState};
+pub use inventory::{Inventory, Key, PinFlags, PinState};
 pub use objects::{list_certificates, CertObject, PrivateKeyPresence};
 pub use signing::{KeySession, Signer};

@@ -9,7 +9,7 @@ use cryptoki::types::AuthPin;
 use sha2::{Digest, Sha256};
 use zca_contract::Algorithm;
 
-use super::inventory::{pkcs11_error, Inventory, Key, PinState};
+use super::inventory::{pkcs11_error, rv_name, Inventory, Key, PinFlags, PinState};
 use super::objects::{visible_private_keys, CertObject};
 use super::watchdog;
 use crate::error::{Error, Result};
@@ -32,22 +32,97 @@ impl<'a> KeySession<'a> {
         Ok(KeySession { inv, key, session: inv.open_session(key)? })
     }
 
+    /// A read-write session, for changing PINs.
+    pub fn open_rw(inv: &'a Inventory, key: &'a Key) -> Result<KeySession<'a>> {
+        Ok(KeySession { inv, key, session: inv.open_rw_session(key)? })
+    }
+
     /// The PIN state as the key says it now (not as it was when zca started).
     pub fn pin_state(&self) -> Result<PinState> {
         self.inv.pin_state(self.key)
+    }
+
+    /// The PIN flags as the key says them now.
+    pub fn pin_flags(&self) -> Result<PinFlags> {
+        self.inv.pin_flags(self.key)
+    }
+
+    /// C_SetPIN: the user's PIN from `old` to `new`. One attempt; a wrong `old` costs a try.
+    pub fn change_pin(&self, old: &Secret, new: &Secret) -> Result<()> {
+        let (old_pin, new_pin) =
+            (AuthPin::new(old.expose().into()), AuthPin::new(new.expose().into()));
+        let result = {
+            let _watch = watchdog::guard("C_SetPIN", self.pin_limit());
+            self.session.set_pin(&old_pin, &new_pin)
+        };
+        match result {
+            Ok(()) => Ok(()),
+            Err(CkError::Pkcs11(RvError::PinIncorrect, _)) => {
+                Err(Error::PinIncorrect { state: self.pin_state().unwrap_or(PinState::Ok) })
+            }
+            Err(CkError::Pkcs11(RvError::PinLocked, _)) => Err(Error::PinLocked),
+            Err(CkError::Pkcs11(RvError::GeneralError, _)) => Err(Error::PinMaybeIncorrect),
+            Err(CkError::Pkcs11(rv @ (RvError::PinLenRange | RvError::PinInvalid), _)) => {
+                Err(Error::NewPinRefusedByKey { rv: rv_name(rv) })
+            }
+            Err(CkError::Pkcs11(RvError::FunctionNotSupported, _)) => {
+                Err(Error::PinChangeUnsupported { module: self.key.module.clone() })
+            }
+            Err(e) => Err(pkcs11_error(&self.key.module, &e)),
+        }
+    }
+
+    /// Logs in as SO and sets a new user PIN with C_InitPIN, which also clears a lock.
+    pub fn unlock(&self, so_pin: &Secret, new: &Secret) -> Result<()> {
+        let so = AuthPin::new(so_pin.expose().into());
+        let login = {
+            let _watch = watchdog::guard("C_Login", self.pin_limit());
+            self.session.login(UserType::So, Some(&so))
+        };
+        match login {
+            Ok(()) | Err(CkError::Pkcs11(RvError::UserAlreadyLoggedIn, _)) => {}
+            Err(CkError::Pkcs11(RvError::PinIncorrect | RvError::PinLenRange, _)) => {
+                let state = self.pin_flags().map(|f| f.so).unwrap_or(PinState::Ok);
+                return Err(Error::SoPinIncorrect { state });
+            }
+            Err(CkError::Pkcs11(RvError::PinLocked, _)) => return Err(Error::SoPinLocked),
+            Err(CkError::Pkcs11(RvError::FunctionNotSupported | RvError::UserTypeInvalid, _)) => {
+                return Err(Error::UnlockUnsupported { module: self.key.module.clone() })
+            }
+            Err(e) => return Err(pkcs11_error(&self.key.module, &e)),
+        }
+        let new_pin = AuthPin::new(new.expose().into());
+        let result = {
+            let _watch = watchdog::guard("C_InitPIN", watchdog::limit());
+            self.session.init_pin(&new_pin)
+        };
+        let _ = self.session.logout();
+        match result {
+            Ok(()) => Ok(()),
+            Err(CkError::Pkcs11(rv @ (RvError::PinLenRange | RvError::PinInvalid), _)) => {
+                Err(Error::NewPinRefusedByKey { rv: rv_name(rv) })
+            }
+            Err(CkError::Pkcs11(RvError::FunctionNotSupported, _)) => {
+                Err(Error::UnlockUnsupported { module: self.key.module.clone() })
+            }
+            Err(e) => Err(pkcs11_error(&self.key.module, &e)),
+        }
+    }
+
+    /// Typing on the key's own PIN pad takes a person longer than a driver call.
+    fn pin_limit(&self) -> std::time::Duration {
+        if self.key.protected_auth_path {
+            watchdog::limit().max(PIN_PAD_LIMIT)
+        } else {
+            watchdog::limit()
+        }
     }
 
     /// C_Login as the user. A wrong PIN is reported with the key's state afterwards; nothing is
     /// retried.
     pub fn login(&self, pin: &Secret) -> Result<()> {
         let auth = AuthPin::new(pin.expose().into());
-        // On a PIN pad the person types on the key itself: give them time.
-        let limit = if self.key.protected_auth_path {
-            watchdog::limit().max(PIN_PAD_LIMIT)
-        } else {
-            watchdog::limit()
-        };
-        let watch = watchdog::guard("C_Login", limit);
+        let watch = watchdog::guard("C_Login", self.pin_limit());
         let result = self.session.login(UserType::User, Some(&auth));
         drop(watch);
         match result {

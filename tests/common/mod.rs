@@ -89,6 +89,22 @@ pub fn fault_module() -> PathBuf {
     )
 }
 
+/// `zca` through the fault module, forwarding to this world's SoftHSM, with these faults.
+pub fn zca_faulty(hsm: &Hsm, faults: &str) -> Command {
+    let mut cmd = hsm.zca();
+    cmd.env("ZCA_PKCS11_MODULE", fault_module())
+        .env("ZCA_FAULT_TARGET", softhsm_module())
+        .env("ZCA_FAULTS", faults);
+    cmd
+}
+
+/// `zca_faulty` pointed at a platform.
+pub fn zca_faulty_on(hsm: &Hsm, p: &PlatformProc, faults: &str) -> Command {
+    let mut cmd = zca_faulty(hsm, faults);
+    cmd.env("ZCA_PLATFORM", &p.origin).env("ZCA_CA_FILE", p.ca_file());
+    cmd
+}
+
 pub fn example_bin(name: &str) -> PathBuf {
     let bin = zca_bin().parent().unwrap().join("examples").join(name);
     ensure_built(bin, &["examples", "src", "contract/src"], &["--example", name])

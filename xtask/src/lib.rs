@@ -77,11 +77,13 @@ fn man_pages(
 
 /// The variables that have no flag (secrets never go on the command line).
 fn environment(lang: Lang) -> String {
-    let (title, rows): (&str, [&str; 5]) = match lang {
+    let (title, rows): (&str, [&str; 7]) = match lang {
         Lang::En => (
             "ENVIRONMENT",
             [
                 "ZCA_PIN\tthe key's PIN, for scripts (or \\-\\-pin\\-stdin, \\-\\-pin\\-file)",
+                "ZCA_NEW_PIN\tthe new PIN for zca pin change and zca pin unlock (or \\-\\-new\\-pin\\-file)",
+                "ZCA_SO_PIN\tthe SO (admin) PIN for zca pin unlock (or \\-\\-so\\-pin\\-stdin, \\-\\-so\\-pin\\-file)",
                 "ZCA_PASSWORD\tthe account's password (or \\-\\-password\\-stdin, \\-\\-password\\-file)",
                 "ZCA_TOKEN\ta session token from \\-\\-print\\-token, used instead of the session file",
                 "ZCA_TOKEN_TIMEOUT\tseconds one operation of the CA driver may take before zca gives up (default 30)",
@@ -92,6 +94,8 @@ fn environment(lang: Lang) -> String {
             "环境变量",
             [
                 "ZCA_PIN\tCA 锁的 PIN 码, 供脚本使用 (或 \\-\\-pin\\-stdin, \\-\\-pin\\-file)",
+                "ZCA_NEW_PIN\tzca pin change 和 zca pin unlock 的新 PIN 码 (或 \\-\\-new\\-pin\\-file)",
+                "ZCA_SO_PIN\tzca pin unlock 的 SO (管理员) PIN (或 \\-\\-so\\-pin\\-stdin, \\-\\-so\\-pin\\-file)",
                 "ZCA_PASSWORD\t账号密码 (或 \\-\\-password\\-stdin, \\-\\-password\\-file)",
                 "ZCA_TOKEN\t\\-\\-print\\-token 给出的会话令牌, 代替会话文件",
                 "ZCA_TOKEN_TIMEOUT\tCA 驱动的一次操作最多等待的秒数, 超时 zca 即放弃 (默认 30)",

@@ -1,0 +1,242 @@
+//! `zca pin status | change | unlock`: the PIN of the key, seen and changed the way the key's
+//! vendor tool would, without ever spending a last try unasked.
+
+use std::io;
+
+use serde::Serialize;
+
+use super::{CmdResult, Context};
+use crate::cli::pin::{PinAction, PinArgs, PinChangeArgs, PinStatusArgs, PinUnlockArgs};
+use crate::error::{Error, Result};
+use crate::output::{yes_no, Human, Report};
+use crate::secret::{read_secret, read_stdin_lines, Secret, SecretSources};
+use crate::t;
+use crate::token::{Inventory, Key, KeySession, PinState};
+
+pub fn run(ctx: &Context, args: &PinArgs) -> CmdResult {
+    match &args.action {
+        PinAction::Status(a) => status(ctx, a),
+        PinAction::Change(a) => change(ctx, a),
+        PinAction::Unlock(a) => unlock(ctx, a),
+    }
+}
+
+#[derive(Serialize)]
+struct StatusReport {
+    keys: Vec<KeyPin>,
+    /// PKCS#11 has no count of tries left, only the flags; said in the data as well.
+    tries_left_known: bool,
+}
+
+#[derive(Serialize)]
+struct KeyPin {
+    ca_lock_id: String,
+    label: String,
+    pin_state: PinState,
+    pin_to_be_changed: bool,
+    so_pin_state: PinState,
+    min_pin_length: usize,
+    max_pin_length: usize,
+    pin_pad: bool,
+}
+
+fn status(ctx: &Context, args: &PinStatusArgs) -> CmdResult {
+    let inv = ctx.inventory();
+    let mut keys = Vec::new();
+    for key in inv.select(args.token.as_deref())? {
+        let flags = inv.pin_flags(key)?;
+        keys.push(KeyPin {
+            ca_lock_id: key.ca_lock_id.clone(),
+            label: key.label.clone(),
+            pin_state: flags.user,
+            pin_to_be_changed: flags.to_be_changed,
+            so_pin_state: flags.so,
+            min_pin_length: key.min_pin_length,
+            max_pin_length: key.max_pin_length,
+            pin_pad: key.protected_auth_path,
+        });
+    }
+    ctx.emit(&StatusReport { keys, tries_left_known: false })
+}
+
+impl Report for StatusReport {
+    fn render(&self, out: &mut Human<'_>) -> io::Result<()> {
+        let mut table = out.table(vec![
+            t!("col-ca-lock-id"),
+            t!("col-label"),
+            t!("col-user-pin"),
+            t!("col-so-pin"),
+            t!("col-pin-length"),
+            t!("col-pin-pad"),
+        ]);
+        for k in &self.keys {
+            let mut user = k.pin_state.label();
+            if k.pin_to_be_changed {
+                user = format!("{user}, {}", t!("pin-must-change"));
+            }
+            table.add_row(vec![
+                k.ca_lock_id.clone(),
+                k.label.clone(),
+                user,
+                k.so_pin_state.label(),
+                format!("{}–{}", k.min_pin_length, k.max_pin_length),
+                yes_no(Some(k.pin_pad)),
+            ]);
+        }
+        out.print_table(&table)?;
+        out.note(&t!("note-no-tries-count"))
+    }
+}
+
+#[derive(Serialize)]
+struct PinChanged {
+    ca_lock_id: String,
+    /// "changed" or "unlocked".
+    action: &'static str,
+}
+
+impl Report for PinChanged {
+    fn render(&self, out: &mut Human<'_>) -> io::Result<()> {
+        let id = self.ca_lock_id.as_str();
+        let text = match self.action {
+            "unlocked" => t!("pin-unlocked", ca_lock_id = id),
+            _ => t!("pin-changed", ca_lock_id = id),
+        };
+        out.note(&text)
+    }
+}
+
+fn change(ctx: &Context, args: &PinChangeArgs) -> CmdResult {
+    let inv = ctx.inventory();
+    let key = one_key(ctx, &inv, args.token.as_deref())?;
+    let session = KeySession::open_rw(&inv, key)?;
+    let state = session.pin_flags()?.user;
+    guard_last_try(ctx, state, args.allow_final_try, Error::PinLocked, || {
+        (Error::PinFinalTryRefused, t!("prompt-final-try", ca_lock_id = key.ca_lock_id.as_str()))
+    })?;
+    let (old, new) = if args.pin_stdin {
+        let mut lines = read_stdin_lines(2, &t!("what-pin-and-new-pin"))?;
+        let new = lines.pop().expect("two lines");
+        (lines.pop().expect("two lines"), new)
+    } else {
+        let sources = SecretSources {
+            what: t!("what-pin"),
+            stdin: false,
+            file: args.pin_file.as_deref(),
+            env: "ZCA_PIN",
+            flags: "--pin-stdin, --pin-file FILE",
+        };
+        let prompt = t!("prompt-current-pin", ca_lock_id = key.ca_lock_id.as_str());
+        let old = read_secret(&sources, ctx.no_input, &prompt)?;
+        (
+            old,
+            new_pin(
+                ctx,
+                key,
+                args.new_pin_file.as_deref(),
+                "--pin-stdin (2 lines), --new-pin-file FILE",
+            )?,
+        )
+    };
+    crate::pin::check_new(&new, Some(&old), key.min_pin_length, key.max_pin_length)?;
+    session.change_pin(&old, &new)?;
+    ctx.emit(&PinChanged { ca_lock_id: key.ca_lock_id.clone(), action: "changed" })
+}
+
+fn unlock(ctx: &Context, args: &PinUnlockArgs) -> CmdResult {
+    let inv = ctx.inventory();
+    let key = one_key(ctx, &inv, args.token.as_deref())?;
+    let session = KeySession::open_rw(&inv, key)?;
+    let state = session.pin_flags()?.so;
+    guard_last_try(ctx, state, args.allow_final_try, Error::SoPinLocked, || {
+        (
+            Error::SoPinFinalTryRefused,
+            t!("prompt-so-final-try", ca_lock_id = key.ca_lock_id.as_str()),
+        )
+    })?;
+    let (so, new) = if args.so_pin_stdin {
+        let mut lines = read_stdin_lines(2, &t!("what-so-pin-and-new-pin"))?;
+        let new = lines.pop().expect("two lines");
+        (lines.pop().expect("two lines"), new)
+    } else {
+        let sources = SecretSources {
+            what: t!("what-so-pin"),
+            stdin: false,
+            file: args.so_pin_file.as_deref(),
+            env: "ZCA_SO_PIN",
+            flags: "--so-pin-stdin, --so-pin-file FILE",
+        };
+        let prompt = t!("prompt-so-pin", ca_lock_id = key.ca_lock_id.as_str());
+        let so = read_secret(&sources, ctx.no_input, &prompt)?;
+        (
+            so,
+            new_pin(
+                ctx,
+                key,
+                args.new_pin_file.as_deref(),
+                "--so-pin-stdin (2 lines), --new-pin-file FILE",
+            )?,
+        )
+    };
+    crate::pin::check_new(&new, None, key.min_pin_length, key.max_pin_length)?;
+    session.unlock(&so, &new)?;
+    ctx.emit(&PinChanged { ca_lock_id: key.ca_lock_id.clone(), action: "unlocked" })
+}
+
+/// The key to work on: the only one, the one `--token` names, or the one the person picks.
+fn one_key<'a>(ctx: &Context, inv: &'a Inventory, token: Option<&str>) -> Result<&'a Key> {
+    let mut keys = inv.select(token)?;
+    match keys.len() {
+        1 => Ok(keys.remove(0)),
+        n if ctx.no_input => Err(Error::MissingInput {
+            what: t!("what-key", count = (n as u64)),
+            sources: "--token SERIAL".into(),
+        }),
+        _ => {
+            let items: Vec<String> =
+                keys.iter().map(|k| format!("{}  ·  {}", k.ca_lock_id, k.label)).collect();
+            let index = crate::prompt::select(&t!("prompt-choose-key"), &items)?;
+            Ok(keys.remove(index))
+        }
+    }
+}
+
+/// Refuses a locked PIN, and a final try unless allowed by flag or at the prompt.
+fn guard_last_try(
+    ctx: &Context,
+    state: PinState,
+    allowed: bool,
+    locked: Error,
+    final_try: impl FnOnce() -> (Error, String),
+) -> Result<()> {
+    match state {
+        PinState::Locked => Err(locked),
+        PinState::FinalTry if !allowed => {
+            let (refused, prompt) = final_try();
+            if ctx.no_input || !crate::prompt::confirm(&prompt, false)? {
+                return Err(refused);
+            }
+            Ok(())
+        }
+        _ => Ok(()),
+    }
+}
+
+/// The new PIN: from a file, ZCA_NEW_PIN, or typed twice at the prompt.
+fn new_pin(
+    ctx: &Context,
+    key: &Key,
+    file: Option<&std::path::Path>,
+    flags: &'static str,
+) -> Result<Secret> {
+    let sources =
+        SecretSources { what: t!("what-new-pin"), stdin: false, file, env: "ZCA_NEW_PIN", flags };
+    if file.is_some() || std::env::var_os("ZCA_NEW_PIN").is_some() || ctx.no_input {
+        return read_secret(&sources, ctx.no_input, "");
+    }
+    let limits = (key.min_pin_length as u64, key.max_pin_length as u64);
+    let first = crate::prompt::password(&t!("prompt-new-pin", min = limits.0, max = limits.1))?;
+    let second = crate::prompt::password(&t!("prompt-new-pin-again"))?;
+    crate::pin::confirmed(&first, &second)?;
+    Ok(first)
+}
