@@ -39,6 +39,9 @@ pub struct ConfigFile {
     pub default_profile: Option<String>,
     #[serde(default)]
     pub profiles: BTreeMap<String, Profile>,
+    /// `[[module]]` tables: what a PKCS#11 module does its own way (SM2 mechanisms, ...).
+    #[serde(default)]
+    pub module: Vec<crate::token::quirks::ModuleQuirks>,
 }
 
 #[derive(Clone, Debug, Default, Deserialize)]
@@ -73,6 +76,8 @@ pub struct Settings {
     pub ca_file: Option<Sourced<PathBuf>>,
     /// `None`: no module is named anywhere, so discovery decides.
     pub modules: Option<Sourced<Vec<PathBuf>>>,
+    /// The config file's `[[module]]` entries.
+    pub module_quirks: Vec<crate::token::quirks::ModuleQuirks>,
 }
 
 pub const DEFAULT_PROFILE: &str = "default";
@@ -104,6 +109,7 @@ impl Settings {
         }
         let p = named.cloned().unwrap_or_default();
         let from_profile = || Source::Profile(profile.value.clone());
+        let module_quirks = file.module;
 
         Ok(Settings {
             platform: overrides
@@ -119,6 +125,7 @@ impl Settings {
             config_exists,
             profile,
             lang,
+            module_quirks,
         })
     }
 }

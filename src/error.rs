@@ -157,6 +157,12 @@ pub enum Error {
     PinChangeUnsupported {
         module: PathBuf,
     },
+    /// No SM2 signing mechanism of the module's quirks entry is offered by the key.
+    Sm2MechanismMissing {
+        module: PathBuf,
+        entry: String,
+        tried: String,
+    },
     /// The certificate has no private key on the key.
     PrivateKeyMissing {
         sha256: String,
@@ -201,6 +207,7 @@ impl Error {
             Error::PinLocked => "pin_locked",
             Error::PinFinalTryRefused => "pin_final_try_refused",
             Error::PinRejected { .. } => "pin_rejected",
+            Error::Sm2MechanismMissing { .. } => "sm2_mechanism_missing",
             Error::NewPinRefusedByKey { .. } => "new_pin_refused_by_key",
             Error::SoPinIncorrect { .. } => "so_pin_incorrect",
             Error::SoPinLocked => "so_pin_locked",
@@ -245,7 +252,9 @@ impl Error {
             | Error::SoPinIncorrect { .. }
             | Error::SoPinLocked
             | Error::SoPinFinalTryRefused => exit::PIN,
-            Error::UnlockUnsupported { .. } | Error::PinChangeUnsupported { .. } => exit::FAILURE,
+            Error::UnlockUnsupported { .. }
+            | Error::PinChangeUnsupported { .. }
+            | Error::Sm2MechanismMissing { .. } => exit::FAILURE,
             Error::Platform { .. } | Error::NotLoggedIn => exit::PLATFORM,
             Error::Network { .. }
             | Error::Tls { .. }
@@ -342,6 +351,12 @@ impl Error {
             Error::PinLocked => t!("err-pin-locked"),
             Error::PinFinalTryRefused => t!("err-pin-final-try"),
             Error::PinRejected { reason } => t!("err-pin-rejected", reason = reason.as_str()),
+            Error::Sm2MechanismMissing { module, entry, tried } => t!(
+                "err-sm2-mechanism-missing",
+                module = module.display().to_string(),
+                entry = entry.as_str(),
+                tried = tried.as_str()
+            ),
             Error::NewPinRefusedByKey { rv } => t!("err-new-pin-refused", rv = rv.as_str()),
             Error::SoPinIncorrect { state } => {
                 t!("err-so-pin-incorrect", state = state.label())
@@ -399,6 +414,13 @@ impl Error {
             Error::SoPinLocked | Error::UnlockUnsupported { .. } => t!("hint-unlock-unsupported"),
             Error::SoPinFinalTryRefused => t!("hint-so-pin-final-try"),
             Error::PinChangeUnsupported { .. } => t!("hint-pin-change-unsupported"),
+            Error::Sm2MechanismMissing { module, .. } => t!(
+                "hint-sm2-mechanism-missing",
+                file = module
+                    .file_name()
+                    .map(|f| f.to_string_lossy().into_owned())
+                    .unwrap_or_default()
+            ),
             Error::PrivateKeyMissing { .. } => t!("hint-private-key-missing"),
             Error::UnsupportedKey { .. } => t!("hint-unsupported-key"),
         })

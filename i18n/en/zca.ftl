@@ -481,3 +481,7 @@ hint-so-pin-final-try = if you are sure of the SO PIN, run again and confirm, or
 hint-pin-change-unsupported = change it with your key vendor's tool, or ask your CA's service
 warn-pin-must-change = key { $ca_lock_id } asks for its PIN to be changed: run `zca pin change`
 warn-pin-well-known = key { $ca_lock_id } uses a well-known PIN that anyone would try first: run `zca pin change`
+
+## SM2
+err-sm2-mechanism-missing = the CA driver { $module } offers none of the SM2 signing mechanisms zca knows for it (entry "{ $entry }", tried: { $tried })
+hint-sm2-mechanism-missing = ask the key's vendor for its SM2 numbers and add them to the config file (zca config show names it): [[module]] name = "...", file_names = ["{ $file }"], sm2_sm3_mechanism = 0x…, or sm2_digest_mechanism = 0x… with sm2_signature = "raw" or "der"

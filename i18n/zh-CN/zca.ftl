@@ -475,3 +475,7 @@ hint-so-pin-final-try = 如果确定 SO PIN 正确, 请再次执行并确认, �
 hint-pin-change-unsupported = 请用 CA 锁厂商的工具修改, 或联系 CA 客服
 warn-pin-must-change = CA 锁 { $ca_lock_id } 要求修改 PIN 码: 请运行 `zca pin change`
 warn-pin-well-known = CA 锁 { $ca_lock_id } 使用的是人人都会先试的常见 PIN 码: 请运行 `zca pin change`
+
+## SM2
+err-sm2-mechanism-missing = CA 驱动 { $module } 不提供 zca 已知的任何 SM2 签名机制 (配置项 "{ $entry }", 已尝试: { $tried })
+hint-sm2-mechanism-missing = 请向 CA 锁厂商索取 SM2 机制编号, 并写入配置文件 (zca config show 显示其位置): [[module]] name = "...", file_names = ["{ $file }"], sm2_sm3_mechanism = 0x…, 或 sm2_digest_mechanism = 0x… 并设置 sm2_signature = "raw" 或 "der"

@@ -72,7 +72,8 @@ impl Context {
                 self.search.root.display()
             ));
         }
-        let inv = Inventory::scan(candidates);
+        let mut inv = Inventory::scan(candidates);
+        inv.quirks = self.settings.module_quirks.clone();
         for m in &inv.modules {
             let outcome = m.error.as_ref().map(|e| e.message()).unwrap_or_else(|| "loaded".into());
             self.debug(&format!("module {} ({:?}): {outcome}", m.path.display(), m.source));

@@ -11,6 +11,7 @@ use cryptoki::slot::{Slot, TokenInfo};
 use serde::Serialize;
 
 use super::discover::{Candidate, ModuleSource};
+use super::quirks::ModuleQuirks;
 use super::watchdog;
 use crate::error::{Error, Result};
 use crate::t;
@@ -169,12 +170,19 @@ pub struct Inventory {
     pub modules: Vec<Module>,
     pub slots: Vec<SlotEntry>,
     pub keys: Vec<Key>,
+    /// Entries of the config file, before the built-in quirks table.
+    pub quirks: Vec<ModuleQuirks>,
 }
 
 impl Inventory {
     /// Loads every candidate and lists its slots; a module that fails is recorded, never fatal.
     pub fn scan(candidates: Vec<Candidate>) -> Inventory {
-        let mut inv = Inventory { modules: Vec::new(), slots: Vec::new(), keys: Vec::new() };
+        let mut inv = Inventory {
+            modules: Vec::new(),
+            slots: Vec::new(),
+            keys: Vec::new(),
+            quirks: Vec::new(),
+        };
         for candidate in candidates {
             let mut module = load(candidate);
             if let Some(ctx) = module.ctx.clone() {
@@ -348,6 +356,26 @@ impl Inventory {
             so: PinState::of_so(&info),
             to_be_changed: info.user_pin_to_be_changed(),
         })
+    }
+
+    /// What the key's module does its own way.
+    pub fn quirks_for(&self, key: &Key) -> ModuleQuirks {
+        let module = &self.modules[key.module_index];
+        let file = module.path.file_name().and_then(|f| f.to_str()).unwrap_or_default();
+        let manufacturer = module.library.as_ref().map(|l| l.manufacturer.as_str()).unwrap_or("");
+        super::quirks::for_module(&self.quirks, file, manufacturer)
+    }
+
+    /// Whether the key's slot offers `mechanism` for signing (C_GetMechanismInfo: vendor
+    /// mechanisms are missing from cryptoki's mechanism list).
+    pub fn can_sign_with(&self, key: &Key, mechanism: u64) -> bool {
+        let ctx =
+            self.modules[key.module_index].ctx.as_ref().expect("keys come from loaded modules");
+        let Ok(kind) = cryptoki::mechanism::MechanismType::new_vendor_defined(mechanism as _)
+        else {
+            return false;
+        };
+        ctx.get_mechanism_info(key.slot, kind).is_ok_and(|i| i.sign())
     }
 
     /// A read-write session, which changing a PIN needs.

@@ -5,7 +5,9 @@ pub mod discover;
 pub mod inventory;
 pub mod label;
 pub mod objects;
+pub mod quirks;
 pub mod signing;
+pub mod sm2;
 pub mod vendors;
 pub mod watchdog;
 

@@ -2,7 +2,8 @@
 //! One session is kept from login to signature: closing the last session logs the user out.
 
 use cryptoki::error::{Error as CkError, RvError};
-use cryptoki::mechanism::Mechanism;
+use cryptoki::mechanism::vendor_defined::VendorDefinedMechanism;
+use cryptoki::mechanism::{Mechanism, MechanismType};
 use cryptoki::object::ObjectHandle;
 use cryptoki::session::{Session, UserType};
 use cryptoki::types::AuthPin;
@@ -11,10 +12,11 @@ use zca_contract::Algorithm;
 
 use super::inventory::{pkcs11_error, rv_name, Inventory, Key, PinFlags, PinState};
 use super::objects::{visible_private_keys, CertObject};
+use super::quirks::SignatureFormat;
 use super::watchdog;
 use crate::error::{Error, Result};
 use crate::secret::Secret;
-use crate::x509::KeyKind;
+use crate::x509::{KeyKind, PublicKeyMaterial};
 
 /// How long a person may take to type the PIN on a key's own PIN pad.
 const PIN_PAD_LIMIT: std::time::Duration = std::time::Duration::from_secs(120);
@@ -109,6 +111,21 @@ impl<'a> KeySession<'a> {
         }
     }
 
+    /// The contract wants DER; modules give r ‖ s or DER, as their entry says or as it looks.
+    fn sm2_der(&self, format: SignatureFormat, signature: Vec<u8>) -> Result<Vec<u8>> {
+        let raw = match format {
+            SignatureFormat::Raw => true,
+            SignatureFormat::Der => false,
+            SignatureFormat::Auto => signature.len() == 64,
+        };
+        let der = if raw { ecdsa_raw_to_der(&signature) } else { Some(signature.clone()) };
+        der.filter(|d| d.first() == Some(&0x30)).ok_or_else(|| Error::Pkcs11 {
+            module: self.key.module.clone(),
+            function: "C_Sign".into(),
+            rv: format!("a {}-byte SM2 signature", signature.len()),
+        })
+    }
+
     /// Typing on the key's own PIN pad takes a person longer than a driver call.
     fn pin_limit(&self) -> std::time::Duration {
         if self.key.protected_auth_path {
@@ -146,7 +163,15 @@ impl<'a> KeySession<'a> {
         let algorithm = match (facts.key.kind, facts.key.curve.as_deref()) {
             (KeyKind::Rsa, _) => Algorithm::RsaPkcs1Sha256,
             (KeyKind::Ec, Some("P-256")) => Algorithm::EcdsaP256Sha256,
+            (KeyKind::Sm2, _) => Algorithm::Sm2Sm3,
             _ => return Err(Error::UnsupportedKey { what: facts.key.display() }),
+        };
+        let sm2 = match (algorithm, &facts.public_key) {
+            (Algorithm::Sm2Sm3, PublicKeyMaterial::EcPoint(point)) => Some(self.sm2_plan(point)?),
+            (Algorithm::Sm2Sm3, _) => {
+                return Err(Error::UnsupportedKey { what: facts.key.display() });
+            }
+            _ => None,
         };
         let id = hex::decode(&cert.id).unwrap_or_default();
         let _watch = watchdog::guard("C_FindObjects", watchdog::limit());
@@ -155,7 +180,30 @@ impl<'a> KeySession<'a> {
         let handle = keys
             .find(&id, &facts.public_key)
             .ok_or_else(|| Error::PrivateKeyMissing { sha256: facts.sha256.clone() })?;
-        Ok(Signer { handle, algorithm })
+        Ok(Signer { handle, algorithm, sm2 })
+    }
+
+    /// How this key's module signs SM2: its entry in the quirks table, with each mechanism
+    /// probed on the key (the one that hashes with Z first).
+    fn sm2_plan(&self, point: &[u8]) -> Result<Sm2Plan> {
+        let quirks = self.inv.quirks_for(self.key);
+        let plans = [
+            quirks.sm2_sm3_mechanism.map(|m| (m, false)),
+            quirks.sm2_digest_mechanism.map(|m| (m, true)),
+        ];
+        for (mechanism, digest) in plans.into_iter().flatten() {
+            if self.inv.can_sign_with(self.key, mechanism) {
+                let point = point.to_vec();
+                let format = quirks.sm2_signature;
+                return Ok(Sm2Plan { mechanism, zca_hashes: digest, format, point });
+            }
+        }
+        let tried: Vec<String> = plans.iter().flatten().map(|(m, _)| format!("{m:#x}")).collect();
+        Err(Error::Sm2MechanismMissing {
+            module: self.key.module.clone(),
+            entry: quirks.name,
+            tried: tried.join(", "),
+        })
     }
 
     /// A signature in the contract's format: PKCS#1 v1.5 for RSA, DER ECDSA-Sig-Value for EC.
@@ -177,7 +225,22 @@ impl<'a> KeySession<'a> {
                     rv: format!("a {}-byte ECDSA signature", raw.len()),
                 })
             }
-            Algorithm::Sm2Sm3 => Err(Error::UnsupportedKey { what: "SM2".into() }),
+            Algorithm::Sm2Sm3 => {
+                let plan = signer.sm2.as_ref().expect("SM2 signers have a plan");
+                let mechanism = MechanismType::new_vendor_defined(plan.mechanism as _)
+                    .map_err(|e| pkcs11_error(&self.key.module, &e))?;
+                let mechanism =
+                    Mechanism::VendorDefined(VendorDefinedMechanism::new::<()>(mechanism, None));
+                let input = if plan.zca_hashes {
+                    super::sm2::digest(&plan.point, msg)
+                        .ok_or_else(|| Error::UnsupportedKey { what: "SM2".into() })?
+                        .to_vec()
+                } else {
+                    msg.to_vec()
+                };
+                let signature = self.session.sign(&mechanism, signer.handle, &input).map_err(ck)?;
+                self.sm2_der(plan.format, signature)
+            }
         }
     }
 }
@@ -185,6 +248,15 @@ impl<'a> KeySession<'a> {
 pub struct Signer {
     handle: ObjectHandle,
     pub algorithm: Algorithm,
+    sm2: Option<Sm2Plan>,
+}
+
+/// The SM2 mechanism to use, and whether zca computes e = SM3(Z ‖ M) for it.
+struct Sm2Plan {
+    mechanism: u64,
+    zca_hashes: bool,
+    format: SignatureFormat,
+    point: Vec<u8>,
 }
 
 /// DER `ECDSA-Sig-Value ::= SEQUENCE { r INTEGER, s INTEGER }` from the raw `r || s` of PKCS#11.

@@ -1,14 +1,18 @@
 //! Test fixtures the usual tools cannot make: `put-cert` writes a certificate object whose
 //! CKA_VALUE is any bytes (pkcs11-tool and p11tool parse it first and refuse), so zca's tests
 //! can check that an unreadable certificate is listed with its error; `put-key` writes a key
-//! pair whose private key is visible without login (pkcs11-tool always makes it private).
+//! pair whose private key is visible without login (pkcs11-tool always makes it private);
+//! `sm2-keygen` generates an SM2 key pair with a vendor-defined mechanism, which pkcs11-tool
+//! cannot ask for.
 
 use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Context, Result};
 use clap::Parser;
 use cryptoki::context::{CInitializeArgs, CInitializeFlags, Pkcs11};
-use cryptoki::object::{Attribute, CertificateType, KeyType, ObjectClass};
+use cryptoki::mechanism::vendor_defined::VendorDefinedMechanism;
+use cryptoki::mechanism::{Mechanism, MechanismType};
+use cryptoki::object::{Attribute, AttributeType, CertificateType, KeyType, ObjectClass};
 use cryptoki::session::{Session, UserType};
 use cryptoki::types::AuthPin;
 
@@ -46,6 +50,31 @@ enum Cli {
         /// SubjectPublicKeyInfo DER of the same key.
         spki: PathBuf,
     },
+    /// Generate an SM2 key pair on the token with a vendor mechanism; prints the public point
+    /// (04 || x || y) in hex.
+    Sm2Keygen {
+        #[arg(long)]
+        module: PathBuf,
+        #[arg(long)]
+        serial: String,
+        #[arg(long, default_value = "TESTKIT_PIN")]
+        pin_env: String,
+        #[arg(long)]
+        id: String,
+        #[arg(long)]
+        label: String,
+        /// The module's key-pair generation mechanism, e.g. 0x80008001.
+        #[arg(long, value_parser = parse_number)]
+        mechanism: u64,
+    },
+}
+
+fn parse_number(text: &str) -> Result<u64, String> {
+    let parsed = match text.strip_prefix("0x") {
+        Some(hex) => u64::from_str_radix(hex, 16),
+        None => text.parse(),
+    };
+    parsed.map_err(|e| e.to_string())
 }
 
 fn main() -> Result<()> {
@@ -93,6 +122,22 @@ fn main() -> Result<()> {
                 Attribute::Id(id),
                 Attribute::Label(label.into_bytes()),
             ])?;
+        }
+        Cli::Sm2Keygen { module, serial, pin_env, id, label, mechanism } => {
+            let session = open(&module, &serial, &pin_env)?;
+            let mechanism = MechanismType::new_vendor_defined(mechanism as _)?;
+            let id = hex::decode(&id)?;
+            let (public, _) = session.generate_key_pair(
+                &Mechanism::VendorDefined(VendorDefinedMechanism::new::<()>(mechanism, None)),
+                &[Attribute::Id(id.clone()), Attribute::Label(label.clone().into_bytes())],
+                &[Attribute::Id(id), Attribute::Label(label.into_bytes())],
+            )?;
+            let point = session.get_attributes(public, &[AttributeType::EcPoint])?;
+            let Some(Attribute::EcPoint(point)) = point.into_iter().next() else {
+                bail!("the public key has no CKA_EC_POINT")
+            };
+            // Unwrap the DER OCTET STRING (04 41 ...) around the 65-byte point.
+            println!("{}", hex::encode(&point[point.len() - 65..]));
         }
     }
     Ok(())

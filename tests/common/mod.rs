@@ -630,4 +630,5 @@ pub fn walk(dir: &Path) -> Vec<PathBuf> {
     }
     files
 }
+pub mod sm2;
 pub mod vcard;
