@@ -26,7 +26,7 @@ fn bind_by_choosing_confirming_and_typing_the_pin_in_a_terminal() {
     let mut s = Session::spawn(login).expect("a pty");
     s.set_expect_timeout(Some(Duration::from_secs(20)));
     s.expect("alice 的密码").unwrap();
-    s.send(format!("{ACCOUNT_PASSWORD}\r")).unwrap();
+    type_secret(&mut s, ACCOUNT_PASSWORD);
     s.expect("已登录").unwrap();
     s.expect(Eof).unwrap();
 
@@ -41,7 +41,7 @@ fn bind_by_choosing_confirming_and_typing_the_pin_in_a_terminal() {
     s.expect("把这张证书绑定到您的账号").unwrap();
     s.send("y").unwrap();
     s.expect("PIN 码").unwrap();
-    s.send(format!("{PIN}\r")).unwrap();
+    type_secret(&mut s, PIN);
     let done = s.expect("已绑定").unwrap();
     let shown = String::from_utf8_lossy(done.before()).into_owned();
     assert!(!shown.contains(PIN), "the PIN is never echoed: {shown}");

@@ -132,7 +132,7 @@ fn the_final_try_is_refused_without_a_yes_and_spent_with_one() {
     s.expect("ONE PIN try left").unwrap();
     s.send("y").unwrap();
     s.expect("PIN of key").unwrap();
-    s.send(format!("{PIN}\r")).unwrap();
+    type_secret(&mut s, PIN);
     s.expect("bound (binding").unwrap();
     s.expect(Eof).unwrap();
     assert_eq!(card.tries_left(), 3);

@@ -447,7 +447,6 @@ arg-allow-so-final-try = Allow zca to spend the SO PIN's final try
 col-user-pin = User PIN
 col-so-pin = SO PIN
 col-pin-length = Length
-col-pin-pad = PIN pad
 pin-must-change = must be changed
 note-no-tries-count = PKCS#11 does not tell how many tries are left, only these flags
 pin-changed = the PIN of key { $ca_lock_id } was changed

@@ -441,7 +441,6 @@ arg-allow-so-final-try = 允许 zca 使用 SO PIN 的最后一次机会
 col-user-pin = 用户 PIN
 col-so-pin = SO PIN
 col-pin-length = 长度
-col-pin-pad = PIN 键盘
 pin-must-change = 须修改
 note-no-tries-count = PKCS#11 不提供剩余次数, 只有这些标志
 pin-changed = CA 锁 { $ca_lock_id } 的 PIN 码已修改

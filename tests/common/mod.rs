@@ -561,6 +561,14 @@ impl Hsm {
     }
 }
 
+/// Types a hidden entry at a prompt in a pseudo-terminal. The prompt text shows before the
+/// terminal's echo is turned off, and turning it off may flush what was typed already: wait a
+/// moment first, as a person would.
+pub fn type_secret<S: expectrl::Expect>(s: &mut S, text: &str) {
+    std::thread::sleep(std::time::Duration::from_millis(200));
+    s.send(format!("{text}\r")).unwrap();
+}
+
 /// Runs a command with `input` on stdin; returns (exit code, stdout, stderr).
 pub fn run_with_input(cmd: &mut Command, input: &str) -> (i32, String, String) {
     use std::io::Write;
