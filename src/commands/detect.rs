@@ -29,7 +29,8 @@ pub fn run(ctx: &Context, args: &DetectArgs) -> CmdResult {
     if args.watch {
         return super::watch::run(ctx, args);
     }
-    let inv = ctx.inventory();
+    let mut inv = ctx.inventory();
+    inv.describe_slots();
     let keys = inv
         .keys
         .iter()

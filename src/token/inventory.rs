@@ -12,6 +12,7 @@ use serde::Serialize;
 
 use super::discover::{Candidate, ModuleSource};
 use super::quirks::ModuleQuirks;
+use super::raw::{decode_text, RawModule};
 use super::watchdog;
 use crate::error::{Error, Result};
 use crate::t;
@@ -56,6 +57,8 @@ pub struct Module {
     pub library: Option<LibraryInfo>,
     #[serde(skip)]
     ctx: Option<Pkcs11>,
+    #[serde(skip)]
+    pub(crate) raw: Option<RawModule>,
 }
 
 /// The PIN state the key's flags tell. PKCS#11 gives no count of tries left, only these.
@@ -112,6 +115,8 @@ pub struct SlotEntry {
     pub token_initialized: bool,
     /// The CA锁ID of the key in this slot.
     pub ca_lock_id: Option<String>,
+    #[serde(skip)]
+    slot: Option<Slot>,
     /// Why the key in this slot could not be read (C_GetTokenInfo failed).
     #[serde(skip_serializing_if = "Option::is_none", serialize_with = "message_of")]
     pub error: Option<Error>,
@@ -174,6 +179,24 @@ pub struct Inventory {
     pub quirks: Vec<ModuleQuirks>,
 }
 
+/// C_Finalize ends what the modules hold for zca, sessions included: listing leaves its
+/// sessions to it rather than close each one (see `keep_open`).
+impl Drop for Inventory {
+    fn drop(&mut self) {
+        for module in &mut self.modules {
+            if let Some(ctx) = module.ctx.take() {
+                let _ = ctx.finalize();
+            }
+        }
+    }
+}
+
+/// A session that C_Finalize will close when the inventory goes: one C_CloseSession less per
+/// key, which on a USB key is a round trip.
+pub(crate) fn keep_open(session: Session) {
+    std::mem::forget(session);
+}
+
 impl Inventory {
     /// Loads every candidate and lists its slots; a module that fails is recorded, never fatal.
     pub fn scan(candidates: Vec<Candidate>) -> Inventory {
@@ -184,15 +207,15 @@ impl Inventory {
             quirks: Vec::new(),
         };
         for candidate in candidates {
-            let mut module = load(candidate);
-            if let Some(ctx) = module.ctx.clone() {
-                let index = inv.modules.len();
+            inv.modules.push(load(candidate));
+            let index = inv.modules.len() - 1;
+            if let Some(ctx) = inv.modules[index].ctx.clone() {
+                let path = inv.modules[index].path.clone();
                 let _watch = watchdog::guard("C_GetSlotList", watchdog::limit());
-                if let Err(rv) = inv.scan_slots(&ctx, index, &module.path) {
-                    module.error = Some(LoadFailure::SlotListFailed(rv));
+                if let Err(rv) = inv.scan_slots(&ctx, index, &path) {
+                    inv.modules[index].error = Some(LoadFailure::SlotListFailed(rv));
                 }
             }
-            inv.modules.push(module);
         }
         inv
     }
@@ -246,29 +269,36 @@ impl Inventory {
 
     fn scan_slots(&mut self, ctx: &Pkcs11, index: usize, path: &Path) -> Result<(), String> {
         // All slots, not only "with token": some modules answer the latter empty while a token
-        // is present.
-        let slots = ctx.get_all_slots().map_err(|e| ck_name(&e))?;
+        // is present. C_GetTokenInfo says both whether a token is there and what it is, so
+        // C_GetSlotInfo is left to `describe_slots` (one round trip less per slot).
+        let quick =
+            self.modules.get(index).and_then(|m| m.raw.as_ref()).and_then(|r| r.slot_list());
+        let slots = match quick {
+            Some(ids) => ids.into_iter().filter_map(|id| Slot::try_from(id).ok()).collect(),
+            None => ctx.get_all_slots().map_err(|e| ck_name(&e))?,
+        };
         let mut by_serial: BTreeMap<String, usize> = BTreeMap::new();
         for slot in slots {
-            let Ok(slot_info) = ctx.get_slot_info(slot) else {
-                continue;
-            };
             let mut entry = SlotEntry {
                 module: path.to_path_buf(),
                 id: slot.id(),
-                description: slot_info.slot_description().trim().to_string(),
-                token_present: slot_info.token_present(),
+                description: String::new(),
+                token_present: true,
                 token_initialized: false,
                 ca_lock_id: None,
+                slot: Some(slot),
                 error: None,
             };
-            let token = match entry.token_present.then(|| ctx.get_token_info(slot)) {
-                Some(Ok(info)) => Some(info),
-                Some(Err(e)) => {
+            let token = match ctx.get_token_info(slot) {
+                Ok(info) => Some(info),
+                Err(CkError::Pkcs11(RvError::TokenNotPresent | RvError::TokenNotRecognized, _)) => {
+                    entry.token_present = false;
+                    None
+                }
+                Err(e) => {
                     entry.error = Some(pkcs11_error(path, &e));
                     None
                 }
-                None => None,
             };
             if let Some(info) = token.filter(|i| i.token_initialized()) {
                 let serial = info.serial_number().trim().to_string();
@@ -278,19 +308,27 @@ impl Inventory {
                     Some(&k) => self.keys[k].slots.push(slot.id()),
                     None => {
                         by_serial.insert(serial.clone(), self.keys.len());
-                        self.keys.push(key_from_info(
-                            &info,
-                            serial,
-                            path.to_path_buf(),
-                            index,
-                            slot,
-                        ));
+                        let raw = self.modules.get(index).and_then(|m| m.raw.as_ref());
+                        let key =
+                            key_from_info(&info, serial, path.to_path_buf(), index, slot, raw);
+                        self.keys.push(key);
                     }
                 }
             }
             self.slots.push(entry);
         }
         Ok(())
+    }
+
+    /// Reads the readers' names (C_GetSlotInfo), which only `detect` shows.
+    pub fn describe_slots(&mut self) {
+        for entry in &mut self.slots {
+            let module = self.modules.iter().find(|m| m.path == entry.module);
+            let Some(ctx) = module.and_then(|m| m.ctx.as_ref()) else { continue };
+            if let Some(info) = entry.slot.and_then(|s| ctx.get_slot_info(s).ok()) {
+                entry.description = info.slot_description().trim().to_string();
+            }
+        }
     }
 
     /// The keys to work on: all, or the one `--token` names. Fails when there is none.
@@ -358,6 +396,10 @@ impl Inventory {
         })
     }
 
+    pub(crate) fn raw_module(&self, key: &Key) -> Option<&RawModule> {
+        self.modules[key.module_index].raw.as_ref()
+    }
+
     /// What the key's module does its own way.
     pub fn quirks_for(&self, key: &Key) -> ModuleQuirks {
         let module = &self.modules[key.module_index];
@@ -393,18 +435,19 @@ impl Inventory {
         let found = session
             .find_objects(&[Attribute::Class(ObjectClass::CERTIFICATE)])
             .map_err(|e| pkcs11_error(&key.module, &e))?;
+        keep_open(session);
         Ok(found.len())
     }
 }
 
-/// The label as text; one that is not UTF-8 is read again as bytes (see `label`).
-fn token_label(info: &TokenInfo, module: &Path, slot: Slot) -> String {
+/// The label as text; one that is not UTF-8 is read again as bytes and decoded (see `raw`).
+fn token_label(info: &TokenInfo, raw: Option<&RawModule>, slot: Slot) -> String {
     let lossy = info.label().trim();
     if !lossy.contains(char::REPLACEMENT_CHARACTER) {
         return lossy.to_string();
     }
-    super::label::raw_token_label(module, slot.id() as _)
-        .map(|raw| super::label::decode(&raw))
+    raw.and_then(|r| r.token_label(slot.id() as _))
+        .map(|bytes| decode_text(&bytes))
         .unwrap_or_else(|| lossy.to_string())
 }
 
@@ -414,10 +457,11 @@ fn key_from_info(
     module: PathBuf,
     index: usize,
     slot: Slot,
+    raw: Option<&RawModule>,
 ) -> Key {
     Key {
         ca_lock_id: serial,
-        label: token_label(info, &module, slot),
+        label: token_label(info, raw, slot),
         manufacturer: info.manufacturer_id().trim().to_string(),
         model: info.model().trim().to_string(),
         hardware_version: info.hardware_version().to_string(),
@@ -452,6 +496,7 @@ fn load(candidate: Candidate) -> Module {
         error: None,
         library: None,
         ctx: None,
+        raw: None,
     };
     if !module.path.exists() {
         module.error = Some(LoadFailure::FileMissing);
@@ -491,6 +536,7 @@ fn load(candidate: Candidate) -> Module {
         });
     }
     module.loaded = true;
+    module.raw = RawModule::load(&module.path);
     module.ctx = Some(ctx);
     module
 }

@@ -3,9 +3,9 @@
 
 pub mod discover;
 pub mod inventory;
-pub mod label;
 pub mod objects;
 pub mod quirks;
+pub mod raw;
 pub mod signing;
 pub mod sm2;
 pub mod vendors;

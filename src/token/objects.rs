@@ -7,7 +7,10 @@ use cryptoki::session::Session;
 use serde::Serialize;
 use time::OffsetDateTime;
 
-use super::inventory::{pkcs11_error, Inventory, Key};
+use cryptoki_sys::{CKO_CERTIFICATE, CKO_PRIVATE_KEY, CKO_PUBLIC_KEY};
+
+use super::inventory::{keep_open, pkcs11_error, Inventory, Key};
+use super::raw::{decode_text, ObjectAttributes};
 use super::watchdog;
 use crate::error::Result;
 use crate::x509::{CertFacts, PublicKeyMaterial};
@@ -50,12 +53,6 @@ impl CertObject {
     }
 }
 
-/// The private keys zca can see, with what each says of its public half, to pair them with
-/// certificates.
-pub(crate) struct VisiblePrivateKeys {
-    keys: Vec<(ObjectHandle, KeyMaterial)>,
-}
-
 /// Every certificate object on `key`, ordered by CKA_ID and label.
 pub fn list_certificates(
     inv: &Inventory,
@@ -63,36 +60,20 @@ pub fn list_certificates(
     now: OffsetDateTime,
 ) -> Result<Vec<CertObject>> {
     let session = inv.open_session(key)?;
-    let _watch = watchdog::guard("C_FindObjects", watchdog::limit());
-    let ck = |e: cryptoki::error::Error| pkcs11_error(&key.module, &e);
-    let handles =
-        session.find_objects(&[Attribute::Class(ObjectClass::CERTIFICATE)]).map_err(ck)?;
-    let private = visible_private_keys(&session).map_err(ck)?;
-    let mut out = Vec::with_capacity(handles.len());
-    for handle in handles {
-        let attrs = session
-            .get_attributes(
-                handle,
-                &[AttributeType::Label, AttributeType::Id, AttributeType::Value],
-            )
-            .map_err(ck)?;
-        let (mut label, mut id, mut der) = (String::new(), Vec::new(), Vec::new());
-        for attr in attrs {
-            match attr {
-                Attribute::Label(l) => label = super::label::decode(&l),
-                Attribute::Id(i) => id = i,
-                Attribute::Value(v) => der = v,
-                _ => {}
-            }
-        }
+    let objects = token_objects(inv, key, &session)?;
+    keep_open(session);
+    let private = VisiblePrivateKeys::of(&objects);
+    let mut out = Vec::new();
+    for object in objects.into_iter().filter(|o| o.class == Some(CKO_CERTIFICATE)) {
+        let id = object.id.unwrap_or_default();
+        let label = object.label.as_deref().map(decode_text).unwrap_or_default();
+        let der = object.value.unwrap_or_default();
         let (facts, parse_error) = match CertFacts::parse(&der) {
             Ok(f) => (Some(f), None),
             Err(e) => (None, Some(e)),
         };
-        let private_key = match &facts {
-            Some(f) => private.presence(&id, &f.public_key, key.login_required),
-            None => private.presence(&id, &PublicKeyMaterial::None, key.login_required),
-        };
+        let public = facts.as_ref().map_or(&PublicKeyMaterial::None, |f| &f.public_key);
+        let private_key = private.presence(&id, public, key.login_required);
         out.push(CertObject {
             uri: object_uri(key, &id, &label),
             ca_lock_id: key.ca_lock_id.clone(),
@@ -113,36 +94,99 @@ pub fn list_certificates(
     Ok(out)
 }
 
-/// The private keys and their public material. EC private keys rarely carry CKA_EC_POINT, so
-/// the point of a public key object with the same CKA_ID stands in for it.
-pub(crate) fn visible_private_keys(
+/// One visible object and what zca reads of it.
+pub(crate) struct TokenObject {
+    handle: ObjectHandle,
+    class: Option<u64>,
+    id: Option<Vec<u8>>,
+    label: Option<Vec<u8>>,
+    value: Option<Vec<u8>>,
+    modulus: Option<Vec<u8>>,
+    ec_point: Option<Vec<u8>>,
+}
+
+/// Every object the session can see, with its attributes: one search for all of them (not one
+/// per class) and one C_GetAttributeValue per object, as every call is a USB round trip. A
+/// module that refuses the combined request is asked the way cryptoki asks.
+pub(crate) fn token_objects(
+    inv: &Inventory,
+    key: &Key,
     session: &Session,
-) -> cryptoki::error::Result<VisiblePrivateKeys> {
-    let private = session.find_objects(&[Attribute::Class(ObjectClass::PRIVATE_KEY)])?;
-    let mut keys = VisiblePrivateKeys { keys: Vec::with_capacity(private.len()) };
-    if private.is_empty() {
-        return Ok(keys);
-    }
-    let wanted = [AttributeType::Id, AttributeType::Modulus, AttributeType::EcPoint];
-    for handle in private {
-        keys.keys.push((handle, KeyMaterial::from(session.get_attributes(handle, &wanted)?)));
-    }
-    if keys.keys.iter().any(|(_, m)| m.modulus.is_none() && m.point.is_none()) {
-        for handle in session.find_objects(&[Attribute::Class(ObjectClass::PUBLIC_KEY)])? {
-            let public = KeyMaterial::from(session.get_attributes(handle, &wanted)?);
-            for (_, m) in keys.keys.iter_mut() {
-                if m.point.is_none()
-                    && m.modulus.is_none()
-                    && public.id.is_some()
-                    && m.id == public.id
-                {
-                    m.point.clone_from(&public.point);
-                    m.modulus.clone_from(&public.modulus);
-                }
+) -> Result<Vec<TokenObject>> {
+    let _watch = watchdog::guard("C_FindObjects", watchdog::limit());
+    let ck = |e: cryptoki::error::Error| pkcs11_error(&key.module, &e);
+    let raw = inv.raw_module(key);
+    let mut objects = Vec::new();
+    for handle in session.find_objects(&[]).map_err(ck)? {
+        let quick = raw.map(|r| r.object_attributes(session.handle(), handle.handle()));
+        let a = match quick {
+            Some(Ok(a)) => a,
+            Some(Err(rv)) if is_gone(rv) => {
+                let function = cryptoki::context::Function::GetAttributeValue;
+                cryptoki::error::Rv::from(rv).into_result(function).map_err(ck)?;
+                continue;
             }
+            _ => attributes_the_long_way(session, handle).map_err(ck)?,
+        };
+        objects.push(TokenObject {
+            handle,
+            class: a.class,
+            id: a.id,
+            label: a.label,
+            value: a.value,
+            modulus: a.modulus.map(|m| trim_zeros(&m).to_vec()),
+            ec_point: a.ec_point,
+        });
+    }
+    Ok(objects)
+}
+
+/// Return codes after which asking again the long way is pointless: the key went away.
+fn is_gone(rv: u64) -> bool {
+    use cryptoki_sys::*;
+    matches!(
+        rv,
+        CKR_DEVICE_REMOVED
+            | CKR_DEVICE_ERROR
+            | CKR_TOKEN_NOT_PRESENT
+            | CKR_SESSION_HANDLE_INVALID
+            | CKR_SESSION_CLOSED
+    )
+}
+
+fn attributes_the_long_way(
+    session: &Session,
+    handle: ObjectHandle,
+) -> cryptoki::error::Result<ObjectAttributes> {
+    let class = session.get_attributes(handle, &[AttributeType::Class])?;
+    let class = match class.first() {
+        Some(Attribute::Class(c)) => *c,
+        _ => return Ok(ObjectAttributes::default()),
+    };
+    let wanted: &[AttributeType] = if class == ObjectClass::CERTIFICATE {
+        &[AttributeType::Id, AttributeType::Label, AttributeType::Value]
+    } else {
+        &[AttributeType::Id, AttributeType::Modulus, AttributeType::EcPoint]
+    };
+    let mut a = ObjectAttributes { class: Some(class.into()), ..Default::default() };
+    for attr in session.get_attributes(handle, wanted)? {
+        match attr {
+            Attribute::Id(v) => a.id = Some(v),
+            Attribute::Label(v) => a.label = Some(v),
+            Attribute::Value(v) => a.value = Some(v),
+            Attribute::Modulus(v) => a.modulus = Some(v),
+            Attribute::EcPoint(v) => a.ec_point = Some(v),
+            _ => {}
         }
     }
-    Ok(keys)
+    Ok(a)
+}
+
+/// The private keys zca can see, with what each says of its public half, to pair them with
+/// certificates. EC private keys rarely carry CKA_EC_POINT, so the point of a public key object
+/// with the same CKA_ID stands in for it.
+pub(crate) struct VisiblePrivateKeys {
+    keys: Vec<(ObjectHandle, KeyMaterial)>,
 }
 
 /// What a key object says of itself, as far as the module lets zca see.
@@ -152,22 +196,32 @@ struct KeyMaterial {
     point: Option<Vec<u8>>,
 }
 
-impl From<Vec<Attribute>> for KeyMaterial {
-    fn from(attrs: Vec<Attribute>) -> KeyMaterial {
-        let mut m = KeyMaterial { id: None, modulus: None, point: None };
-        for attr in attrs {
-            match attr {
-                Attribute::Id(v) => m.id = Some(v),
-                Attribute::Modulus(v) => m.modulus = Some(trim_zeros(&v).to_vec()),
-                Attribute::EcPoint(v) => m.point = Some(v),
-                _ => {}
-            }
-        }
-        m
-    }
-}
-
 impl VisiblePrivateKeys {
+    pub(crate) fn of(objects: &[TokenObject]) -> VisiblePrivateKeys {
+        let material = |o: &TokenObject| KeyMaterial {
+            id: o.id.clone(),
+            modulus: o.modulus.clone(),
+            point: o.ec_point.clone(),
+        };
+        let public: Vec<KeyMaterial> =
+            objects.iter().filter(|o| o.class == Some(CKO_PUBLIC_KEY)).map(material).collect();
+        let keys = objects
+            .iter()
+            .filter(|o| o.class == Some(CKO_PRIVATE_KEY))
+            .map(|o| {
+                let mut m = material(o);
+                if m.point.is_none() && m.modulus.is_none() && m.id.is_some() {
+                    if let Some(p) = public.iter().find(|p| p.id == m.id) {
+                        m.point.clone_from(&p.point);
+                        m.modulus.clone_from(&p.modulus);
+                    }
+                }
+                (o.handle, m)
+            })
+            .collect();
+        VisiblePrivateKeys { keys }
+    }
+
     /// The private key of a certificate: by CKA_ID first, else by public key.
     pub(crate) fn find(&self, id: &[u8], public: &PublicKeyMaterial) -> Option<ObjectHandle> {
         let by_id = self.keys.iter().find(|(_, m)| !id.is_empty() && m.id.as_deref() == Some(id));

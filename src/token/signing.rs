@@ -11,7 +11,7 @@ use sha2::{Digest, Sha256};
 use zca_contract::Algorithm;
 
 use super::inventory::{pkcs11_error, rv_name, Inventory, Key, PinFlags, PinState};
-use super::objects::{visible_private_keys, CertObject};
+use super::objects::{token_objects, CertObject, VisiblePrivateKeys};
 use super::quirks::SignatureFormat;
 use super::watchdog;
 use crate::error::{Error, Result};
@@ -175,8 +175,7 @@ impl<'a> KeySession<'a> {
         };
         let id = hex::decode(&cert.id).unwrap_or_default();
         let _watch = watchdog::guard("C_FindObjects", watchdog::limit());
-        let keys =
-            visible_private_keys(&self.session).map_err(|e| pkcs11_error(&self.key.module, &e))?;
+        let keys = VisiblePrivateKeys::of(&token_objects(self.inv, self.key, &self.session)?);
         let handle = keys
             .find(&id, &facts.public_key)
             .ok_or_else(|| Error::PrivateKeyMissing { sha256: facts.sha256.clone() })?;
