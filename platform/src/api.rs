@@ -18,7 +18,7 @@ use zca_contract::{
     MAX_BODY,
 };
 
-use crate::db::Pool;
+use crate::db::{self, Pool};
 use crate::error::{localize_errors, ApiError};
 use crate::service::{self, Caller, Config};
 
@@ -222,8 +222,10 @@ async fn bind(
     ApiJson(req): ApiJson<BindRequest>,
 ) -> Result<impl IntoResponse, ApiError> {
     let remote = remote(&ext);
-    let (created, binding) =
-        s.pool.run(move |c| Ok(service::bind(c, &caller, &req, remote.as_deref())?)).await?;
+    let (created, binding) = s
+        .pool
+        .run(move |c| Ok(db::durably(c, |c| service::bind(c, &caller, &req, remote.as_deref()))??))
+        .await?;
     let status = if created { StatusCode::CREATED } else { StatusCode::OK };
     Ok((status, Json(binding)))
 }
@@ -236,7 +238,9 @@ async fn unbind(
 ) -> Result<StatusCode, ApiError> {
     let id: i64 = id.parse().map_err(|_| ApiError::not_found())?;
     let remote = remote(&ext);
-    s.pool.run(move |c| Ok(service::unbind(c, &caller, id, remote.as_deref())?)).await?;
+    s.pool
+        .run(move |c| Ok(db::durably(c, |c| service::unbind(c, &caller, id, remote.as_deref()))??))
+        .await?;
     Ok(StatusCode::NO_CONTENT)
 }
 

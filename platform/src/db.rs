@@ -112,13 +112,37 @@ pub fn db_path(dir: &Path) -> PathBuf {
     dir.join("platform.db")
 }
 
+/// Waits for another connection's write: short naps, up to 10 s in all. SQLite's own busy
+/// timeout naps up to 100 ms at a time, which under load makes a slow tail of requests.
+fn wait_for_lock(attempt: i32) -> bool {
+    let nap = std::time::Duration::from_micros(200 * u64::from(attempt.clamp(1, 10) as u32));
+    std::thread::sleep(nap);
+    attempt < 10_000
+}
+
 fn configure(conn: &Connection) -> rusqlite::Result<()> {
-    conn.busy_timeout(std::time::Duration::from_secs(10))?;
-    // WAL lets readers run beside the writer; FULL makes an acknowledged write durable.
+    conn.busy_handler(Some(wait_for_lock))?;
+    // WAL lets readers run beside the writer. FULL makes every acknowledged write durable
+    // against power loss; request handlers lower it to NORMAL (see `Pool`) and raise it again
+    // for what must survive one (`durably`).
     conn.pragma_update(None, "journal_mode", "WAL")?;
     conn.pragma_update(None, "synchronous", "FULL")?;
     conn.pragma_update(None, "foreign_keys", "ON")?;
     Ok(())
+}
+
+/// Runs `f` with every commit synced to disk (synchronous = FULL), for what a user must find
+/// again even after a power cut: bindings made and removed. Under NORMAL, the rest (challenges,
+/// sessions, audit rows) survives a crash of the process and loses at most its last commits to
+/// a crash of the machine, which costs a login, never a binding.
+pub fn durably<T>(
+    conn: &mut Connection,
+    f: impl FnOnce(&mut Connection) -> T,
+) -> rusqlite::Result<T> {
+    conn.pragma_update(None, "synchronous", "FULL")?;
+    let result = f(conn);
+    conn.pragma_update(None, "synchronous", "NORMAL")?;
+    Ok(result)
 }
 
 fn migrate(conn: &Connection) -> anyhow::Result<()> {
@@ -144,12 +168,20 @@ fn migrate(conn: &Connection) -> anyhow::Result<()> {
 pub struct Pool {
     dir: Arc<PathBuf>,
     idle: Arc<Mutex<Vec<Connection>>>,
+    /// At most this many handlers use the database at once: more only wait on its write lock.
+    permits: Arc<tokio::sync::Semaphore>,
 }
 
 impl Pool {
     pub fn new(dir: &Path) -> anyhow::Result<Pool> {
         let first = open(dir)?;
-        Ok(Pool { dir: Arc::new(dir.to_path_buf()), idle: Arc::new(Mutex::new(vec![first])) })
+        first.pragma_update(None, "synchronous", "NORMAL")?;
+        let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
+        Ok(Pool {
+            dir: Arc::new(dir.to_path_buf()),
+            idle: Arc::new(Mutex::new(vec![first])),
+            permits: Arc::new(tokio::sync::Semaphore::new(2 * cores + 2)),
+        })
     }
 
     /// Runs `f` with a connection on a blocking thread.
@@ -159,13 +191,16 @@ impl Pool {
         F: FnOnce(&mut Connection) -> anyhow::Result<T> + Send + 'static,
     {
         let pool = self.clone();
+        let permit = self.permits.clone().acquire_owned().await?;
         tokio::task::spawn_blocking(move || {
+            let _permit = permit;
             let conn = pool.idle.lock().expect("pool lock").pop();
             let mut conn = match conn {
                 Some(c) => c,
                 None => {
                     let c = Connection::open(db_path(&pool.dir))?;
                     configure(&c)?;
+                    c.pragma_update(None, "synchronous", "NORMAL")?;
                     c
                 }
             };

@@ -88,6 +88,7 @@ pub async fn serve(
                     }
                     Err(_) => return,
                 };
+            tracing::info!(%peer, "tls connection");
             let service = hyper::service::service_fn(
                 move |mut req: hyper::Request<hyper::body::Incoming>| {
                     req.extensions_mut().insert(RemoteAddr(peer));

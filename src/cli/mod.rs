@@ -58,7 +58,7 @@ pub struct GlobalArgs {
     pub lang: Option<Lang>,
     #[arg(long, global = true, help = t!("arg-json"))]
     pub json: bool,
-    #[arg(long, global = true, env = "ZCA_NO_INPUT", help = t!("arg-no-input"))]
+    #[arg(long, global = true, env = "ZCA_NO_INPUT", value_parser = clap::builder::BoolishValueParser::new(), help = t!("arg-no-input"))]
     pub no_input: bool,
     #[arg(short, long, global = true, action = ArgAction::Count, help = t!("arg-verbose"))]
     pub verbose: u8,

@@ -58,7 +58,9 @@ pub fn run(ctx: &Context, args: &LoginArgs) -> CmdResult {
     let session = key::unlock(ctx, &inv, key, &args.pin)?;
     let signer = session.signer_for(&cert)?;
     let challenge = client.challenge(Purpose::Login, None)?;
+    let started = std::time::Instant::now();
     let signature = key::sign_challenge(&session, &signer, &cert, Purpose::Login, &challenge, "")?;
+    ctx.debug(&format!("signed on the key in {:.2} ms", started.elapsed().as_secs_f64() * 1e3));
     let request = CaLogin {
         challenge_id: challenge.challenge_id.clone(),
         certificate: STANDARD.encode(&cert.der),

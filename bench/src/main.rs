@@ -1,0 +1,249 @@
+//! zca's benchmark: run by `scripts/bench` (release builds of zca and zca-platform). It makes its
+//! own SoftHSM2 tokens and its own zca-platform on 127.0.0.1, measures side by side in one run,
+//! and prints one table of figures with the goal each is held to.
+
+mod load;
+mod setup;
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use anyhow::{bail, Context, Result};
+
+use setup::{Platform, Tokens};
+
+/// A row of the final table.
+struct Row {
+    what: String,
+    figure: String,
+    goal: String,
+    ok: Option<bool>,
+}
+
+fn row(what: impl Into<String>, figure: impl Into<String>, goal: &str, ok: Option<bool>) -> Row {
+    Row { what: what.into(), figure: figure.into(), goal: goal.into(), ok }
+}
+
+fn main() -> Result<()> {
+    let quick = std::env::args().any(|a| a == "--quick");
+    let bins = Bins::find()?;
+    let mut rows = Vec::new();
+    eprintln!("bench: machine: {}", machine());
+
+    let sizes: &[usize] = if quick { &[1, 10, 47, 50] } else { &[1, 10, 47, 50, 200] };
+    let mut tokens = Tokens::new()?;
+    let mut per_key = Vec::new();
+    for &n in sizes {
+        tokens.grow_to(n)?;
+        eprintln!("bench: listing {n} keys");
+        // `zca certs` lists the keys with their certificates in one process; `detect` is a
+        // second process, which pays the module's C_Initialize again.
+        let zca = median(5, || time(tokens.zca(&bins.zca).args(["certs", "--json"])))?;
+        let both = zca + median(5, || time(tokens.zca(&bins.zca).args(["detect", "--json"])))?;
+        let runs = if n >= 100 { 1 } else { 3 };
+        let loop_ms = median(runs, || tokens.pkcs11_tool_loop())?;
+        per_key.push((n, zca));
+        rows.push(row(
+            format!("list {n} keys: zca certs (detect+certs) vs pkcs11-tool -O loop"),
+            format!(
+                "{zca:.1} ({both:.1}) ms vs {loop_ms:.0} ms = {:.3}× ({:.3}×)",
+                zca / loop_ms,
+                both / loop_ms
+            ),
+            "≤ 0.05× at 50",
+            (n == 50).then_some(zca / loop_ms <= 0.05),
+        ));
+        if n == 10 || n == 50 {
+            let zca_calls = tokens.spy_calls(|m| {
+                let mut c = tokens.zca(&bins.zca);
+                c.env("ZCA_PKCS11_MODULE", m).args(["certs", "--json"]);
+                vec![c]
+            })?;
+            let tool_calls = tokens.spy_calls(|m| tokens.pkcs11_tool_commands(m))?;
+            let budget = 5 * n + 2 * n + 8;
+            rows.push(row(
+                format!("PKCS#11 calls, full listing of {n} keys (1 certificate each)"),
+                format!("zca {zca_calls}, pkcs11-tool {tool_calls}"),
+                &format!("≤ {budget} and < pkcs11-tool"),
+                Some(zca_calls <= budget && zca_calls < tool_calls),
+            ));
+        }
+        if n <= 47 {
+            let p11 = median(3, || time(&mut tokens.p11tool()))?;
+            rows.push(row(
+                format!("list {n} keys: zca certs (detect+certs) vs p11tool --list-all-certs"),
+                format!(
+                    "{zca:.1} ({both:.1}) ms vs {p11:.1} ms = {:.2}× ({:.2}×)",
+                    zca / p11,
+                    both / p11
+                ),
+                "≤ 0.3× at 47",
+                (n == 47).then_some(zca / p11 <= 0.3),
+            ));
+        }
+    }
+    let (first, last) = (per_key[1], per_key[per_key.len() - 1]);
+    let slope = (last.1 - first.1) / (last.0 - first.0) as f64;
+    let predicted = first.1 + slope * (per_key[2].0 - first.0) as f64;
+    rows.push(row(
+        "zca certs: time per key (slope)",
+        format!(
+            "{slope:.2} ms/key; at {} keys {:.1} ms, linear fit {predicted:.1} ms",
+            per_key[2].0, per_key[2].1
+        ),
+        "linear",
+        Some((per_key[2].1 - predicted).abs() <= 0.25 * predicted.max(1.0)),
+    ));
+
+    let platform = Platform::start(&bins.platform)?;
+    let login = setup::LoginRig::new(&bins, &platform)?;
+    let figures = login.measure(10)?;
+    rows.push(row(
+        "zca login: HTTP requests / TLS handshakes",
+        format!("{} / {}", figures.requests, figures.handshakes),
+        "exactly 2 / 1",
+        Some(figures.requests == 2 && figures.handshakes == 1),
+    ));
+    rows.push(row(
+        "zca login (EC P-256 on SoftHSM): client time outside C_Sign",
+        format!(
+            "{:.1} ms (process total {:.1} ms, C_Sign {:.2} ms)",
+            figures.outside_ms, figures.total_ms, figures.sign_ms
+        ),
+        "≤ 30 ms",
+        Some(figures.outside_ms <= 30.0),
+    ));
+
+    let version = mean(100, || time(Command::new(&bins.zca).arg("--version")))?;
+    let help = mean(100, || time(Command::new(&bins.zca).arg("--help")))?;
+    rows.push(row("zca --version", format!("{version:.2} ms"), "≤ 5 ms", Some(version <= 5.0)));
+    rows.push(row("zca --help", format!("{help:.2} ms"), "≤ 5 ms", Some(help <= 5.0)));
+    let size = std::fs::metadata(&bins.zca)?.len() as f64 / (1 << 20) as f64;
+    rows.push(row(
+        "release binary (stripped)",
+        format!("{size:.2} MiB"),
+        "≤ 8 MiB",
+        Some(size <= 8.0),
+    ));
+
+    let seconds = if quick { 3 } else { 8 };
+    for result in load::run(&platform, 64, Duration::from_secs(seconds))? {
+        let headline = result.name.starts_with("CA login, ECDSA");
+        let goal = if headline { "≥ 1000/s, p99 < 50 ms" } else { "" };
+        let ok = headline.then_some(result.per_second >= 1000.0 && result.p99_ms < 50.0);
+        rows.push(row(
+            format!("zca-platform, 64 clients: {}", result.name),
+            format!(
+                "{:.0}/s, p50 {:.1} ms, p99 {:.1} ms ({} done, {} failed)",
+                result.per_second, result.p50_ms, result.p99_ms, result.done, result.failed
+            ),
+            goal,
+            ok,
+        ));
+    }
+    print_table(&rows);
+    Ok(())
+}
+
+fn print_table(rows: &[Row]) {
+    let w0 = rows.iter().map(|r| r.what.chars().count()).max().unwrap_or(0);
+    let w1 = rows.iter().map(|r| r.figure.chars().count()).max().unwrap_or(0);
+    println!("\n{:<w0$}  {:<w1$}  goal", "measure", "figure");
+    for r in rows {
+        let mark = match r.ok {
+            Some(true) => "✓",
+            Some(false) => "✗",
+            None => " ",
+        };
+        println!(
+            "{}{}  {}{}  {mark} {}",
+            r.what,
+            " ".repeat(w0 - r.what.chars().count()),
+            r.figure,
+            " ".repeat(w1 - r.figure.chars().count()),
+            r.goal
+        );
+    }
+}
+
+fn machine() -> String {
+    let cpu = std::fs::read_to_string("/proc/cpuinfo")
+        .ok()
+        .and_then(|c| c.lines().find(|l| l.starts_with("model name")).map(|l| l.to_string()))
+        .and_then(|l| l.split(':').nth(1).map(|s| s.trim().to_string()))
+        .unwrap_or_default();
+    let cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(0);
+    format!("{cpu}, {cores} cores")
+}
+
+/// Wall time of one run of `cmd`, in ms; a failed run is an error.
+fn time(cmd: &mut Command) -> Result<f64> {
+    let start = Instant::now();
+    let out = cmd.stdout(Stdio::null()).stderr(Stdio::piped()).output()?;
+    let ms = start.elapsed().as_secs_f64() * 1e3;
+    if !out.status.success() {
+        bail!("{cmd:?} failed: {}", String::from_utf8_lossy(&out.stderr));
+    }
+    Ok(ms)
+}
+
+fn median(runs: usize, mut f: impl FnMut() -> Result<f64>) -> Result<f64> {
+    let mut v = (0..runs).map(|_| f()).collect::<Result<Vec<f64>>>()?;
+    v.sort_by(f64::total_cmp);
+    Ok(v[v.len() / 2])
+}
+
+fn mean(runs: usize, mut f: impl FnMut() -> Result<f64>) -> Result<f64> {
+    let v = (0..runs).map(|_| f()).collect::<Result<Vec<f64>>>()?;
+    Ok(v.iter().sum::<f64>() / v.len() as f64)
+}
+
+/// The release binaries scripts/bench built.
+pub struct Bins {
+    pub zca: PathBuf,
+    pub platform: PathBuf,
+}
+
+impl Bins {
+    fn find() -> Result<Bins> {
+        let dir =
+            std::env::current_exe()?.parent().context("the bench binary's folder")?.to_path_buf();
+        let bins = Bins { zca: dir.join("zca"), platform: dir.join("zca-platform") };
+        for b in [&bins.zca, &bins.platform] {
+            if !b.exists() {
+                bail!("{} is missing: run scripts/bench, which builds it", b.display());
+            }
+        }
+        Ok(bins)
+    }
+}
+
+pub fn softhsm() -> Result<PathBuf> {
+    ["/usr/lib/softhsm/libsofthsm2.so", "/usr/lib/x86_64-linux-gnu/softhsm/libsofthsm2.so"]
+        .into_iter()
+        .map(PathBuf::from)
+        .find(|p| p.exists())
+        .context("SoftHSM2 is not installed (apt-get install softhsm2)")
+}
+
+pub fn spy() -> Result<PathBuf> {
+    ["/usr/lib/x86_64-linux-gnu/pkcs11-spy.so", "/usr/lib/aarch64-linux-gnu/pkcs11-spy.so"]
+        .into_iter()
+        .map(PathBuf::from)
+        .find(|p| p.exists())
+        .context("OpenSC's pkcs11-spy.so is not installed (apt-get install opensc)")
+}
+
+/// Runs a command that must succeed; returns its stdout.
+pub fn must(cmd: &mut Command) -> Result<Vec<u8>> {
+    let out = cmd.output().with_context(|| format!("{cmd:?}"))?;
+    if !out.status.success() {
+        bail!("{cmd:?}: {}", String::from_utf8_lossy(&out.stderr));
+    }
+    Ok(out.stdout)
+}
+
+pub fn path_str(p: &Path) -> String {
+    p.display().to_string()
+}

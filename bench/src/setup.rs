@@ -1,0 +1,363 @@
+//! What the benchmark measures against: SoftHSM2 tokens in a temporary folder, a zca-platform
+//! process on 127.0.0.1 with its own data, and a key bound to an account for `zca login`.
+
+use std::io::{BufRead, Write};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use anyhow::{bail, Context, Result};
+use rcgen::{CertificateParams, DistinguishedName, DnType, Issuer, KeyPair, KeyUsagePurpose};
+use tempfile::TempDir;
+
+use crate::{must, path_str, softhsm, spy, Bins};
+
+pub const PIN: &str = "123456";
+pub const PASSWORD: &str = "bench password";
+
+/// SoftHSM2 tokens `b1`, `b2`, ... each with an EC key pair and a certificate.
+pub struct Tokens {
+    dir: TempDir,
+    count: usize,
+    module: PathBuf,
+    cert: PathBuf,
+}
+
+impl Tokens {
+    pub fn new() -> Result<Tokens> {
+        let dir = tempfile::tempdir()?;
+        std::fs::create_dir(dir.path().join("tokens"))?;
+        std::fs::write(
+            dir.path().join("softhsm2.conf"),
+            format!(
+                "directories.tokendir = {}\nobjectstore.backend = file\nlog.level = ERROR\n",
+                dir.path().join("tokens").display()
+            ),
+        )?;
+        let ca = Ca::new("Bench listing CA");
+        let cert = dir.path().join("cert.der");
+        std::fs::write(&cert, ca.issue_new_key("listing")?.0)?;
+        Ok(Tokens { module: softhsm()?, cert, dir, count: 0 })
+    }
+
+    fn conf(&self) -> PathBuf {
+        self.dir.path().join("softhsm2.conf")
+    }
+
+    fn tool(&self, program: &str) -> Command {
+        let mut cmd = Command::new(program);
+        cmd.env("SOFTHSM2_CONF", self.conf());
+        cmd
+    }
+
+    pub fn grow_to(&mut self, n: usize) -> Result<()> {
+        while self.count < n {
+            self.count += 1;
+            let label = format!("b{}", self.count);
+            must(
+                self.tool("softhsm2-util")
+                    .args(["--init-token", "--free", "--label", &label])
+                    .args(["--pin", PIN, "--so-pin", "12345678"]),
+            )?;
+            let p11 = |args: &[&str]| -> Result<()> {
+                must(
+                    self.tool("pkcs11-tool")
+                        .arg("--module")
+                        .arg(&self.module)
+                        .args(["--token-label", &label, "--login", "--pin", PIN])
+                        .args(args),
+                )
+                .map(drop)
+            };
+            p11(&["--keypairgen", "--key-type", "EC:prime256v1", "--id", "01", "--label", "key"])?;
+            p11(&["--write-object", &path_str(&self.cert), "--type", "cert", "--id", "01"])?;
+        }
+        Ok(())
+    }
+
+    /// zca on these tokens alone, in a private home.
+    pub fn zca(&self, zca: &Path) -> Command {
+        let mut cmd = self.tool(&path_str(zca));
+        cmd.env("ZCA_PKCS11_MODULE", &self.module)
+            .env("HOME", self.dir.path())
+            .env("XDG_CONFIG_HOME", self.dir.path().join("config"))
+            .env("LANG", "C.UTF-8");
+        cmd
+    }
+
+    /// The peer's way to the same information: `pkcs11-tool -O`, once per key.
+    pub fn pkcs11_tool_commands(&self, module: &Path) -> Vec<Command> {
+        (1..=self.count)
+            .map(|i| {
+                let mut cmd = self.tool("pkcs11-tool");
+                cmd.arg("--module").arg(module).args(["--token-label", &format!("b{i}"), "-O"]);
+                cmd
+            })
+            .collect()
+    }
+
+    pub fn pkcs11_tool_loop(&self) -> Result<f64> {
+        let start = Instant::now();
+        for mut cmd in self.pkcs11_tool_commands(&self.module) {
+            must(&mut cmd)?;
+        }
+        Ok(start.elapsed().as_secs_f64() * 1e3)
+    }
+
+    pub fn p11tool(&self) -> Command {
+        let mut cmd = self.tool("p11tool");
+        cmd.arg(format!("--provider={}", self.module.display()))
+            .args(["--list-all-certs", "pkcs11:"]);
+        cmd
+    }
+
+    /// PKCS#11 calls the commands make, counted by OpenSC's pkcs11-spy in front of SoftHSM.
+    pub fn spy_calls(&self, commands: impl Fn(&Path) -> Vec<Command>) -> Result<usize> {
+        let log = self.dir.path().join("spy.log");
+        let _ = std::fs::remove_file(&log);
+        for mut cmd in commands(&spy()?) {
+            cmd.env("PKCS11SPY", &self.module).env("PKCS11SPY_OUTPUT", &log);
+            must(&mut cmd)?;
+        }
+        let text = std::fs::read_to_string(&log).context("pkcs11-spy wrote no log")?;
+        Ok(text.lines().filter(|l| is_call(l)).count())
+    }
+}
+
+/// A call line of pkcs11-spy's log: "123: C_Something".
+fn is_call(line: &str) -> bool {
+    line.split_once(": C_")
+        .is_some_and(|(n, _)| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
+}
+
+/// A certificate authority made with rcgen (P-256).
+pub struct Ca {
+    key: KeyPair,
+    params: CertificateParams,
+    pub der: Vec<u8>,
+}
+
+impl Ca {
+    pub fn new(name: &str) -> Ca {
+        let key = KeyPair::generate_for(&rcgen::PKCS_ECDSA_P256_SHA256).expect("a P-256 key");
+        let mut params = CertificateParams::new(Vec::<String>::new()).expect("params");
+        let mut dn = DistinguishedName::new();
+        dn.push(DnType::CommonName, name);
+        params.distinguished_name = dn;
+        params.is_ca = rcgen::IsCa::Ca(rcgen::BasicConstraints::Unconstrained);
+        params.key_usages = vec![KeyUsagePurpose::KeyCertSign];
+        let der = params.self_signed(&key).expect("self-signed").der().to_vec();
+        Ca { key, params, der }
+    }
+
+    fn leaf(cn: &str) -> CertificateParams {
+        let mut params = CertificateParams::new(Vec::<String>::new()).expect("params");
+        let mut dn = DistinguishedName::new();
+        dn.push(DnType::CommonName, cn);
+        params.distinguished_name = dn;
+        params.key_usages = vec![KeyUsagePurpose::DigitalSignature];
+        let now = time::OffsetDateTime::now_utc();
+        params.not_before = now - time::Duration::days(1);
+        params.not_after = now + time::Duration::days(30);
+        params
+    }
+
+    /// A certificate for `public` (anything rcgen can read as a public key).
+    pub fn issue(&self, public: &impl rcgen::PublicKeyData, cn: &str) -> Result<Vec<u8>> {
+        let issuer = Issuer::from_params(&self.params, &self.key);
+        Ok(Self::leaf(cn).signed_by(public, &issuer)?.der().to_vec())
+    }
+
+    /// A new P-256 key and its certificate: (certificate DER, PKCS#8 DER of the key).
+    pub fn issue_new_key(&self, cn: &str) -> Result<(Vec<u8>, Vec<u8>)> {
+        let key = KeyPair::generate_for(&rcgen::PKCS_ECDSA_P256_SHA256)?;
+        Ok((self.issue(&key, cn)?, key.serialize_der()))
+    }
+}
+
+/// zca-platform as a process on 127.0.0.1 with its own data folder, its log kept.
+pub struct Platform {
+    pub dir: TempDir,
+    pub origin: String,
+    child: Child,
+    log: Arc<Mutex<Vec<String>>>,
+    bin: PathBuf,
+}
+
+impl Platform {
+    pub fn start(bin: &Path) -> Result<Platform> {
+        let dir = tempfile::tempdir()?;
+        let mut child = Command::new(bin)
+            .args(["serve", "--listen", "127.0.0.1:0"])
+            .env("ZCA_PLATFORM_DATA", dir.path())
+            .env("RUST_LOG", "info")
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()?;
+        let mut lines = std::io::BufReader::new(child.stdout.take().context("stdout")?).lines();
+        let first = lines.next().context("zca-platform said nothing")??;
+        let addr = first.split_whitespace().nth(3).context("the listening line")?.to_string();
+        let log = Arc::new(Mutex::new(Vec::new()));
+        let sink = log.clone();
+        let stderr = child.stderr.take().context("stderr")?;
+        std::thread::spawn(move || {
+            for line in std::io::BufReader::new(stderr).lines().map_while(Result::ok) {
+                sink.lock().expect("log").push(line);
+            }
+        });
+        let p = Platform { dir, origin: format!("https://{addr}"), child, log, bin: bin.into() };
+        p.admin(
+            &["user", "add", "bench", "--name", "Bench", "--org", "Bench", "--password-stdin"],
+            Some(PASSWORD),
+        )?;
+        Ok(p)
+    }
+
+    pub fn ca_file(&self) -> PathBuf {
+        self.dir.path().join("tls/ca.pem")
+    }
+
+    fn admin(&self, args: &[&str], stdin: Option<&str>) -> Result<()> {
+        let mut child = Command::new(&self.bin)
+            .args(args)
+            .env("ZCA_PLATFORM_DATA", self.dir.path())
+            .env("RUST_LOG", "error")
+            .stdin(Stdio::piped())
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()?;
+        if let Some(text) = stdin {
+            writeln!(child.stdin.take().context("stdin")?, "{text}")?;
+        }
+        let out = child.wait_with_output()?;
+        if !out.status.success() {
+            bail!("zca-platform {args:?}: {}", String::from_utf8_lossy(&out.stderr));
+        }
+        Ok(())
+    }
+
+    pub fn trust(&self, ca_der: &[u8]) -> Result<()> {
+        let file = self.dir.path().join(format!("ca-{}.der", ca_der.len()));
+        std::fs::write(&file, ca_der)?;
+        self.admin(&["trust", "add", &path_str(&file)], None)
+    }
+
+    /// (requests, TLS connections) logged so far.
+    pub fn counts(&self) -> (usize, usize) {
+        let log = self.log.lock().expect("log");
+        let requests = log.iter().filter(|l| l.contains("request method=")).count();
+        let handshakes = log.iter().filter(|l| l.contains("tls connection")).count();
+        (requests, handshakes)
+    }
+}
+
+impl Drop for Platform {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+pub struct LoginFigures {
+    pub requests: usize,
+    pub handshakes: usize,
+    pub total_ms: f64,
+    pub sign_ms: f64,
+    pub outside_ms: f64,
+}
+
+/// An EC key on its own SoftHSM2 token, bound to the account `bench`, for `zca login`.
+pub struct LoginRig<'a> {
+    tokens: Tokens,
+    zca: PathBuf,
+    platform: &'a Platform,
+}
+
+impl<'a> LoginRig<'a> {
+    pub fn new(bins: &Bins, platform: &'a Platform) -> Result<LoginRig<'a>> {
+        let mut tokens = Tokens::new()?;
+        tokens.grow_to(1)?;
+        let public = tokens.dir.path().join("pub.der");
+        must(
+            tokens
+                .tool("pkcs11-tool")
+                .arg("--module")
+                .arg(&tokens.module)
+                .args(["--read-object", "--type", "pubkey", "--id", "01", "-o"])
+                .arg(&public),
+        )?;
+        let ca = Ca::new("Bench login CA");
+        platform.trust(&ca.der)?;
+        let spki = rcgen::SubjectPublicKeyInfo::from_der(&std::fs::read(&public)?)?;
+        let cert = tokens.dir.path().join("login.der");
+        std::fs::write(&cert, ca.issue(&spki, "bench login")?)?;
+        // Replace the listing certificate with this one.
+        must(tokens.tool("pkcs11-tool").arg("--module").arg(&tokens.module).args([
+            "--login",
+            "--pin",
+            PIN,
+            "--delete-object",
+            "--type",
+            "cert",
+            "--id",
+            "01",
+        ]))?;
+        must(
+            tokens
+                .tool("pkcs11-tool")
+                .arg("--module")
+                .arg(&tokens.module)
+                .args(["--login", "--pin", PIN, "--write-object", &path_str(&cert)])
+                .args(["--type", "cert", "--id", "01"]),
+        )?;
+        let rig = LoginRig { tokens, zca: bins.zca.clone(), platform };
+        must(
+            rig.zca()
+                .args(["account", "login", "--account", "bench"])
+                .env("ZCA_PASSWORD", PASSWORD),
+        )?;
+        must(rig.zca().args(["bind", "--yes"]).env("ZCA_PIN", PIN))?;
+        Ok(rig)
+    }
+
+    fn zca(&self) -> Command {
+        let mut cmd = self.tokens.zca(&self.zca);
+        cmd.env("ZCA_PLATFORM", &self.platform.origin)
+            .env("ZCA_CA_FILE", self.platform.ca_file())
+            .env("XDG_STATE_HOME", self.tokens.dir.path().join("state"))
+            .env("ZCA_NO_INPUT", "1");
+        cmd
+    }
+
+    /// Median figures of `runs` CA logins.
+    pub fn measure(&self, runs: usize) -> Result<LoginFigures> {
+        let mut totals = Vec::new();
+        let mut signs = Vec::new();
+        let (mut requests, mut handshakes) = (0, 0);
+        for _ in 0..runs {
+            let before = self.platform.counts();
+            let start = Instant::now();
+            let out = self.zca().args(["-v", "login"]).env("ZCA_PIN", PIN).output()?;
+            let total = start.elapsed().as_secs_f64() * 1e3;
+            if !out.status.success() {
+                bail!("zca login: {}", String::from_utf8_lossy(&out.stderr));
+            }
+            let stderr = String::from_utf8_lossy(&out.stderr);
+            let sign = stderr
+                .lines()
+                .find_map(|l| l.split("signed on the key in ").nth(1))
+                .and_then(|rest| rest.trim_end_matches(" ms").parse::<f64>().ok())
+                .context("zca -v did not say how long C_Sign took")?;
+            std::thread::sleep(Duration::from_millis(150));
+            let after = self.platform.counts();
+            (requests, handshakes) = (after.0 - before.0, after.1 - before.1);
+            totals.push(total);
+            signs.push(sign);
+        }
+        totals.sort_by(f64::total_cmp);
+        signs.sort_by(f64::total_cmp);
+        let (total_ms, sign_ms) = (totals[runs / 2], signs[runs / 2]);
+        Ok(LoginFigures { requests, handshakes, total_ms, sign_ms, outside_ms: total_ms - sign_ms })
+    }
+}
