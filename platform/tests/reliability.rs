@@ -1,0 +1,286 @@
+//! zca-platform under races, abuse and a crash: one binding out of 100 simultaneous attempts,
+//! 1,000 simultaneous CA logins without a mixed-up session, 10,000 wrong passwords against a
+//! lockout that holds while the server stays responsive, and kill -9 in a stream of binds.
+
+mod common;
+
+use std::io::{BufRead, BufReader, Write};
+use std::process::{Command, Stdio};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use common::*;
+use reqwest::StatusCode;
+use serde_json::json;
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_hundred_simultaneous_binds_of_one_lock_by_ten_accounts_make_one_binding() {
+    let p = Arc::new(Platform::start().await);
+    let ca = TestCa::p256("Race CA");
+    p.trust(&ca.der);
+    let mut tokens = Vec::new();
+    for i in 0..10 {
+        let account = format!("user{i}");
+        p.add_user(&account);
+        tokens.push(p.login(&account).await);
+    }
+    let key = Arc::new(ca.p256_key(&CertOptions::valid("争抢")));
+    let mut tasks = Vec::new();
+    for attempt in 0..100 {
+        let (p, key, token) = (p.clone(), key.clone(), tokens[attempt % 10].clone());
+        tasks.push(tokio::spawn(async move { p.bind(&token, &key, "3301000045109999").await }));
+    }
+    let mut created = 0;
+    for task in tasks {
+        let reply = task.await.unwrap();
+        assert!(!reply.status.is_server_error(), "{:?} {}", reply.status, reply.body);
+        if reply.status == StatusCode::CREATED {
+            created += 1;
+        } else {
+            assert!(
+                reply.status == StatusCode::OK || reply.code() == "ca_lock_bound_to_other_user",
+                "{:?} {}",
+                reply.status,
+                reply.body
+            );
+        }
+    }
+    assert_eq!(created, 1, "exactly one attempt binds");
+    let mut bindings = 0;
+    for token in &tokens {
+        let list = p.get("/ca/bindings", Some(token)).await;
+        let rows = list.body["bindings"].as_array().unwrap_or_else(|| panic!("{}", list.body));
+        bindings += rows.len();
+    }
+    assert_eq!(bindings, 1, "one binding in all");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_thousand_simultaneous_ca_logins_each_get_their_own_session() {
+    // The server's own error log, should anything fail inside it.
+    let _ = tracing_subscriber::fmt().with_env_filter("error").with_test_writer().try_init();
+    let p = Arc::new(Platform::start().await);
+    let ca = TestCa::p256("Login storm CA");
+    p.trust(&ca.der);
+    let mut keys = Vec::new();
+    for i in 0..10 {
+        let account = format!("user{i}");
+        p.add_user(&account);
+        let token = p.login(&account).await;
+        let key = ca.p256_key(&CertOptions::valid(&account));
+        let reply = p.bind(&token, &key, &format!("33010000451000{i:02}")).await;
+        assert_eq!(reply.status, StatusCode::CREATED, "{}", reply.body);
+        keys.push((account, Arc::new(key)));
+    }
+    let mut tasks = Vec::new();
+    for n in 0..1000 {
+        let (p, (account, key)) = (p.clone(), keys[n % 10].clone());
+        tasks.push(tokio::spawn(async move {
+            let reply = p.ca_login(&key).await;
+            assert!(reply.status.is_success(), "{:?} {}", reply.status, reply.body);
+            let token = reply.body["token"].as_str().unwrap().to_string();
+            let me = p.get("/me", Some(&token)).await;
+            (account, me.body["account"].as_str().unwrap_or_default().to_string(), token)
+        }));
+    }
+    let mut tokens = std::collections::HashSet::new();
+    for task in tasks {
+        let (expected, actual, token) = task.await.unwrap();
+        assert_eq!(actual, expected, "a session belongs to the key's account");
+        assert!(tokens.insert(token), "every session is new");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn ten_thousand_wrong_passwords_keep_the_account_locked_and_the_server_answering() {
+    let p = Arc::new(Platform::start().await);
+    p.add_user("victim");
+    let stop = Arc::new(std::sync::atomic::AtomicBool::new(false));
+    // Health checks all along: the server must answer others quickly during the storm.
+    let watcher = {
+        let (p, stop) = (p.clone(), stop.clone());
+        tokio::spawn(async move {
+            let mut worst = Duration::ZERO;
+            while !stop.load(std::sync::atomic::Ordering::Relaxed) {
+                let t = Instant::now();
+                let reply = p.get("/health", None).await;
+                assert_eq!(reply.status, StatusCode::OK);
+                worst = worst.max(t.elapsed());
+                tokio::time::sleep(Duration::from_millis(20)).await;
+            }
+            worst
+        })
+    };
+    let mut tasks = Vec::new();
+    for worker in 0..50 {
+        let p = p.clone();
+        tasks.push(tokio::spawn(async move {
+            let mut ok = 0;
+            for i in 0..200 {
+                let body = json!({"account": "victim", "password": format!("wrong {worker} {i}")});
+                let reply = p.post("/sessions/password", None, body).await;
+                assert!(
+                    matches!(
+                        reply.status,
+                        StatusCode::UNAUTHORIZED | StatusCode::TOO_MANY_REQUESTS
+                    ),
+                    "{:?}",
+                    reply.status
+                );
+                ok += usize::from(reply.status == StatusCode::OK);
+            }
+            ok
+        }));
+    }
+    for task in tasks {
+        assert_eq!(task.await.unwrap(), 0);
+    }
+    stop.store(true, std::sync::atomic::Ordering::Relaxed);
+    let worst = watcher.await.unwrap();
+    assert!(worst < Duration::from_secs(2), "health answered within {worst:?} at worst");
+    let right = p
+        .post("/sessions/password", None, json!({"account": "victim", "password": PASSWORD}))
+        .await;
+    assert_eq!(right.status, StatusCode::TOO_MANY_REQUESTS, "the lockout holds for the right one");
+    let wrong_audit = p.audit().iter().filter(|a| a.event == "password_login").count();
+    assert!(wrong_audit >= 10_000, "every attempt is audited ({wrong_audit})");
+}
+
+/// The binary, serving a data folder; returns the child and its origin.
+fn serve(data: &std::path::Path) -> (std::process::Child, String) {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_zca-platform"))
+        .args(["serve", "--listen", "127.0.0.1:0"])
+        .env("ZCA_PLATFORM_DATA", data)
+        .env("RUST_LOG", "error")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let line = BufReader::new(child.stdout.take().unwrap()).lines().next().unwrap().unwrap();
+    let addr = line.split_whitespace().nth(3).unwrap().to_string();
+    (child, format!("https://{addr}"))
+}
+
+fn admin(data: &std::path::Path, args: &[&str], stdin: &str) {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_zca-platform"))
+        .args(args)
+        .env("ZCA_PLATFORM_DATA", data)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    child.stdin.take().unwrap().write_all(stdin.as_bytes()).unwrap();
+    assert!(child.wait().unwrap().success(), "zca-platform {args:?}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn kill_9_during_binds_loses_no_acknowledged_binding_and_leaves_no_half() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    admin(
+        &data,
+        &["user", "add", "alice", "--name", "a", "--org", "o", "--password-stdin"],
+        &format!("{PASSWORD}\n"),
+    );
+    let ca = TestCa::p256("Crash CA");
+    std::fs::write(dir.path().join("ca.der"), &ca.der).unwrap();
+    admin(&data, &["trust", "add", dir.path().join("ca.der").to_str().unwrap()], "");
+    let keys: Vec<TestKey> =
+        (0..400).map(|i| ca.p256_key(&CertOptions::valid(&format!("k{i}")))).collect();
+
+    let (mut child, origin) = serve(&data);
+    let client = client_trusting(&data.join("tls/ca.pem"));
+    let login = client
+        .post(format!("{origin}/api/v1/sessions/password"))
+        .json(&json!({"account": "alice", "password": PASSWORD}))
+        .send()
+        .await
+        .unwrap();
+    let token =
+        login.json::<serde_json::Value>().await.unwrap()["token"].as_str().unwrap().to_string();
+
+    // Binds one after another; the process is killed while they run.
+    let pid = child.id();
+    let killer = tokio::spawn(async move {
+        tokio::time::sleep(Duration::from_millis(700)).await;
+        Command::new("kill").args(["-9", &pid.to_string()]).status().unwrap();
+    });
+    let mut acknowledged = Vec::new();
+    for (i, key) in keys.iter().enumerate() {
+        let lock = format!("CRASH{i:011}");
+        let ch = client
+            .post(format!("{origin}/api/v1/ca/challenges"))
+            .bearer_auth(&token)
+            .json(&json!({"purpose": "bind"}))
+            .send()
+            .await;
+        let Ok(ch) = ch else { break };
+        let Ok(ch) = ch.json::<serde_json::Value>().await else { break };
+        let body = key.proof(zca_contract::Purpose::Bind, &ch, &lock);
+        let reply = client
+            .post(format!("{origin}/api/v1/ca/bindings"))
+            .bearer_auth(&token)
+            .json(&body)
+            .send()
+            .await;
+        match reply {
+            Ok(r) if r.status() == StatusCode::CREATED => acknowledged.push(lock),
+            _ => break,
+        }
+    }
+    killer.await.unwrap();
+    let _ = child.wait();
+    assert!(
+        acknowledged.len() > 5 && acknowledged.len() < keys.len(),
+        "killed mid-stream ({})",
+        acknowledged.len()
+    );
+
+    // The database is whole, and every acknowledged binding is in it, complete.
+    let conn = rusqlite::Connection::open(data.join("platform.db")).unwrap();
+    let check: String = conn.query_row("PRAGMA integrity_check", [], |r| r.get(0)).unwrap();
+    assert_eq!(check, "ok");
+    drop(conn);
+    let (mut child, origin) = serve(&data);
+    let client = client_trusting(&data.join("tls/ca.pem"));
+    let token = client
+        .post(format!("{origin}/api/v1/sessions/password"))
+        .json(&json!({"account": "alice", "password": PASSWORD}))
+        .send()
+        .await
+        .unwrap()
+        .json::<serde_json::Value>()
+        .await
+        .unwrap()["token"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let list = client
+        .get(format!("{origin}/api/v1/ca/bindings"))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap()
+        .json::<serde_json::Value>()
+        .await
+        .unwrap();
+    let stored: Vec<&serde_json::Value> = list["bindings"].as_array().unwrap().iter().collect();
+    for lock in &acknowledged {
+        assert!(stored.iter().any(|b| b["ca_lock_id"] == lock.as_str()), "{lock} survived");
+    }
+    for b in &stored {
+        let text = |v: &serde_json::Value| v.as_str().unwrap_or_default().to_string();
+        for value in [
+            &b["ca_lock_id"],
+            &b["created_at"],
+            &b["certificate"]["common_name"],
+            &b["certificate"]["serial"],
+        ] {
+            assert!(!text(value).is_empty(), "a complete row: {b}");
+        }
+    }
+    assert!(stored.len() <= acknowledged.len() + 1, "at most the bind in flight is extra");
+    child.kill().unwrap();
+    let _ = child.wait();
+}
