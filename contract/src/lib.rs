@@ -240,6 +240,30 @@ mod tests {
         assert_eq!(l, b"zca/1\nlogin\nhttps://h\nc\nn\nff\n");
     }
 
+    proptest::proptest! {
+        /// Fields without a line break (the platform refuses any other) come back out of the
+        /// bytes unchanged: two different proofs never sign the same bytes.
+        #[test]
+        fn signed_bytes_split_back_into_their_fields(
+            bind in proptest::bool::ANY,
+            origin in "[^\n]{0,40}",
+            id in "[^\n]{0,40}",
+            nonce in "[^\n]{0,40}",
+            sha in "[0-9a-f]{64}",
+            lock in "[^\n]{0,20}",
+        ) {
+            let purpose = if bind { Purpose::Bind } else { Purpose::Login };
+            let bytes = signed_bytes(purpose, &origin, &id, &nonce, &sha, &lock);
+            let text = String::from_utf8(bytes).unwrap();
+            let fields: Vec<&str> = text.split('\n').collect();
+            let lock = if bind { lock.as_str() } else { "" };
+            proptest::prop_assert_eq!(
+                fields,
+                vec!["zca/1", purpose.as_str(), &origin, &id, &nonce, &sha, lock]
+            );
+        }
+    }
+
     #[test]
     fn algorithm_names() {
         for a in [Algorithm::RsaPkcs1Sha256, Algorithm::EcdsaP256Sha256, Algorithm::Sm2Sm3] {

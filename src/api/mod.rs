@@ -199,11 +199,7 @@ impl Client {
         let url = resp.url().to_string();
         let status = resp.status();
         let bytes = read_capped(resp, &url)?;
-        if status == expected {
-            return serde_json::from_slice(&bytes)
-                .map_err(|e| Error::BadResponse { url, detail: e.to_string() });
-        }
-        Err(refusal(status, &bytes, url))
+        decode_answer(status, expected, &bytes, url)
     }
 
     fn expect_empty(&self, resp: Response) -> Result<()> {
@@ -215,6 +211,21 @@ impl Client {
         let bytes = read_capped(resp, &url)?;
         Err(refusal(status, &bytes, url))
     }
+}
+
+/// What an answer means, from its status and body alone (the part of talking to the platform
+/// that hostile answers reach; fuzzed in fuzz/).
+pub fn decode_answer<T: DeserializeOwned>(
+    status: StatusCode,
+    expected: StatusCode,
+    body: &[u8],
+    url: String,
+) -> Result<T> {
+    if status == expected {
+        return serde_json::from_slice(body)
+            .map_err(|e| Error::BadResponse { url, detail: e.to_string() });
+    }
+    Err(refusal(status, body, url))
 }
 
 /// The platform's error, or a clear word that the answer was not the contract's.
@@ -236,9 +247,11 @@ fn read_capped(resp: Response, url: &str) -> Result<Vec<u8>> {
         return Err(too_big());
     }
     let mut bytes = Vec::new();
-    resp.take(MAX_RESPONSE + 1)
-        .read_to_end(&mut bytes)
-        .map_err(|e| Error::Network { url: url.into(), detail: e.to_string() })?;
+    // The platform was reached and began to answer: a body that breaks off is a bad answer.
+    resp.take(MAX_RESPONSE + 1).read_to_end(&mut bytes).map_err(|e| Error::BadResponse {
+        url: url.into(),
+        detail: format!("the answer broke off: {e}"),
+    })?;
     if bytes.len() as u64 > MAX_RESPONSE {
         return Err(too_big());
     }

@@ -300,6 +300,32 @@ fn der_length(len: usize, out: &mut Vec<u8>) {
 
 #[cfg(test)]
 mod tests {
+    proptest::proptest! {
+        /// Any r ‖ s below the group order becomes a DER ECDSA-Sig-Value that a DER parser reads
+        /// back as the same r and s (leading zeros, high bits and all).
+        #[test]
+        fn raw_signatures_become_der_that_parses_back(
+            mut r in proptest::array::uniform32(proptest::num::u8::ANY),
+            mut s in proptest::array::uniform32(proptest::num::u8::ANY),
+            zeros_r in 0usize..31,
+            zeros_s in 0usize..31,
+        ) {
+            // Below SM2's order (top byte 0xFF...FE...), and not zero.
+            r[0] &= 0x7f;
+            s[0] &= 0x7f;
+            r[..zeros_r].fill(0);
+            s[..zeros_s].fill(0);
+            r[31] |= 1;
+            s[31] |= 1;
+            let raw = [r, s].concat();
+            let der = super::ecdsa_raw_to_der(&raw).unwrap();
+            let parsed = sm2::dsa::Signature::from_der(&der).unwrap();
+            let (pr, ps) = (parsed.r_bytes(), parsed.s_bytes());
+            proptest::prop_assert_eq!(pr.as_slice(), &r[..]);
+            proptest::prop_assert_eq!(ps.as_slice(), &s[..]);
+        }
+    }
+
     use super::*;
 
     #[test]

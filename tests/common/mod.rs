@@ -638,5 +638,6 @@ pub fn walk(dir: &Path) -> Vec<PathBuf> {
     }
     files
 }
+pub mod hostile;
 pub mod sm2;
 pub mod vcard;
