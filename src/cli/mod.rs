@@ -23,10 +23,22 @@ use clap::{ArgAction, Args, CommandFactory, Parser, Subcommand};
 use crate::i18n::Lang;
 use crate::t;
 
+/// `zca --version`: what a bug report needs to say which zca it is about.
+const LONG_VERSION: &str = concat!(
+    env!("CARGO_PKG_VERSION"),
+    "\ncommit: ",
+    env!("ZCA_COMMIT"),
+    "\nfeatures: ",
+    env!("ZCA_FEATURES"),
+    "\ntarget: ",
+    env!("ZCA_TARGET"),
+);
+
 #[derive(Debug, Parser)]
 #[command(
     name = "zca",
     version,
+    long_version = LONG_VERSION,
     about = t!("about"),
     long_about = t!("long-about"),
     after_help = t!("after-help"),

@@ -49,7 +49,8 @@ fn man_pages(
         .clone()
         .name(name.to_string())
         .bin_name(name.replace('-', " "))
-        .version(env!("CARGO_PKG_VERSION"));
+        .version(env!("CARGO_PKG_VERSION"))
+        .long_version(env!("CARGO_PKG_VERSION"));
     let man =
         clap_mangen::Man::new(cmd.clone()).title(name.to_uppercase()).section("1").manual("zca");
     let mut out = Vec::new();
