@@ -284,3 +284,49 @@ async fn kill_9_during_binds_loses_no_acknowledged_binding_and_leaves_no_half() 
     child.kill().unwrap();
     let _ = child.wait();
 }
+
+#[tokio::test]
+async fn an_sm2_signature_made_for_another_id_is_refused() {
+    let p = Platform::start().await;
+    let sm2 = sm2_pki(p.data());
+    p.trust(&sm2.ca_der);
+    p.add_user("alice");
+    let token = p.login("alice").await;
+    let bound = p.bind(&token, &sm2.key, "3301000045107777").await;
+    assert_eq!(bound.status, StatusCode::CREATED, "{}", bound.body);
+    let Signer::Sm2(key) = &sm2.key.signer else { panic!("an SM2 key") };
+
+    let challenge = p.challenge("login", None).await;
+    let msg = zca_contract::signed_bytes(
+        zca_contract::Purpose::Login,
+        challenge["origin"].as_str().unwrap(),
+        challenge["challenge_id"].as_str().unwrap(),
+        challenge["nonce"].as_str().unwrap(),
+        &sm2.key.sha256(),
+        "",
+    );
+    let msg_file = p.data().join("other-id.msg");
+    std::fs::write(&msg_file, &msg).unwrap();
+    // The same key and bytes, but Z computed for another signer ID than the contract's.
+    let out = Command::new("openssl")
+        .args(["pkeyutl", "-sign", "-inkey"])
+        .arg(key)
+        .args(["-rawin", "-digest", "sm3", "-pkeyopt", "distid:ALICE123@YAHOO.COM", "-in"])
+        .arg(&msg_file)
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    use base64::Engine;
+    let engine = base64::engine::general_purpose::STANDARD;
+    let body = json!({
+        "challenge_id": challenge["challenge_id"],
+        "certificate": engine.encode(&sm2.key.cert_der),
+        "algorithm": "sm2-sm3",
+        "signature": engine.encode(&out.stdout),
+    });
+    let reply = p.post("/sessions/ca", None, body).await;
+    assert_eq!(reply.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(reply.code(), "signature_invalid");
+    // The right ID still works: the refusal was about the ID alone.
+    assert!(p.ca_login(&sm2.key).await.status.is_success());
+}
