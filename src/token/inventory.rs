@@ -208,14 +208,7 @@ impl Inventory {
         };
         for candidate in candidates {
             inv.modules.push(load(candidate));
-            let index = inv.modules.len() - 1;
-            if let Some(ctx) = inv.modules[index].ctx.clone() {
-                let path = inv.modules[index].path.clone();
-                let _watch = watchdog::guard("C_GetSlotList", watchdog::limit());
-                if let Err(rv) = inv.scan_slots(&ctx, index, &path) {
-                    inv.modules[index].error = Some(LoadFailure::SlotListFailed(rv));
-                }
-            }
+            inv.list_slots_of(inv.modules.len() - 1);
         }
         inv
     }
@@ -242,12 +235,16 @@ impl Inventory {
         self.slots.clear();
         self.keys.clear();
         for index in 0..self.modules.len() {
-            let Some(ctx) = self.modules[index].ctx.clone() else { continue };
-            let path = self.modules[index].path.clone();
-            let _watch = watchdog::guard("C_GetSlotList", watchdog::limit());
-            if let Err(rv) = self.scan_slots(&ctx, index, &path) {
-                self.modules[index].error = Some(LoadFailure::SlotListFailed(rv));
-            }
+            self.list_slots_of(index);
+        }
+    }
+
+    fn list_slots_of(&mut self, index: usize) {
+        let Some(ctx) = self.modules[index].ctx.clone() else { return };
+        let path = self.modules[index].path.clone();
+        let _watch = watchdog::guard("C_GetSlotList", watchdog::limit());
+        if let Err(rv) = self.scan_slots(&ctx, index, &path) {
+            self.modules[index].error = Some(LoadFailure::SlotListFailed(rv));
         }
     }
 
