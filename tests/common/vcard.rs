@@ -63,12 +63,55 @@ fn ensure_pcscd() {
     wait_for("pcscd's socket", || std::os::unix::net::UnixStream::connect(PCSCD_SOCKET).is_ok());
 }
 
-fn wait_for(what: &str, mut ready: impl FnMut() -> bool) {
+fn wait_for(what: &str, ready: impl FnMut() -> bool) {
+    assert!(wait_until(Duration::from_secs(30), ready), "{what} did not come up in 30 s");
+}
+
+fn wait_until(limit: Duration, mut ready: impl FnMut() -> bool) -> bool {
     let start = Instant::now();
     while !ready() {
-        assert!(start.elapsed() < Duration::from_secs(30), "{what} did not come up in 30 s");
+        if start.elapsed() > limit {
+            return false;
+        }
         std::thread::sleep(Duration::from_millis(100));
     }
+    true
+}
+
+/// The emulator, connected to the reader (it says "card inserted" once vpcd took it).
+fn start_card(python: &Path, storage: &Path) -> Child {
+    let mut card = Command::new(python)
+        .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/vcard/card.py"))
+        .args(["--port", VPCD_PORT, "--parent", &std::process::id().to_string()])
+        .arg("--storage")
+        .arg(storage)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::inherit())
+        .spawn()
+        .expect("the card emulator starts");
+    let first = std::io::BufReader::new(card.stdout.take().unwrap()).lines().next();
+    assert!(matches!(first, Some(Ok(ref l)) if l == "card inserted"), "card: {first:?}");
+    card
+}
+
+/// Whether OpenSC sees the card's token through pcscd.
+fn token_present() -> bool {
+    let out = Command::new("pkcs11-tool").arg("--module").arg(opensc_module()).arg("-L").output();
+    out.is_ok_and(|o| String::from_utf8_lossy(&o.stdout).contains("OpenPGP card (User PIN)"))
+}
+
+/// SIGTERM: the card saves its state and leaves the reader.
+fn remove(card: &mut Child) {
+    let _ = Command::new("kill").arg(card.id().to_string()).status();
+    let deadline = Instant::now() + Duration::from_secs(5);
+    while Instant::now() < deadline {
+        if let Ok(Some(_)) = card.try_wait() {
+            return;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let _ = card.kill();
+    let _ = card.wait();
 }
 
 pub struct VirtualCard {
@@ -86,23 +129,20 @@ impl VirtualCard {
         let python = python();
         ensure_pcscd();
         let storage = tempfile::tempdir().unwrap();
-        let mut card = Command::new(python)
-            .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/vcard/card.py"))
-            .args(["--port", VPCD_PORT, "--parent", &std::process::id().to_string()])
-            .arg("--storage")
-            .arg(storage.path())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::inherit())
-            .spawn()
-            .expect("the card emulator starts");
-        let first = std::io::BufReader::new(card.stdout.take().unwrap()).lines().next();
-        assert!(matches!(first, Some(Ok(ref l)) if l == "card inserted"), "card: {first:?}");
+        // On a loaded machine the reader can miss a card put in right after pcscd started:
+        // take it out and put it in again, as a person would.
+        let mut attempt = 0;
+        let card = loop {
+            attempt += 1;
+            let mut card = start_card(python, storage.path());
+            if wait_until(Duration::from_secs(20), token_present) {
+                break card;
+            }
+            remove(&mut card);
+            assert!(attempt < 3, "the card's token did not come up after {attempt} insertions");
+        };
         let vc =
             VirtualCard { card, _storage: storage, dir: tempfile::tempdir().unwrap(), _lock: lock };
-        wait_for("the card's token", || {
-            let out = vc.pkcs11_tool(&["-L"]).output().unwrap();
-            String::from_utf8_lossy(&out.stdout).contains("OpenPGP card (User PIN)")
-        });
         for key in ["1", "2", "3"] {
             let out = Command::new("openpgp-tool")
                 .args(["--verify", "CHV3", "--pin", ADMIN_PIN, "--gen-key", key])
@@ -167,16 +207,6 @@ impl VirtualCard {
 
 impl Drop for VirtualCard {
     fn drop(&mut self) {
-        // SIGTERM: the card saves its state and leaves the reader.
-        let _ = Command::new("kill").arg(self.card.id().to_string()).status();
-        let deadline = Instant::now() + Duration::from_secs(5);
-        while Instant::now() < deadline {
-            if let Ok(Some(_)) = self.card.try_wait() {
-                return;
-            }
-            std::thread::sleep(Duration::from_millis(50));
-        }
-        let _ = self.card.kill();
-        let _ = self.card.wait();
+        remove(&mut self.card);
     }
 }
