@@ -114,30 +114,24 @@ fn change(ctx: &Context, args: &PinChangeArgs) -> CmdResult {
     guard_last_try(ctx, state, args.allow_final_try, Error::PinLocked, || {
         (Error::PinFinalTryRefused, t!("prompt-final-try", ca_lock_id = key.ca_lock_id.as_str()))
     })?;
-    let (old, new) = if args.pin_stdin {
-        let mut lines = read_stdin_lines(2, &t!("what-pin-and-new-pin"))?;
-        let new = lines.pop().expect("two lines");
-        (lines.pop().expect("two lines"), new)
-    } else {
-        let sources = SecretSources {
-            what: t!("what-pin"),
-            stdin: false,
-            file: args.pin_file.as_deref(),
-            env: "ZCA_PIN",
-            flags: "--pin-stdin, --pin-file FILE",
-        };
-        let prompt = t!("prompt-current-pin", ca_lock_id = key.ca_lock_id.as_str());
-        let old = read_secret(&sources, ctx.no_input, &prompt)?;
-        (
-            old,
-            new_pin(
-                ctx,
-                key,
-                args.new_pin_file.as_deref(),
-                "--pin-stdin (2 lines), --new-pin-file FILE",
-            )?,
-        )
-    };
+    let (old, new) = pin_and_new_pin(
+        ctx,
+        key,
+        Authorizing {
+            stdin: args.pin_stdin,
+            stdin_what: t!("what-pin-and-new-pin"),
+            sources: SecretSources {
+                what: t!("what-pin"),
+                stdin: false,
+                file: args.pin_file.as_deref(),
+                env: "ZCA_PIN",
+                flags: "--pin-stdin, --pin-file FILE",
+            },
+            prompt: t!("prompt-current-pin", ca_lock_id = key.ca_lock_id.as_str()),
+            new_pin_flags: "--pin-stdin (2 lines), --new-pin-file FILE",
+        },
+        args.new_pin_file.as_deref(),
+    )?;
     crate::pin::check_new(&new, Some(&old), key.min_pin_length, key.max_pin_length)?;
     session.change_pin(&old, &new)?;
     ctx.emit(&PinChanged { ca_lock_id: key.ca_lock_id.clone(), action: "changed" })
@@ -154,30 +148,24 @@ fn unlock(ctx: &Context, args: &PinUnlockArgs) -> CmdResult {
             t!("prompt-so-final-try", ca_lock_id = key.ca_lock_id.as_str()),
         )
     })?;
-    let (so, new) = if args.so_pin_stdin {
-        let mut lines = read_stdin_lines(2, &t!("what-so-pin-and-new-pin"))?;
-        let new = lines.pop().expect("two lines");
-        (lines.pop().expect("two lines"), new)
-    } else {
-        let sources = SecretSources {
-            what: t!("what-so-pin"),
-            stdin: false,
-            file: args.so_pin_file.as_deref(),
-            env: "ZCA_SO_PIN",
-            flags: "--so-pin-stdin, --so-pin-file FILE",
-        };
-        let prompt = t!("prompt-so-pin", ca_lock_id = key.ca_lock_id.as_str());
-        let so = read_secret(&sources, ctx.no_input, &prompt)?;
-        (
-            so,
-            new_pin(
-                ctx,
-                key,
-                args.new_pin_file.as_deref(),
-                "--so-pin-stdin (2 lines), --new-pin-file FILE",
-            )?,
-        )
-    };
+    let (so, new) = pin_and_new_pin(
+        ctx,
+        key,
+        Authorizing {
+            stdin: args.so_pin_stdin,
+            stdin_what: t!("what-so-pin-and-new-pin"),
+            sources: SecretSources {
+                what: t!("what-so-pin"),
+                stdin: false,
+                file: args.so_pin_file.as_deref(),
+                env: "ZCA_SO_PIN",
+                flags: "--so-pin-stdin, --so-pin-file FILE",
+            },
+            prompt: t!("prompt-so-pin", ca_lock_id = key.ca_lock_id.as_str()),
+            new_pin_flags: "--so-pin-stdin (2 lines), --new-pin-file FILE",
+        },
+        args.new_pin_file.as_deref(),
+    )?;
     crate::pin::check_new(&new, None, key.min_pin_length, key.max_pin_length)?;
     session.unlock(&so, &new)?;
     ctx.emit(&PinChanged { ca_lock_id: key.ca_lock_id.clone(), action: "unlocked" })
@@ -220,6 +208,32 @@ fn guard_last_try(
         }
         _ => Ok(()),
     }
+}
+
+/// The PIN that allows a change (the user's or the SO's) and where it may come from.
+struct Authorizing<'a> {
+    /// Both PINs as two lines of stdin.
+    stdin: bool,
+    stdin_what: String,
+    sources: SecretSources<'a>,
+    prompt: String,
+    new_pin_flags: &'static str,
+}
+
+/// The authorizing PIN and the new PIN, from two lines of stdin or each from its own sources.
+fn pin_and_new_pin(
+    ctx: &Context,
+    key: &Key,
+    auth: Authorizing<'_>,
+    new_pin_file: Option<&std::path::Path>,
+) -> Result<(Secret, Secret)> {
+    if auth.stdin {
+        let mut lines = read_stdin_lines(2, &auth.stdin_what)?;
+        let new = lines.pop().expect("two lines");
+        return Ok((lines.pop().expect("two lines"), new));
+    }
+    let current = read_secret(&auth.sources, ctx.no_input, &auth.prompt)?;
+    Ok((current, new_pin(ctx, key, new_pin_file, auth.new_pin_flags)?))
 }
 
 /// The new PIN: from a file, ZCA_NEW_PIN, or typed twice at the prompt.
