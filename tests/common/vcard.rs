@@ -78,20 +78,24 @@ fn wait_until(limit: Duration, mut ready: impl FnMut() -> bool) -> bool {
     true
 }
 
-/// The emulator, connected to the reader (it says "card inserted" once vpcd took it).
-fn start_card(python: &Path, storage: &Path) -> Child {
+/// The emulator, connected to the reader (it says "card inserted" once vpcd took it); `None`
+/// when no reader took it within 10 s.
+fn start_card(python: &Path, storage: &Path) -> Option<Child> {
     let mut card = Command::new(python)
         .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/vcard/card.py"))
         .args(["--port", VPCD_PORT, "--parent", &std::process::id().to_string()])
-        .arg("--storage")
+        .args(["--connect-timeout", "10", "--storage"])
         .arg(storage)
         .stdout(Stdio::piped())
         .stderr(Stdio::inherit())
         .spawn()
         .expect("the card emulator starts");
     let first = std::io::BufReader::new(card.stdout.take().unwrap()).lines().next();
-    assert!(matches!(first, Some(Ok(ref l)) if l == "card inserted"), "card: {first:?}");
-    card
+    if matches!(first, Some(Ok(ref l)) if l == "card inserted") {
+        return Some(card);
+    }
+    remove(&mut card);
+    None
 }
 
 /// Whether OpenSC sees the card's token through pcscd.
@@ -127,18 +131,21 @@ impl VirtualCard {
     pub fn insert() -> VirtualCard {
         let lock = ONE_CARD.lock().unwrap_or_else(|p| p.into_inner());
         let python = python();
-        ensure_pcscd();
         let storage = tempfile::tempdir().unwrap();
         // On a loaded machine the reader can miss a card put in right after pcscd started:
         // take it out and put it in again, as a person would.
         let mut attempt = 0;
         let card = loop {
             attempt += 1;
-            let mut card = start_card(python, storage.path());
-            if wait_until(Duration::from_secs(20), token_present) {
-                break card;
+            // Again each time: a pcscd started with --auto-exit by an earlier run may just
+            // have gone, taking the reader with it.
+            ensure_pcscd();
+            if let Some(mut card) = start_card(python, storage.path()) {
+                if wait_until(Duration::from_secs(20), token_present) {
+                    break card;
+                }
+                remove(&mut card);
             }
-            remove(&mut card);
             assert!(attempt < 3, "the card's token did not come up after {attempt} insertions");
         };
         let vc =

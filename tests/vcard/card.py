@@ -104,6 +104,7 @@ def main():
     args.add_argument("--port", type=int, default=35963)
     args.add_argument("--storage", type=Path, required=True)
     args.add_argument("--parent", type=int)
+    args.add_argument("--connect-timeout", type=float, default=30.0)
     args = args.parse_args()
 
     import logging
@@ -116,7 +117,7 @@ def main():
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     if args.parent:
         threading.Thread(target=exit_with_parent, args=(args.parent,), daemon=True).start()
-    sock = connect(args.port, time.monotonic() + 30)
+    sock = connect(args.port, time.monotonic() + args.connect_timeout)
     print("card inserted", flush=True)
     try:
         while True:
