@@ -12,7 +12,7 @@ use cryptoki_sys::{CKO_CERTIFICATE, CKO_PRIVATE_KEY, CKO_PUBLIC_KEY};
 use super::inventory::{keep_open, pkcs11_error, Inventory, Key};
 use super::raw::{decode_text, ObjectAttributes};
 use super::watchdog;
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::x509::{CertFacts, PublicKeyMaterial};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
@@ -121,12 +121,17 @@ pub(crate) fn token_objects(
         let quick = raw.map(|r| r.object_attributes(session.handle(), handle.handle()));
         let a = match quick {
             Some(Ok(a)) => a,
-            Some(Err(rv)) if is_gone(rv) => {
+            Some(Err(rv)) => {
+                // A key that went away or failed is not asked again the long way.
                 let function = cryptoki::context::Function::GetAttributeValue;
-                cryptoki::error::Rv::from(rv).into_result(function).map_err(ck)?;
-                continue;
+                match cryptoki::error::Rv::from(rv).into_result(function).map_err(ck) {
+                    Err(e @ (Error::TokenRemoved { .. } | Error::TokenDeviceError { .. })) => {
+                        return Err(e)
+                    }
+                    _ => attributes_the_long_way(session, handle).map_err(ck)?,
+                }
             }
-            _ => attributes_the_long_way(session, handle).map_err(ck)?,
+            None => attributes_the_long_way(session, handle).map_err(ck)?,
         };
         objects.push(TokenObject {
             handle,
@@ -139,19 +144,6 @@ pub(crate) fn token_objects(
         });
     }
     Ok(objects)
-}
-
-/// Return codes after which asking again the long way is pointless: the key went away.
-fn is_gone(rv: u64) -> bool {
-    use cryptoki_sys::*;
-    matches!(
-        rv,
-        CKR_DEVICE_REMOVED
-            | CKR_DEVICE_ERROR
-            | CKR_TOKEN_NOT_PRESENT
-            | CKR_SESSION_HANDLE_INVALID
-            | CKR_SESSION_CLOSED
-    )
 }
 
 fn attributes_the_long_way(
