@@ -26,11 +26,46 @@ fn row(what: impl Into<String>, figure: impl Into<String>, goal: &str, ok: Optio
 }
 
 fn main() -> Result<()> {
-    let quick = std::env::args().any(|a| a == "--quick");
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let quick = args.iter().any(|a| a == "--quick");
+    // `--load` runs the platform's load part alone, for working on the server.
+    let load_only = args.iter().any(|a| a == "--load");
+    if let Some(other) = args.iter().find(|a| !["--quick", "--load"].contains(&a.as_str())) {
+        bail!("unknown argument {other}: scripts/bench [--quick] [--load]");
+    }
     let bins = Bins::find()?;
     let mut rows = Vec::new();
     eprintln!("bench: machine: {}", machine());
+    let platform = Platform::start(&bins.platform)?;
+    if !load_only {
+        measure_client(&bins, &platform, quick, &mut rows)?;
+    }
+    let seconds = if quick { 3 } else { 8 };
+    for result in load::run(&platform, 64, Duration::from_secs(seconds))? {
+        let headline = result.name.starts_with("CA login, ECDSA");
+        let goal = if headline { "≥ 1000/s, p99 < 50 ms" } else { "" };
+        let ok = headline.then_some(result.per_second >= 1000.0 && result.p99_ms < 50.0);
+        rows.push(row(
+            format!("zca-platform, 64 clients: {}", result.name),
+            format!(
+                "{:.0}/s, p50 {:.1} ms, p99 {:.1} ms ({} done, {} failed)",
+                result.per_second, result.p50_ms, result.p99_ms, result.done, result.failed
+            ),
+            goal,
+            ok,
+        ));
+    }
+    print_table(&rows);
+    Ok(())
+}
 
+/// Listing, PKCS#11 calls, login and start-up: zca's own figures.
+fn measure_client(
+    bins: &Bins,
+    platform: &Platform,
+    quick: bool,
+    rows: &mut Vec<Row>,
+) -> Result<()> {
     let sizes: &[usize] = if quick { &[1, 10, 47, 50] } else { &[1, 10, 47, 50, 200] };
     let mut tokens = Tokens::new()?;
     let mut per_key = Vec::new();
@@ -96,8 +131,7 @@ fn main() -> Result<()> {
         Some((per_key[2].1 - predicted).abs() <= 0.25 * predicted.max(1.0)),
     ));
 
-    let platform = Platform::start(&bins.platform)?;
-    let login = setup::LoginRig::new(&bins, &platform)?;
+    let login = setup::LoginRig::new(bins, platform)?;
     let figures = login.measure(10)?;
     rows.push(row(
         "zca login: HTTP requests / TLS handshakes",
@@ -126,23 +160,6 @@ fn main() -> Result<()> {
         "≤ 8 MiB",
         Some(size <= 8.0),
     ));
-
-    let seconds = if quick { 3 } else { 8 };
-    for result in load::run(&platform, 64, Duration::from_secs(seconds))? {
-        let headline = result.name.starts_with("CA login, ECDSA");
-        let goal = if headline { "≥ 1000/s, p99 < 50 ms" } else { "" };
-        let ok = headline.then_some(result.per_second >= 1000.0 && result.p99_ms < 50.0);
-        rows.push(row(
-            format!("zca-platform, 64 clients: {}", result.name),
-            format!(
-                "{:.0}/s, p50 {:.1} ms, p99 {:.1} ms ({} done, {} failed)",
-                result.per_second, result.p50_ms, result.p99_ms, result.done, result.failed
-            ),
-            goal,
-            ok,
-        ));
-    }
-    print_table(&rows);
     Ok(())
 }
 

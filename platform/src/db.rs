@@ -95,6 +95,13 @@ const MIGRATIONS: &[&str] = &[
     );
     CREATE INDEX login_failures_account ON login_failures(account, time);
     ",
+    // 2: challenges are deleted when spent; expired rows are swept by index.
+    "
+    DELETE FROM challenges WHERE used_at IS NOT NULL;
+    ALTER TABLE challenges DROP COLUMN used_at;
+    CREATE INDEX challenges_expiry ON challenges(expires_at);
+    CREATE INDEX sessions_expiry ON sessions(expires_at);
+    ",
 ];
 
 pub const SCHEMA_VERSION: usize = MIGRATIONS.len();
@@ -209,5 +216,58 @@ impl Pool {
             result
         })
         .await?
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A database made by the first release keeps its rows; its spent challenges go.
+    #[test]
+    fn version_1_database_migrates_to_the_current_schema() {
+        let dir = tempfile::tempdir().unwrap();
+        {
+            let conn = Connection::open(db_path(dir.path())).unwrap();
+            conn.execute_batch(MIGRATIONS[0]).unwrap();
+            conn.pragma_update(None, "user_version", 1).unwrap();
+            conn.execute_batch(
+                "INSERT INTO challenges (id, purpose, nonce, origin, expires_at, used_at)
+                     VALUES ('spent', 'login', 'n', 'o', 9999999999, 1),
+                            ('live', 'login', 'n', 'o', 9999999999, NULL);
+                 INSERT INTO users (account, name, organization, password_hash, created_at)
+                     VALUES ('a', 'A', 'O', 'h', 1);",
+            )
+            .unwrap();
+        }
+        let conn = open(dir.path()).unwrap();
+        let version: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0)).unwrap();
+        assert_eq!(version as usize, SCHEMA_VERSION);
+        let ids: Vec<String> = conn
+            .prepare("SELECT id FROM challenges")
+            .unwrap()
+            .query_map([], |r| r.get(0))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap();
+        assert_eq!(ids, ["live"]);
+        let users: i64 = conn.query_row("SELECT count(*) FROM users", [], |r| r.get(0)).unwrap();
+        assert_eq!(users, 1);
+        // Opening again changes nothing.
+        drop(conn);
+        open(dir.path()).unwrap();
+    }
+
+    /// The sweep finds expired challenges by index, not by reading the table.
+    #[test]
+    fn expired_challenges_are_found_by_index() {
+        let dir = tempfile::tempdir().unwrap();
+        let conn = open(dir.path()).unwrap();
+        let plan: String = conn
+            .query_row("EXPLAIN QUERY PLAN DELETE FROM challenges WHERE expires_at < 1", [], |r| {
+                r.get(3)
+            })
+            .unwrap();
+        assert!(plan.contains("challenges_expiry"), "{plan}");
     }
 }

@@ -14,7 +14,7 @@ use tower::ServiceExt;
 
 use crate::api::{self, AppState, RemoteAddr};
 use crate::db::Pool;
-use crate::service::Config;
+use crate::service::{self, Config};
 use crate::tls;
 
 pub struct ServeOptions {
@@ -54,6 +54,7 @@ pub async fn serve(
         challenge_ttl: opts.challenge_ttl,
         data_dir: opts.data_dir.clone(),
     };
+    tokio::spawn(sweep_now_and_then(pool.clone()));
     let app = api::router(AppState { pool, cfg: Arc::new(cfg) });
     let acceptor = TlsAcceptor::from(identity.config);
     ready(&Running { addr, origin, ca_file: identity.ca_file });
@@ -108,6 +109,18 @@ pub async fn serve(
         tracing::warn!("requests still running after 10 s; stopping anyway");
     }
     Ok(())
+}
+
+/// Every half minute, removes expired challenges and sessions (see `service::sweep`).
+async fn sweep_now_and_then(pool: Pool) {
+    let mut every = tokio::time::interval(Duration::from_secs(30));
+    loop {
+        every.tick().await;
+        match pool.run(|c| Ok(service::sweep(c)?)).await {
+            Ok(n) => tracing::debug!(removed = n, "swept expired rows"),
+            Err(e) => tracing::warn!(error = %e, "sweeping expired rows failed"),
+        }
+    }
 }
 
 /// Resolves on SIGTERM or Ctrl-C.

@@ -267,9 +267,6 @@ pub fn new_challenge(
         params![id, purpose.as_str(), nonce, cfg.origin, session_hash, expires],
     )
     .map_err(db)?;
-    // Spent and expired challenges are of no use to anyone: keep the table small.
-    conn.execute("DELETE FROM challenges WHERE expires_at < ?1", [now() - MAX_CHALLENGE_TTL])
-        .map_err(db)?;
     Ok(Challenge {
         challenge_id: id,
         nonce,
@@ -278,30 +275,68 @@ pub fn new_challenge(
     })
 }
 
-struct SpentChallenge {
+/// What a challenge binds a signature to.
+struct IssuedChallenge {
     nonce: String,
     origin: String,
     session_hash: Option<Vec<u8>>,
 }
 
-/// Marks the challenge used, atomically: of two requests with one challenge only one gets it.
-fn spend_challenge(
+const CHALLENGE_COLUMNS: &str = "nonce, origin, session_hash";
+
+fn challenge_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<IssuedChallenge> {
+    Ok(IssuedChallenge { nonce: r.get(0)?, origin: r.get(1)?, session_hash: r.get(2)? })
+}
+
+/// A challenge that can still be spent, read without spending it: the proof is checked against
+/// it outside the write lock, because the signature check is the slow part of a request.
+fn live_challenge(
     conn: &Connection,
     id: &str,
     purpose: Purpose,
-) -> Result<SpentChallenge, ApiError> {
+) -> Result<IssuedChallenge, ApiError> {
+    conn.prepare_cached(&format!(
+        "SELECT {CHALLENGE_COLUMNS} FROM challenges WHERE id = ?1 AND purpose = ?2 AND expires_at >= ?3"
+    ))
+    .and_then(|mut stmt| {
+        stmt.query_row(params![id, purpose.as_str(), now()], challenge_from_row).optional()
+    })
+    .map_err(db)?
+    .ok_or_else(ApiError::challenge_invalid)
+}
+
+/// Removes the challenge, inside the transaction that acts on its proof: of two requests with
+/// one challenge only one gets it, and a refused attempt cannot be retried with it.
+fn spend_challenge(
+    tx: &Connection,
+    id: &str,
+    purpose: Purpose,
+) -> Result<IssuedChallenge, ApiError> {
+    tx.prepare_cached(&format!(
+        "DELETE FROM challenges WHERE id = ?1 AND purpose = ?2 AND expires_at >= ?3
+         RETURNING {CHALLENGE_COLUMNS}"
+    ))
+    .and_then(|mut stmt| {
+        stmt.query_row(params![id, purpose.as_str(), now()], challenge_from_row).optional()
+    })
+    .map_err(db)?
+    .ok_or_else(ApiError::challenge_invalid)
+}
+
+/// Removes what can no longer be used: expired challenges, sessions that expired or were ended,
+/// and failed password logins older than the lockout window (the audit table keeps the history). Run now and then by the server, so
+/// that no request pays for it.
+pub fn sweep(conn: &Connection) -> Result<usize, ApiError> {
     let now = now();
-    let spent = conn
-        .query_row(
-            "UPDATE challenges SET used_at = ?1
-             WHERE id = ?2 AND purpose = ?3 AND used_at IS NULL AND expires_at >= ?1
-             RETURNING nonce, origin, session_hash",
-            params![now, id, purpose.as_str()],
-            |r| Ok(SpentChallenge { nonce: r.get(0)?, origin: r.get(1)?, session_hash: r.get(2)? }),
-        )
-        .optional()
+    let mut removed =
+        conn.execute("DELETE FROM challenges WHERE expires_at < ?1", [now]).map_err(db)?;
+    removed += conn
+        .execute("DELETE FROM sessions WHERE expires_at < ?1 OR revoked_at IS NOT NULL", [now])
         .map_err(db)?;
-    spent.ok_or_else(ApiError::challenge_invalid)
+    removed += conn
+        .execute("DELETE FROM login_failures WHERE time < ?1", [now - LOCKOUT_WINDOW])
+        .map_err(db)?;
+    Ok(removed)
 }
 
 // ---------------------------------------------------------------- certificates and signatures
@@ -325,7 +360,7 @@ struct Proof<'a> {
 fn check_proof(
     conn: &Connection,
     purpose: Purpose,
-    spent: &SpentChallenge,
+    challenge: &IssuedChallenge,
     proof: &Proof<'_>,
     ca_lock_id: &str,
 ) -> Result<(Vec<u8>, String), ApiError> {
@@ -350,8 +385,14 @@ fn check_proof(
     })?;
     let algorithm = Algorithm::parse(proof.algorithm)
         .ok_or_else(|| ApiError::new(StatusCode::BAD_REQUEST, code::UNSUPPORTED_ALGORITHM))?;
-    let msg =
-        signed_bytes(purpose, &spent.origin, proof.challenge_id, &spent.nonce, &sha256, ca_lock_id);
+    let msg = signed_bytes(
+        purpose,
+        &challenge.origin,
+        proof.challenge_id,
+        &challenge.nonce,
+        &sha256,
+        ca_lock_id,
+    );
     pki::verify(algorithm, cert.public_key(), &msg, &signature).map_err(|e| match e {
         SignatureError::Unsupported => {
             ApiError::new(StatusCode::BAD_REQUEST, code::UNSUPPORTED_ALGORITHM)
@@ -374,60 +415,59 @@ pub fn ca_login(
     req: &CaLogin,
     remote: Option<&str>,
 ) -> Result<Session, ApiError> {
-    let result = (|| -> Result<(Session, String), ApiError> {
-        let spent = spend_challenge(conn, &req.challenge_id, Purpose::Login)?;
-        let proof = Proof {
-            challenge_id: &req.challenge_id,
-            certificate: &req.certificate,
-            algorithm: &req.algorithm,
-            signature: &req.signature,
-        };
-        let (_, sha256) = check_proof(conn, Purpose::Login, &spent, &proof, "")?;
-        let binding: Option<(i64, i64, String)> = conn
-            .query_row(
-                "SELECT b.id, b.user_id, b.ca_lock_id FROM bindings b JOIN users u ON u.id = b.user_id
-                 WHERE b.cert_sha256 = ?1 AND u.disabled = 0",
-                [&sha256],
-                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
-            )
-            .optional()
-            .map_err(db)?;
-        let (binding_id, user_id, ca_lock_id) = binding
-            .ok_or_else(|| ApiError::new(StatusCode::FORBIDDEN, code::CERTIFICATE_NOT_BOUND))?;
-        let session = create_session(conn, cfg, user_id, "ca", Some(binding_id))?;
-        Ok((session, ca_lock_id))
-    })();
+    let proof = Proof {
+        challenge_id: &req.challenge_id,
+        certificate: &req.certificate,
+        algorithm: &req.algorithm,
+        signature: &req.signature,
+    };
+    let checked = live_challenge(conn, &req.challenge_id, Purpose::Login)
+        .and_then(|challenge| check_proof(conn, Purpose::Login, &challenge, &proof, ""));
+    // One write: the challenge spent, the session opened and the attempt audited together.
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(db)?;
+    let result = spend_challenge(&tx, &req.challenge_id, Purpose::Login)
+        .and(checked)
+        .and_then(|(_, sha256)| open_ca_session(&tx, cfg, &sha256));
     let sha = cert_sha256_of(&req.certificate);
-    match result {
+    let mut event = AuditEvent {
+        event: "ca_login",
+        account: None,
+        ca_lock_id: None,
+        cert_sha256: sha.as_deref(),
+        result: "ok",
+        remote,
+    };
+    match &result {
         Ok((session, ca_lock_id)) => {
-            audit(
-                conn,
-                &AuditEvent {
-                    event: "ca_login",
-                    account: Some(&session.user.account),
-                    ca_lock_id: Some(&ca_lock_id),
-                    cert_sha256: sha.as_deref(),
-                    result: "ok",
-                    remote,
-                },
-            )?;
-            Ok(session)
+            event.account = Some(&session.user.account);
+            event.ca_lock_id = Some(ca_lock_id);
         }
-        Err(e) => {
-            audit(
-                conn,
-                &AuditEvent {
-                    event: "ca_login",
-                    account: None,
-                    ca_lock_id: None,
-                    cert_sha256: sha.as_deref(),
-                    result: e.code,
-                    remote,
-                },
-            )?;
-            Err(e)
-        }
+        Err(e) => event.result = e.code,
     }
+    audit(&tx, &event)?;
+    tx.commit().map_err(db)?;
+    result.map(|(session, _)| session)
+}
+
+/// A session for the account the certificate is bound to, with the binding's CA锁ID.
+fn open_ca_session(
+    conn: &Connection,
+    cfg: &Config,
+    cert_sha256: &str,
+) -> Result<(Session, String), ApiError> {
+    let binding: Option<(i64, i64, String)> = conn
+        .prepare_cached(
+            "SELECT b.id, b.user_id, b.ca_lock_id FROM bindings b JOIN users u ON u.id = b.user_id
+             WHERE b.cert_sha256 = ?1 AND u.disabled = 0",
+        )
+        .and_then(|mut stmt| {
+            stmt.query_row([cert_sha256], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?))).optional()
+        })
+        .map_err(db)?;
+    let (binding_id, user_id, ca_lock_id) =
+        binding.ok_or_else(|| ApiError::new(StatusCode::FORBIDDEN, code::CERTIFICATE_NOT_BOUND))?;
+    let session = create_session(conn, cfg, user_id, "ca", Some(binding_id))?;
+    Ok((session, ca_lock_id))
 }
 
 // ---------------------------------------------------------------- bindings
@@ -491,32 +531,42 @@ pub fn bind(
     req: &BindRequest,
     remote: Option<&str>,
 ) -> Result<(bool, Binding), ApiError> {
-    let result = bind_inner(conn, caller, req);
+    let checked = check_bind_proof(conn, caller, req);
+    // One write: the challenge spent, the binding made and the attempt audited together.
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(db)?;
+    let result = spend_challenge(&tx, &req.challenge_id, Purpose::Bind).and(checked).and_then(
+        |(ca_lock_id, der, sha256)| record_binding(&tx, caller, &ca_lock_id, &der, &sha256),
+    );
     let sha = cert_sha256_of(&req.certificate);
-    let event = |result| AuditEvent {
-        event: "bind",
-        account: Some(&caller.account),
-        ca_lock_id: Some(&req.ca_lock_id),
-        cert_sha256: sha.as_deref(),
-        result,
-        remote,
+    let result_code = match &result {
+        Ok((true, _)) => "ok",
+        Ok((false, _)) => "already_bound",
+        Err(e) => e.code,
     };
-    match &result {
-        Ok((true, _)) => audit(conn, &event("ok"))?,
-        Ok((false, _)) => audit(conn, &event("already_bound"))?,
-        Err(e) => audit(conn, &event(e.code))?,
-    }
+    audit(
+        &tx,
+        &AuditEvent {
+            event: "bind",
+            account: Some(&caller.account),
+            ca_lock_id: Some(&req.ca_lock_id),
+            cert_sha256: sha.as_deref(),
+            result: result_code,
+            remote,
+        },
+    )?;
+    tx.commit().map_err(db)?;
     result
 }
 
-fn bind_inner(
-    conn: &mut Connection,
+/// The bind request's challenge (asked by this session), CA锁ID and proof, checked: the
+/// CA锁ID, the certificate's DER and SHA-256.
+fn check_bind_proof(
+    conn: &Connection,
     caller: &Caller,
     req: &BindRequest,
-) -> Result<(bool, Binding), ApiError> {
-    let spent = spend_challenge(conn, &req.challenge_id, Purpose::Bind)?;
-    // A bind challenge belongs to the session that asked for it.
-    if spent.session_hash.as_deref() != Some(caller.token_hash.as_slice()) {
+) -> Result<(String, Vec<u8>, String), ApiError> {
+    let challenge = live_challenge(conn, &req.challenge_id, Purpose::Bind)?;
+    if challenge.session_hash.as_deref() != Some(caller.token_hash.as_slice()) {
         return Err(ApiError::challenge_invalid());
     }
     let ca_lock_id =
@@ -527,12 +577,22 @@ fn bind_inner(
         algorithm: &req.algorithm,
         signature: &req.signature,
     };
-    let (der, sha256) = check_proof(conn, Purpose::Bind, &spent, &proof, &ca_lock_id)?;
-    let (_, cert) = X509Certificate::from_der(&der).map_err(|_| ApiError::invalid_request())?;
-    let info = pki::certificate_info(&cert, &der);
-    let not_after_unix = cert.validity().not_after.timestamp();
+    let (der, sha256) = check_proof(conn, Purpose::Bind, &challenge, &proof, &ca_lock_id)?;
+    Ok((ca_lock_id, der, sha256))
+}
 
-    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(db)?;
+/// Writes the binding in the caller's transaction, under the platform's rule: one CA lock,
+/// and one certificate, belong to one user.
+fn record_binding(
+    tx: &Connection,
+    caller: &Caller,
+    ca_lock_id: &str,
+    der: &[u8],
+    sha256: &str,
+) -> Result<(bool, Binding), ApiError> {
+    let (_, cert) = X509Certificate::from_der(der).map_err(|_| ApiError::invalid_request())?;
+    let info = pki::certificate_info(&cert, der);
+    let not_after_unix = cert.validity().not_after.timestamp();
     let existing: Vec<(i64, i64, String, String)> = {
         let mut stmt = tx
             .prepare("SELECT id, user_id, ca_lock_id, cert_sha256 FROM bindings WHERE ca_lock_id = ?1 OR cert_sha256 = ?2")
@@ -551,7 +611,7 @@ fn bind_inner(
     if let Some((id, _, _, _)) =
         existing.iter().find(|(_, _, lock, sha)| *lock == ca_lock_id && *sha == sha256)
     {
-        let binding = binding_by_id(&tx, *id)?;
+        let binding = binding_by_id(tx, *id)?;
         return Ok((false, binding));
     }
     // This user's own CA lock with a renewed certificate: the binding follows the key.
@@ -584,9 +644,7 @@ fn bind_inner(
             tx.last_insert_rowid()
         }
     };
-    let binding = binding_by_id(&tx, id)?;
-    tx.commit().map_err(db)?;
-    Ok((true, binding))
+    Ok((true, binding_by_id(tx, id)?))
 }
 
 /// A unique constraint that fires is another user's binding that won a race.
@@ -687,4 +745,35 @@ fn percent_encode(s: &str) -> String {
             _ => format!("%{b:02X}"),
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sweep_removes_only_what_can_no_longer_be_used() {
+        let dir = tempfile::tempdir().unwrap();
+        let conn = crate::db::open(dir.path()).unwrap();
+        let (past, future) = (now() - 1, now() + 100);
+        conn.execute_batch(&format!(
+            "INSERT INTO users (id, account, name, organization, password_hash, created_at)
+                 VALUES (1, 'a', 'A', 'O', 'h', 1);
+             INSERT INTO challenges (id, purpose, nonce, origin, expires_at)
+                 VALUES ('old', 'login', 'n', 'o', {past}), ('live', 'login', 'n', 'o', {future});
+             INSERT INTO sessions (token_hash, user_id, kind, created_at, expires_at, revoked_at)
+                 VALUES (x'01', 1, 'ca', 1, {past}, NULL), (x'02', 1, 'ca', 1, {future}, 5),
+                        (x'03', 1, 'ca', 1, {future}, NULL);
+             INSERT INTO login_failures (account, time)
+                 VALUES ('a', {}), ('a', {past});",
+            past - LOCKOUT_WINDOW
+        ))
+        .unwrap();
+        assert_eq!(sweep(&conn).unwrap(), 4);
+        let left = |sql: &str| -> i64 { conn.query_row(sql, [], |r| r.get(0)).unwrap() };
+        assert_eq!(left("SELECT count(*) FROM challenges WHERE id = 'live'"), 1);
+        assert_eq!(left("SELECT count(*) FROM sessions WHERE token_hash = x'03'"), 1);
+        assert_eq!(left("SELECT count(*) FROM login_failures"), 1);
+        assert_eq!(sweep(&conn).unwrap(), 0);
+    }
 }
