@@ -22,6 +22,8 @@ pub struct LoadResult {
     pub p99_ms: f64,
     pub done: usize,
     pub failed: usize,
+    /// The server's own p99 for the challenge and for the request that uses it.
+    pub server_p99_ms: (f64, f64),
 }
 
 /// Software keys for the clients, signing with ring so that the load generator, which shares
@@ -258,6 +260,8 @@ async fn measure(
             (latencies, failed)
         }));
     }
+    tokio::time::sleep_until(warm_until.into()).await;
+    let log_from = platform.log_len();
     let mut latencies = Vec::new();
     let mut failed = 0;
     for task in tasks {
@@ -266,12 +270,17 @@ async fn measure(
         failed += f;
     }
     let elapsed = (Instant::now() - start).as_secs_f64();
-    latencies.sort();
-    let pct = |p: f64| {
-        latencies
-            .get(((latencies.len() as f64 * p) as usize).min(latencies.len().saturating_sub(1)))
-            .map_or(0.0, |d| d.as_secs_f64() * 1e3)
+    let latencies: Vec<f64> = {
+        let mut l: Vec<f64> = latencies.iter().map(|d| d.as_secs_f64() * 1e3).collect();
+        l.sort_by(f64::total_cmp);
+        l
     };
+    let pct = |p: f64| percentile(&latencies, p);
+    let used = if bind_token.is_some() { "/api/v1/ca/bindings" } else { "/api/v1/sessions/ca" };
+    let server_p99_ms = (
+        percentile(&platform.server_ms(log_from, "/api/v1/ca/challenges"), 0.99),
+        percentile(&platform.server_ms(log_from, used), 0.99),
+    );
     Ok(LoadResult {
         name: name.into(),
         per_second: latencies.len() as f64 / elapsed,
@@ -279,5 +288,13 @@ async fn measure(
         p99_ms: pct(0.99),
         done: latencies.len(),
         failed,
+        server_p99_ms,
     })
+}
+
+/// The `p` quantile of sorted figures (0 when there are none).
+fn percentile(sorted: &[f64], p: f64) -> f64 {
+    sorted
+        .get(((sorted.len() as f64 * p) as usize).min(sorted.len().saturating_sub(1)))
+        .map_or(0.0, |v| *v)
 }

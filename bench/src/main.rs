@@ -48,13 +48,26 @@ fn main() -> Result<()> {
         rows.push(row(
             format!("zca-platform, 64 clients: {}", result.name),
             format!(
-                "{:.0}/s, p50 {:.1} ms, p99 {:.1} ms ({} done, {} failed)",
-                result.per_second, result.p50_ms, result.p99_ms, result.done, result.failed
+                "{:.0}/s, p50 {:.1} ms, p99 {:.1} ms ({} done, {} failed; server p99 {:.1} + {:.1} ms)",
+                result.per_second,
+                result.p50_ms,
+                result.p99_ms,
+                result.done,
+                result.failed,
+                result.server_p99_ms.0,
+                result.server_p99_ms.1
             ),
             goal,
             ok,
         ));
     }
+    let wal = std::fs::metadata(platform.dir.path().join("platform.db-wal")).map_or(0, |m| m.len());
+    rows.push(row(
+        "zca-platform write-ahead log after the load",
+        format!("{:.1} MiB", wal as f64 / (1 << 20) as f64),
+        "≤ 64 MiB (bounded)",
+        Some(wal <= 64 << 20),
+    ));
     print_table(&rows);
     Ok(())
 }

@@ -243,6 +243,26 @@ impl Platform {
         self.admin(&["trust", "add", &path_str(&file)], None)
     }
 
+    /// How many lines the server has logged so far.
+    pub fn log_len(&self) -> usize {
+        self.log.lock().expect("log").len()
+    }
+
+    /// The server's own time (its `ms=` field) for each `path` request logged after line
+    /// `since`, sorted.
+    pub fn server_ms(&self, since: usize, path: &str) -> Vec<f64> {
+        let needle = format!("path={path} ");
+        let log = self.log.lock().expect("log");
+        let mut ms: Vec<f64> = log
+            .iter()
+            .skip(since)
+            .filter(|l| l.contains(&needle))
+            .filter_map(|l| l.split(" ms=").nth(1)?.split_whitespace().next()?.parse().ok())
+            .collect();
+        ms.sort_by(f64::total_cmp);
+        ms
+    }
+
     /// (requests, TLS connections) logged so far.
     pub fn counts(&self) -> (usize, usize) {
         let log = self.log.lock().expect("log");

@@ -186,24 +186,20 @@ async fn me(State(s): State<AppState>, Auth(caller): Auth) -> Result<impl IntoRe
     Ok(Json(user))
 }
 
-/// Login challenges need no session; bind challenges belong to the session that asks.
+/// Login challenges need no session (nor the database); bind challenges belong to the
+/// session that asks.
 async fn challenge(
     State(s): State<AppState>,
     headers: HeaderMap,
     ApiJson(req): ApiJson<ChallengeRequest>,
 ) -> Result<impl IntoResponse, ApiError> {
-    let token = bearer(&headers);
-    let cfg = s.cfg.clone();
-    let challenge = s
-        .pool
-        .run(move |c| {
-            let caller = match (&token, req.purpose) {
-                (Some(t), zca_contract::Purpose::Bind) => Some(service::authenticate(c, t)?),
-                _ => None,
-            };
-            Ok(service::new_challenge(c, &cfg, req.purpose, caller.as_ref())?)
-        })
-        .await?;
+    let caller = match (bearer(&headers), req.purpose) {
+        (Some(token), zca_contract::Purpose::Bind) => {
+            Some(s.pool.run(move |c| Ok(service::authenticate(c, &token)?)).await?)
+        }
+        _ => None,
+    };
+    let challenge = service::new_challenge(&s.cfg, req.purpose, caller.as_ref())?;
     Ok((StatusCode::CREATED, Json(challenge)))
 }
 
@@ -222,9 +218,12 @@ async fn bind(
     ApiJson(req): ApiJson<BindRequest>,
 ) -> Result<impl IntoResponse, ApiError> {
     let remote = remote(&ext);
+    let cfg = s.cfg.clone();
     let (created, binding) = s
         .pool
-        .run(move |c| Ok(db::durably(c, |c| service::bind(c, &caller, &req, remote.as_deref()))??))
+        .run(move |c| {
+            Ok(db::durably(c, |c| service::bind(c, &cfg, &caller, &req, remote.as_deref()))??)
+        })
         .await?;
     let status = if created { StatusCode::CREATED } else { StatusCode::OK };
     Ok((status, Json(binding)))

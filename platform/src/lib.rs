@@ -4,6 +4,7 @@
 
 pub mod admin;
 pub mod api;
+pub mod challenge;
 pub mod db;
 pub mod error;
 pub mod pki;

@@ -2,6 +2,8 @@
 //! RSA (PKCS#1 v1.5), ECDSA P-256 and SM2 (SM3, default ID) both for the client's signature
 //! over the contract's bytes and for the issuer's signature on the certificate.
 
+use std::collections::HashSet;
+
 use sha2::{Digest, Sha256};
 use time::OffsetDateTime;
 use x509_parser::prelude::{FromDer, SubjectPublicKeyInfo, X509Certificate};
@@ -120,7 +122,12 @@ pub fn issued_by(child: &X509Certificate<'_>, issuer: &X509Certificate<'_>) -> b
     let tbs = child.tbs_certificate.as_ref();
     let sig = &child.signature_value.data;
     let spki = issuer.public_key();
-    match (child.signature_algorithm.algorithm.to_id_string().as_str(), key_kind(spki)) {
+    let alg = child.signature_algorithm.algorithm.to_id_string();
+    let memo = signature_memo_key(&alg, tbs, sig, spki.raw);
+    if CHECKED_SIGNATURES.lock().is_ok_and(|set| set.contains(&memo)) {
+        return true;
+    }
+    let ok = match (alg.as_str(), key_kind(spki)) {
         ("1.2.840.113549.1.1.11", KeyKind::Rsa) => {
             verify_rsa(RsaHash::Sha256, &spki.subject_public_key.data, tbs, sig)
         }
@@ -137,7 +144,32 @@ pub fn issued_by(child: &X509Certificate<'_>, issuer: &X509Certificate<'_>) -> b
             verify_sm2(&spki.subject_public_key.data, tbs, sig)
         }
         _ => false,
+    };
+    if ok {
+        if let Ok(mut set) = CHECKED_SIGNATURES.lock() {
+            if set.len() >= CHECKED_SIGNATURES_MAX {
+                set.clear();
+            }
+            set.insert(memo);
+        }
     }
+    ok
+}
+
+/// Issuer signatures already found good. A bound certificate logs in again and again, and the
+/// CA's signature on it, a function of these bytes alone, is half of a login's public-key work.
+/// Whether the issuer is still trusted, and the validity dates, are checked on every request.
+static CHECKED_SIGNATURES: std::sync::LazyLock<std::sync::Mutex<HashSet<[u8; 32]>>> =
+    std::sync::LazyLock::new(Default::default);
+const CHECKED_SIGNATURES_MAX: usize = 100_000;
+
+fn signature_memo_key(alg: &str, tbs: &[u8], sig: &[u8], issuer_spki: &[u8]) -> [u8; 32] {
+    let mut h = Sha256::new();
+    for part in [alg.as_bytes(), tbs, sig, issuer_spki] {
+        h.update((part.len() as u64).to_be_bytes());
+        h.update(part);
+    }
+    h.finalize().into()
 }
 
 /// Why a client certificate is refused.

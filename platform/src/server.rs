@@ -13,7 +13,8 @@ use tokio_rustls::TlsAcceptor;
 use tower::ServiceExt;
 
 use crate::api::{self, AppState, RemoteAddr};
-use crate::db::Pool;
+use crate::challenge::ChallengeKey;
+use crate::db::{self, Pool};
 use crate::service::{self, Config};
 use crate::tls;
 
@@ -42,6 +43,7 @@ pub async fn serve(
 ) -> Result<()> {
     let identity =
         tls::identity(&opts.data_dir, opts.tls_cert.as_deref(), opts.tls_key.as_deref())?;
+    let challenge_key = db::challenge_key(&db::open(&opts.data_dir)?)?;
     let pool = Pool::new(&opts.data_dir)?;
     let listener = TcpListener::bind(opts.listen)
         .await
@@ -52,9 +54,10 @@ pub async fn serve(
         origin: origin.trim_end_matches('/').to_string(),
         session_ttl: opts.session_ttl,
         challenge_ttl: opts.challenge_ttl,
+        challenge_key: ChallengeKey::new(&challenge_key),
         data_dir: opts.data_dir.clone(),
     };
-    tokio::spawn(sweep_now_and_then(pool.clone()));
+    tokio::spawn(maintain(pool.clone()));
     let app = api::router(AppState { pool, cfg: Arc::new(cfg) });
     let acceptor = TlsAcceptor::from(identity.config);
     ready(&Running { addr, origin, ca_file: identity.ca_file });
@@ -111,14 +114,21 @@ pub async fn serve(
     Ok(())
 }
 
-/// Every half minute, removes expired challenges and sessions (see `service::sweep`).
-async fn sweep_now_and_then(pool: Pool) {
-    let mut every = tokio::time::interval(Duration::from_secs(30));
-    loop {
+/// The database's upkeep, off the path of requests: four times a second, copies the write-ahead
+/// log into the database (request connections do not, see `db::Pool`; often, so that each copy
+/// is short); every half minute, removes what expired (`service::sweep`).
+async fn maintain(pool: Pool) {
+    let mut every = tokio::time::interval(Duration::from_millis(250));
+    for tick in 0u64.. {
         every.tick().await;
-        match pool.run(|c| Ok(service::sweep(c)?)).await {
-            Ok(n) => tracing::debug!(removed = n, "swept expired rows"),
-            Err(e) => tracing::warn!(error = %e, "sweeping expired rows failed"),
+        if let Err(e) = pool.run(|c| Ok(db::checkpoint(c)?)).await {
+            tracing::warn!(error = %e, "checkpoint failed");
+        }
+        if tick % 120 == 0 {
+            match pool.run(|c| Ok(service::sweep(c)?)).await {
+                Ok(n) => tracing::debug!(removed = n, "swept expired rows"),
+                Err(e) => tracing::warn!(error = %e, "sweeping expired rows failed"),
+            }
         }
     }
 }

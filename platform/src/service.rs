@@ -9,7 +9,7 @@ use argon2::Argon2;
 use axum::http::StatusCode;
 use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
 use base64::Engine;
-use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
+use rusqlite::{params, Connection, OptionalExtension, Transaction, TransactionBehavior};
 use sha2::{Digest, Sha256};
 use time::OffsetDateTime;
 use x509_parser::prelude::{FromDer, X509Certificate};
@@ -18,6 +18,7 @@ use zca_contract::{
     Challenge, Driver, PasswordLogin, Purpose, Session, User, CA_LOCK_ID_MAX,
 };
 
+use crate::challenge::{self, ChallengeKey};
 use crate::error::ApiError;
 use crate::pki::{self, CertificateProblem, SignatureError};
 
@@ -33,6 +34,7 @@ pub struct Config {
     pub origin: String,
     pub session_ttl: i64,
     pub challenge_ttl: i64,
+    pub challenge_key: ChallengeKey,
     pub data_dir: PathBuf,
 }
 
@@ -65,6 +67,20 @@ fn token_hash(token: &str) -> Vec<u8> {
 fn db(err: rusqlite::Error) -> ApiError {
     tracing::error!(error = %err, "database error");
     ApiError::internal()
+}
+
+/// Runs `f` in one IMMEDIATE transaction, committed when `f` returns `Ok`. This process's
+/// writers first take their turn (`db::writer_turn`), so that they wait in line instead of
+/// napping in SQLite's busy handler, which under load gives some requests a long wait.
+fn write<T>(
+    conn: &mut Connection,
+    f: impl FnOnce(&Transaction<'_>) -> Result<T, ApiError>,
+) -> Result<T, ApiError> {
+    let _turn = crate::db::writer_turn();
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(db)?;
+    let value = f(&tx)?;
+    tx.commit().map_err(db)?;
+    Ok(value)
 }
 
 /// One line of the audit table. Never given a secret: no password, PIN, token or signature.
@@ -149,43 +165,49 @@ pub fn password_login(
         return Err(ApiError::invalid_request());
     }
     let now = now();
-    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(db)?;
-    let (count, oldest): (i64, Option<i64>) = tx
-        .query_row(
-            "SELECT count(*), min(time) FROM login_failures WHERE account = ?1 AND time > ?2",
-            params![account, now - LOCKOUT_WINDOW],
-            |r| Ok((r.get(0)?, r.get(1)?)),
+    let event = |result| AuditEvent {
+        event: "password_login",
+        account: Some(account),
+        ca_lock_id: None,
+        cert_sha256: None,
+        result,
+        remote,
+    };
+    let attempt = write(conn, |tx| {
+        let (count, oldest): (i64, Option<i64>) = tx
+            .query_row(
+                "SELECT count(*), min(time) FROM login_failures WHERE account = ?1 AND time > ?2",
+                params![account, now - LOCKOUT_WINDOW],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .map_err(db)?;
+        if count >= LOCKOUT_FAILURES {
+            audit(tx, &event(code::TOO_MANY_ATTEMPTS))?;
+            return Ok(Err((oldest.unwrap_or(now) + LOCKOUT_WINDOW - now).max(1) as u64));
+        }
+        tx.execute(
+            "INSERT INTO login_failures (account, time) VALUES (?1, ?2)",
+            params![account, now],
         )
         .map_err(db)?;
-    if count >= LOCKOUT_FAILURES {
-        let retry = (oldest.unwrap_or(now) + LOCKOUT_WINDOW - now).max(1) as u64;
-        audit(
-            &tx,
-            &AuditEvent {
-                event: "password_login",
-                account: Some(account),
-                ca_lock_id: None,
-                cert_sha256: None,
-                result: code::TOO_MANY_ATTEMPTS,
-                remote,
-            },
-        )?;
-        tx.commit().map_err(db)?;
-        let mut err = ApiError::new(StatusCode::TOO_MANY_REQUESTS, code::TOO_MANY_ATTEMPTS);
-        err.retry_after = Some(retry);
-        return Err(err);
-    }
-    tx.execute("INSERT INTO login_failures (account, time) VALUES (?1, ?2)", params![account, now])
-        .map_err(db)?;
-    let user: Option<(i64, String, bool)> = tx
-        .query_row(
-            "SELECT id, password_hash, disabled FROM users WHERE account = ?1",
-            [account],
-            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
-        )
-        .optional()
-        .map_err(db)?;
-    tx.commit().map_err(db)?;
+        let user: Option<(i64, String, bool)> = tx
+            .query_row(
+                "SELECT id, password_hash, disabled FROM users WHERE account = ?1",
+                [account],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+            )
+            .optional()
+            .map_err(db)?;
+        Ok(Ok(user))
+    })?;
+    let user = match attempt {
+        Ok(user) => user,
+        Err(retry) => {
+            let mut err = ApiError::new(StatusCode::TOO_MANY_REQUESTS, code::TOO_MANY_ATTEMPTS);
+            err.retry_after = Some(retry);
+            return Err(err);
+        }
+    };
 
     // The slow part, outside the write lock.
     let ok = match &user {
@@ -195,22 +217,14 @@ pub fn password_login(
             false
         }
     };
-    let event = |result| AuditEvent {
-        event: "password_login",
-        account: Some(account),
-        ca_lock_id: None,
-        cert_sha256: None,
-        result,
-        remote,
-    };
     match (ok, user) {
-        (true, Some((user_id, _, _))) => {
-            conn.execute("DELETE FROM login_failures WHERE account = ?1", [account]).map_err(db)?;
-            audit(conn, &event("ok"))?;
-            create_session(conn, cfg, user_id, "password", None)
-        }
+        (true, Some((user_id, _, _))) => write(conn, |tx| {
+            tx.execute("DELETE FROM login_failures WHERE account = ?1", [account]).map_err(db)?;
+            audit(tx, &event("ok"))?;
+            create_session(tx, cfg, user_id, "password", None)
+        }),
         _ => {
-            audit(conn, &event(code::INVALID_CREDENTIALS))?;
+            write(conn, |tx| audit(tx, &event(code::INVALID_CREDENTIALS)))?;
             Err(ApiError::new(StatusCode::UNAUTHORIZED, code::INVALID_CREDENTIALS))
         }
     }
@@ -237,106 +251,88 @@ pub fn me(conn: &Connection, caller: &Caller) -> Result<User, ApiError> {
     user_by_id(conn, caller.user_id)
 }
 
-pub fn logout(conn: &Connection, caller: &Caller) -> Result<(), ApiError> {
-    conn.execute(
-        "UPDATE sessions SET revoked_at = ?1 WHERE token_hash = ?2",
-        params![now(), caller.token_hash],
-    )
-    .map_err(db)?;
+pub fn logout(conn: &mut Connection, caller: &Caller) -> Result<(), ApiError> {
+    write(conn, |tx| {
+        tx.execute(
+            "UPDATE sessions SET revoked_at = ?1 WHERE token_hash = ?2",
+            params![now(), caller.token_hash],
+        )
+        .map_err(db)
+    })?;
     Ok(())
 }
 
 // ---------------------------------------------------------------- challenges
 
+/// A new challenge; nothing is written (see `challenge`).
 pub fn new_challenge(
-    conn: &Connection,
     cfg: &Config,
     purpose: Purpose,
     caller: Option<&Caller>,
 ) -> Result<Challenge, ApiError> {
     let session_hash = match (purpose, caller) {
-        (Purpose::Bind, Some(c)) => Some(c.token_hash.clone()),
+        (Purpose::Bind, Some(c)) => Some(c.token_hash.as_slice()),
         (Purpose::Bind, None) => return Err(ApiError::unauthenticated()),
         (Purpose::Login, _) => None,
     };
-    let id = random_b64(16);
-    let nonce = random_b64(32);
     let expires = now() + cfg.challenge_ttl.clamp(1, MAX_CHALLENGE_TTL);
-    conn.execute(
-        "INSERT INTO challenges (id, purpose, nonce, origin, session_hash, expires_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-        params![id, purpose.as_str(), nonce, cfg.origin, session_hash, expires],
-    )
-    .map_err(db)?;
+    let sealed = challenge::seal(&cfg.challenge_key, purpose, expires, &cfg.origin, session_hash);
     Ok(Challenge {
-        challenge_id: id,
-        nonce,
+        challenge_id: sealed.id,
+        nonce: sealed.nonce,
         origin: cfg.origin.clone(),
         expires_at: rfc3339(expires),
     })
 }
 
-/// What a challenge binds a signature to.
-struct IssuedChallenge {
-    nonce: String,
-    origin: String,
-    session_hash: Option<Vec<u8>>,
-}
-
-const CHALLENGE_COLUMNS: &str = "nonce, origin, session_hash";
-
-fn challenge_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<IssuedChallenge> {
-    Ok(IssuedChallenge { nonce: r.get(0)?, origin: r.get(1)?, session_hash: r.get(2)? })
-}
-
-/// A challenge that can still be spent, read without spending it: the proof is checked against
-/// it outside the write lock, because the signature check is the slow part of a request.
-fn live_challenge(
-    conn: &Connection,
+/// The challenge of a request, if this server issued it for this purpose (and, for a bind, to
+/// this session) and it has not expired. Whether it was used already, `spend_challenge` says.
+fn open_challenge(
+    cfg: &Config,
     id: &str,
     purpose: Purpose,
-) -> Result<IssuedChallenge, ApiError> {
-    conn.prepare_cached(&format!(
-        "SELECT {CHALLENGE_COLUMNS} FROM challenges WHERE id = ?1 AND purpose = ?2 AND expires_at >= ?3"
-    ))
-    .and_then(|mut stmt| {
-        stmt.query_row(params![id, purpose.as_str(), now()], challenge_from_row).optional()
-    })
-    .map_err(db)?
-    .ok_or_else(ApiError::challenge_invalid)
+    caller: Option<&Caller>,
+) -> Result<challenge::Opened, ApiError> {
+    let session_hash = caller.map(|c| c.token_hash.as_slice());
+    challenge::open(&cfg.challenge_key, id, purpose, &cfg.origin, session_hash, now())
+        .ok_or_else(ApiError::challenge_invalid)
 }
 
-/// Removes the challenge, inside the transaction that acts on its proof: of two requests with
-/// one challenge only one gets it, and a refused attempt cannot be retried with it.
-fn spend_challenge(
-    tx: &Connection,
-    id: &str,
-    purpose: Purpose,
-) -> Result<IssuedChallenge, ApiError> {
-    tx.prepare_cached(&format!(
-        "DELETE FROM challenges WHERE id = ?1 AND purpose = ?2 AND expires_at >= ?3
-         RETURNING {CHALLENGE_COLUMNS}"
-    ))
-    .and_then(|mut stmt| {
-        stmt.query_row(params![id, purpose.as_str(), now()], challenge_from_row).optional()
-    })
-    .map_err(db)?
-    .ok_or_else(ApiError::challenge_invalid)
+/// Records the challenge as used, inside the transaction that acts on its proof: of two
+/// requests with one challenge only one gets it, and a refused attempt cannot be retried.
+fn spend_challenge(tx: &Connection, opened: &challenge::Opened) -> Result<(), ApiError> {
+    if opened.expires < now() {
+        return Err(ApiError::challenge_invalid());
+    }
+    let inserted = tx
+        .prepare_cached(
+            "INSERT INTO spent_challenges (id, expires_at) VALUES (?1, ?2) ON CONFLICT DO NOTHING",
+        )
+        .and_then(|mut stmt| stmt.execute(params![opened.random, opened.expires]))
+        .map_err(db)?;
+    if inserted == 1 {
+        Ok(())
+    } else {
+        Err(ApiError::challenge_invalid())
+    }
 }
 
-/// Removes what can no longer be used: expired challenges, sessions that expired or were ended,
+/// Removes what can no longer be used: the record of expired challenges, sessions that expired or were ended,
 /// and failed password logins older than the lockout window (the audit table keeps the history). Run now and then by the server, so
 /// that no request pays for it.
-pub fn sweep(conn: &Connection) -> Result<usize, ApiError> {
+pub fn sweep(conn: &mut Connection) -> Result<usize, ApiError> {
     let now = now();
-    let mut removed =
-        conn.execute("DELETE FROM challenges WHERE expires_at < ?1", [now]).map_err(db)?;
-    removed += conn
-        .execute("DELETE FROM sessions WHERE expires_at < ?1 OR revoked_at IS NOT NULL", [now])
-        .map_err(db)?;
-    removed += conn
-        .execute("DELETE FROM login_failures WHERE time < ?1", [now - LOCKOUT_WINDOW])
-        .map_err(db)?;
-    Ok(removed)
+    write(conn, |tx| {
+        let mut removed =
+            tx.execute("DELETE FROM spent_challenges WHERE expires_at < ?1", [now]).map_err(db)?;
+        removed += tx
+            .execute("DELETE FROM sessions WHERE expires_at < ?1 OR revoked_at IS NOT NULL", [now])
+            .map_err(db)?;
+        removed += tx
+            .execute("DELETE FROM login_failures WHERE time < ?1", [now - LOCKOUT_WINDOW])
+            .map_err(db)?;
+        Ok(removed)
+    })
 }
 
 // ---------------------------------------------------------------- certificates and signatures
@@ -359,8 +355,9 @@ struct Proof<'a> {
 /// signature over the contract's bytes verified. Returns its DER and SHA-256.
 fn check_proof(
     conn: &Connection,
+    cfg: &Config,
     purpose: Purpose,
-    challenge: &IssuedChallenge,
+    challenge: &challenge::Opened,
     proof: &Proof<'_>,
     ca_lock_id: &str,
 ) -> Result<(Vec<u8>, String), ApiError> {
@@ -387,7 +384,7 @@ fn check_proof(
         .ok_or_else(|| ApiError::new(StatusCode::BAD_REQUEST, code::UNSUPPORTED_ALGORITHM))?;
     let msg = signed_bytes(
         purpose,
-        &challenge.origin,
+        &cfg.origin,
         proof.challenge_id,
         &challenge.nonce,
         &sha256,
@@ -421,31 +418,36 @@ pub fn ca_login(
         algorithm: &req.algorithm,
         signature: &req.signature,
     };
-    let checked = live_challenge(conn, &req.challenge_id, Purpose::Login)
-        .and_then(|challenge| check_proof(conn, Purpose::Login, &challenge, &proof, ""));
-    // One write: the challenge spent, the session opened and the attempt audited together.
-    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(db)?;
-    let result = spend_challenge(&tx, &req.challenge_id, Purpose::Login)
-        .and(checked)
-        .and_then(|(_, sha256)| open_ca_session(&tx, cfg, &sha256));
+    let opened = open_challenge(cfg, &req.challenge_id, Purpose::Login, None);
+    let checked = opened
+        .as_ref()
+        .map_err(Clone::clone)
+        .and_then(|challenge| check_proof(conn, cfg, Purpose::Login, challenge, &proof, ""));
     let sha = cert_sha256_of(&req.certificate);
-    let mut event = AuditEvent {
-        event: "ca_login",
-        account: None,
-        ca_lock_id: None,
-        cert_sha256: sha.as_deref(),
-        result: "ok",
-        remote,
-    };
-    match &result {
-        Ok((session, ca_lock_id)) => {
-            event.account = Some(&session.user.account);
-            event.ca_lock_id = Some(ca_lock_id);
+    // One write: the challenge spent, the session opened and the attempt audited together.
+    let result = write(conn, |tx| {
+        let result = opened
+            .and_then(|challenge| spend_challenge(tx, &challenge))
+            .and(checked)
+            .and_then(|(_, sha256)| open_ca_session(tx, cfg, &sha256));
+        let mut event = AuditEvent {
+            event: "ca_login",
+            account: None,
+            ca_lock_id: None,
+            cert_sha256: sha.as_deref(),
+            result: "ok",
+            remote,
+        };
+        match &result {
+            Ok((session, ca_lock_id)) => {
+                event.account = Some(&session.user.account);
+                event.ca_lock_id = Some(ca_lock_id);
+            }
+            Err(e) => event.result = e.code,
         }
-        Err(e) => event.result = e.code,
-    }
-    audit(&tx, &event)?;
-    tx.commit().map_err(db)?;
+        audit(tx, &event)?;
+        Ok(result)
+    })?;
     result.map(|(session, _)| session)
 }
 
@@ -527,48 +529,49 @@ fn valid_ca_lock_id(raw: &str) -> Option<&str> {
 /// Binds. Returns whether a binding was made (201) or this user already had exactly it (200).
 pub fn bind(
     conn: &mut Connection,
+    cfg: &Config,
     caller: &Caller,
     req: &BindRequest,
     remote: Option<&str>,
 ) -> Result<(bool, Binding), ApiError> {
-    let checked = check_bind_proof(conn, caller, req);
-    // One write: the challenge spent, the binding made and the attempt audited together.
-    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(db)?;
-    let result = spend_challenge(&tx, &req.challenge_id, Purpose::Bind).and(checked).and_then(
-        |(ca_lock_id, der, sha256)| record_binding(&tx, caller, &ca_lock_id, &der, &sha256),
-    );
+    let opened = open_challenge(cfg, &req.challenge_id, Purpose::Bind, Some(caller));
+    let checked = opened
+        .as_ref()
+        .map_err(Clone::clone)
+        .and_then(|challenge| check_bind_proof(conn, cfg, challenge, req));
     let sha = cert_sha256_of(&req.certificate);
-    let result_code = match &result {
-        Ok((true, _)) => "ok",
-        Ok((false, _)) => "already_bound",
-        Err(e) => e.code,
-    };
-    audit(
-        &tx,
-        &AuditEvent {
-            event: "bind",
-            account: Some(&caller.account),
-            ca_lock_id: Some(&req.ca_lock_id),
-            cert_sha256: sha.as_deref(),
-            result: result_code,
-            remote,
-        },
-    )?;
-    tx.commit().map_err(db)?;
-    result
+    // One write: the challenge spent, the binding made and the attempt audited together.
+    write(conn, |tx| {
+        let result = opened.and_then(|c| spend_challenge(tx, &c)).and(checked).and_then(
+            |(ca_lock_id, der, sha256)| record_binding(tx, caller, &ca_lock_id, &der, &sha256),
+        );
+        let result_code = match &result {
+            Ok((true, _)) => "ok",
+            Ok((false, _)) => "already_bound",
+            Err(e) => e.code,
+        };
+        audit(
+            tx,
+            &AuditEvent {
+                event: "bind",
+                account: Some(&caller.account),
+                ca_lock_id: Some(&req.ca_lock_id),
+                cert_sha256: sha.as_deref(),
+                result: result_code,
+                remote,
+            },
+        )?;
+        Ok(result)
+    })?
 }
 
-/// The bind request's challenge (asked by this session), CA锁ID and proof, checked: the
-/// CA锁ID, the certificate's DER and SHA-256.
+/// The bind request's CA锁ID and proof, checked: the CA锁ID, the certificate's DER and SHA-256.
 fn check_bind_proof(
     conn: &Connection,
-    caller: &Caller,
+    cfg: &Config,
+    challenge: &challenge::Opened,
     req: &BindRequest,
 ) -> Result<(String, Vec<u8>, String), ApiError> {
-    let challenge = live_challenge(conn, &req.challenge_id, Purpose::Bind)?;
-    if challenge.session_hash.as_deref() != Some(caller.token_hash.as_slice()) {
-        return Err(ApiError::challenge_invalid());
-    }
     let ca_lock_id =
         valid_ca_lock_id(&req.ca_lock_id).ok_or_else(ApiError::invalid_request)?.to_string();
     let proof = Proof {
@@ -577,7 +580,7 @@ fn check_bind_proof(
         algorithm: &req.algorithm,
         signature: &req.signature,
     };
-    let (der, sha256) = check_proof(conn, Purpose::Bind, &challenge, &proof, &ca_lock_id)?;
+    let (der, sha256) = check_proof(conn, cfg, Purpose::Bind, challenge, &proof, &ca_lock_id)?;
     Ok((ca_lock_id, der, sha256))
 }
 
@@ -657,37 +660,39 @@ fn constraint_or_db(err: rusqlite::Error) -> ApiError {
     }
 }
 
+/// Removes the caller's binding and audits it, in one write.
 pub fn unbind(
-    conn: &Connection,
+    conn: &mut Connection,
     caller: &Caller,
     id: i64,
     remote: Option<&str>,
 ) -> Result<(), ApiError> {
-    let removed: Option<(String, String)> = conn
-        .query_row(
-            "DELETE FROM bindings WHERE id = ?1 AND user_id = ?2 RETURNING ca_lock_id, cert_sha256",
-            params![id, caller.user_id],
-            |r| Ok((r.get(0)?, r.get(1)?)),
-        )
-        .optional()
-        .map_err(db)?;
-    let (lock, sha) = match &removed {
-        Some((l, s)) => (Some(l.as_str()), Some(s.as_str())),
-        None => (None, None),
-    };
-    let result = if removed.is_some() { "ok" } else { code::NOT_FOUND };
-    audit(
-        conn,
-        &AuditEvent {
-            event: "unbind",
-            account: Some(&caller.account),
-            ca_lock_id: lock,
-            cert_sha256: sha,
-            result,
-            remote,
-        },
-    )?;
-    removed.map(|_| ()).ok_or_else(ApiError::not_found)
+    write(conn, |tx| {
+        let removed: Option<(String, String)> = tx
+            .query_row(
+                "DELETE FROM bindings WHERE id = ?1 AND user_id = ?2 RETURNING ca_lock_id, cert_sha256",
+                params![id, caller.user_id],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()
+            .map_err(db)?;
+        let (lock, sha) = match &removed {
+            Some((l, s)) => (Some(l.as_str()), Some(s.as_str())),
+            None => (None, None),
+        };
+        audit(
+            tx,
+            &AuditEvent {
+                event: "unbind",
+                account: Some(&caller.account),
+                ca_lock_id: lock,
+                cert_sha256: sha,
+                result: if removed.is_some() { "ok" } else { code::NOT_FOUND },
+                remote,
+            },
+        )?;
+        Ok(removed.map(|_| ()).ok_or_else(ApiError::not_found))
+    })?
 }
 
 // ---------------------------------------------------------------- drivers
@@ -754,13 +759,13 @@ mod tests {
     #[test]
     fn sweep_removes_only_what_can_no_longer_be_used() {
         let dir = tempfile::tempdir().unwrap();
-        let conn = crate::db::open(dir.path()).unwrap();
+        let mut conn = crate::db::open(dir.path()).unwrap();
         let (past, future) = (now() - 1, now() + 100);
         conn.execute_batch(&format!(
             "INSERT INTO users (id, account, name, organization, password_hash, created_at)
                  VALUES (1, 'a', 'A', 'O', 'h', 1);
-             INSERT INTO challenges (id, purpose, nonce, origin, expires_at)
-                 VALUES ('old', 'login', 'n', 'o', {past}), ('live', 'login', 'n', 'o', {future});
+             INSERT INTO spent_challenges (id, expires_at)
+                 VALUES (x'0a', {past}), (x'0b', {future});
              INSERT INTO sessions (token_hash, user_id, kind, created_at, expires_at, revoked_at)
                  VALUES (x'01', 1, 'ca', 1, {past}, NULL), (x'02', 1, 'ca', 1, {future}, 5),
                         (x'03', 1, 'ca', 1, {future}, NULL);
@@ -769,11 +774,11 @@ mod tests {
             past - LOCKOUT_WINDOW
         ))
         .unwrap();
-        assert_eq!(sweep(&conn).unwrap(), 4);
+        assert_eq!(sweep(&mut conn).unwrap(), 4);
         let left = |sql: &str| -> i64 { conn.query_row(sql, [], |r| r.get(0)).unwrap() };
-        assert_eq!(left("SELECT count(*) FROM challenges WHERE id = 'live'"), 1);
+        assert_eq!(left("SELECT count(*) FROM spent_challenges WHERE id = x'0b'"), 1);
         assert_eq!(left("SELECT count(*) FROM sessions WHERE token_hash = x'03'"), 1);
         assert_eq!(left("SELECT count(*) FROM login_failures"), 1);
-        assert_eq!(sweep(&conn).unwrap(), 0);
+        assert_eq!(sweep(&mut conn).unwrap(), 0);
     }
 }
