@@ -317,9 +317,9 @@ fn spend_challenge(tx: &Connection, opened: &challenge::Opened) -> Result<(), Ap
     }
 }
 
-/// Removes what can no longer be used: the record of expired challenges, sessions that expired or were ended,
-/// and failed password logins older than the lockout window (the audit table keeps the history). Run now and then by the server, so
-/// that no request pays for it.
+/// Removes what can no longer be used: the record of expired challenges, sessions that expired
+/// or were ended, and failed password logins older than the lockout window (the audit table
+/// keeps the history). Run now and then by the server, so that no request pays for it.
 pub fn sweep(conn: &mut Connection) -> Result<usize, ApiError> {
     let now = now();
     write(conn, |tx| {
