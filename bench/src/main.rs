@@ -256,19 +256,22 @@ impl Bins {
 }
 
 pub fn softhsm() -> Result<PathBuf> {
-    ["/usr/lib/softhsm/libsofthsm2.so", "/usr/lib/x86_64-linux-gnu/softhsm/libsofthsm2.so"]
-        .into_iter()
-        .map(PathBuf::from)
-        .find(|p| p.exists())
-        .context("SoftHSM2 is not installed (apt-get install softhsm2)")
+    installed(
+        &["/usr/lib/softhsm/libsofthsm2.so", "/usr/lib/x86_64-linux-gnu/softhsm/libsofthsm2.so"],
+        "SoftHSM2 is not installed (apt-get install softhsm2)",
+    )
 }
 
 pub fn spy() -> Result<PathBuf> {
-    ["/usr/lib/x86_64-linux-gnu/pkcs11-spy.so", "/usr/lib/aarch64-linux-gnu/pkcs11-spy.so"]
-        .into_iter()
-        .map(PathBuf::from)
-        .find(|p| p.exists())
-        .context("OpenSC's pkcs11-spy.so is not installed (apt-get install opensc)")
+    installed(
+        &["/usr/lib/x86_64-linux-gnu/pkcs11-spy.so", "/usr/lib/aarch64-linux-gnu/pkcs11-spy.so"],
+        "OpenSC's pkcs11-spy.so is not installed (apt-get install opensc)",
+    )
+}
+
+/// The first of `candidates` that exists, or an error saying how to install it.
+fn installed(candidates: &[&str], missing: &'static str) -> Result<PathBuf> {
+    candidates.iter().map(PathBuf::from).find(|p| p.exists()).context(missing)
 }
 
 /// Runs a command that must succeed; returns its stdout.

@@ -43,8 +43,8 @@ pub async fn serve(
 ) -> Result<()> {
     let identity =
         tls::identity(&opts.data_dir, opts.tls_cert.as_deref(), opts.tls_key.as_deref())?;
-    let challenge_key = db::challenge_key(&db::open(&opts.data_dir)?)?;
     let pool = Pool::new(&opts.data_dir)?;
+    let challenge_key = pool.run(|c| db::challenge_key(c)).await?;
     let listener = TcpListener::bind(opts.listen)
         .await
         .with_context(|| format!("listening on {}", opts.listen))?;
