@@ -5,13 +5,13 @@
 
 use std::path::PathBuf;
 
-use zca::config::{Source, Sourced};
-use zca::token::{candidates, list_certificates, Inventory, SearchPaths};
+use zca::token::{candidates, list_certificates, Inventory, ModuleSource, SearchPaths};
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let module = std::env::args().nth(1).ok_or("usage: list_certificates MODULE")?;
-    let named = Sourced::new(vec![PathBuf::from(module)], Source::Flag("--module".into()));
-    let inv = Inventory::scan(candidates(Some(&named), &SearchPaths::from_env()));
+    let named = [PathBuf::from(module)];
+    let inv =
+        Inventory::scan(candidates(Some((&named, ModuleSource::Flag)), &SearchPaths::from_env()));
     inv.require_key()?;
     let now = time::OffsetDateTime::now_utc();
     for key in &inv.keys {

@@ -7,24 +7,24 @@
 
 use std::path::PathBuf;
 
-use zca::config::{Source, Sourced};
-use zca::secret::Secret;
-use zca::token::{candidates, list_certificates, Inventory, KeySession, SearchPaths};
+use zca::token::{candidates, list_certificates, Inventory, KeySession, ModuleSource, SearchPaths};
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let [module, serial, message, signature] = args.as_slice() else {
         return Err("usage: sign_message MODULE SERIAL MESSAGE SIGNATURE (PIN in ZCA_PIN)".into());
     };
-    let named = Sourced::new(vec![PathBuf::from(module)], Source::Flag("--module".into()));
-    let inv = Inventory::scan(candidates(Some(&named), &SearchPaths::from_env()));
+    let named = [PathBuf::from(module)];
+    let inv =
+        Inventory::scan(candidates(Some((&named, ModuleSource::Flag)), &SearchPaths::from_env()));
     let key = inv.select(Some(serial))?[0];
     let cert = list_certificates(&inv, key, time::OffsetDateTime::now_utc())?
         .into_iter()
         .find(|c| c.facts.is_some())
         .ok_or("no certificate on that key")?;
     let session = KeySession::open(&inv, key)?;
-    session.login(&Secret::new(std::env::var("ZCA_PIN")?))?;
+    let pin = zca::secret::from_environment("ZCA_PIN").ok_or("set ZCA_PIN")?;
+    session.login(&pin)?;
     let signer = session.signer_for(&cert)?;
     let sig = session.sign(&signer, &std::fs::read(message)?)?;
     std::fs::write(signature, sig)?;

@@ -6,8 +6,8 @@ use std::path::PathBuf;
 
 use serde::Serialize;
 
+use crate::pin_state::PinState;
 use crate::t;
-use crate::token::PinState;
 
 /// Exit codes, documented in README and the man pages.
 pub mod exit {
@@ -127,6 +127,17 @@ pub enum Error {
     },
     /// No session: not logged in, or it expired.
     NotLoggedIn,
+    /// The saved session was issued by another platform than the configured one: its token is
+    /// not sent here.
+    SessionOtherPlatform {
+        session_platform: String,
+        configured: String,
+    },
+    /// A PIN or password that is there but empty or blank (an empty file, `ZCA_PIN=`).
+    EmptySecret {
+        what: String,
+        source: String,
+    },
     /// A wrong PIN; `state` is what the key's flags say afterwards.
     PinIncorrect {
         state: PinState,
@@ -202,6 +213,8 @@ impl Error {
             Error::OriginMismatch { .. } => "origin_mismatch",
             Error::Platform { .. } => "platform_refused",
             Error::NotLoggedIn => "not_logged_in",
+            Error::SessionOtherPlatform { .. } => "session_other_platform",
+            Error::EmptySecret { .. } => "empty_secret",
             Error::PinIncorrect { .. } => "pin_incorrect",
             Error::PinMaybeIncorrect => "pin_maybe_incorrect",
             Error::PinLocked => "pin_locked",
@@ -231,6 +244,7 @@ impl Error {
         match self {
             Error::Usage { .. }
             | Error::MissingInput { .. }
+            | Error::EmptySecret { .. }
             | Error::Config { .. }
             | Error::UnknownProfile { .. }
             | Error::NoPlatform
@@ -255,7 +269,9 @@ impl Error {
             Error::UnlockUnsupported { .. }
             | Error::PinChangeUnsupported { .. }
             | Error::Sm2MechanismMissing { .. } => exit::FAILURE,
-            Error::Platform { .. } | Error::NotLoggedIn => exit::PLATFORM,
+            Error::Platform { .. } | Error::NotLoggedIn | Error::SessionOtherPlatform { .. } => {
+                exit::PLATFORM
+            }
             Error::Network { .. }
             | Error::Tls { .. }
             | Error::BadResponse { .. }
@@ -342,6 +358,14 @@ impl Error {
             }
             Error::Platform { code, message } => platform_message(code, message),
             Error::NotLoggedIn => t!("err-not-logged-in"),
+            Error::SessionOtherPlatform { session_platform, configured } => t!(
+                "err-session-other-platform",
+                session = session_platform.as_str(),
+                configured = configured.as_str()
+            ),
+            Error::EmptySecret { what, source } => {
+                t!("err-empty-secret", what = what.as_str(), source = source.as_str())
+            }
             Error::PinIncorrect { state } => match state {
                 PinState::FinalTry => t!("err-pin-incorrect-final"),
                 PinState::Locked => t!("err-pin-incorrect-locked"),
@@ -404,6 +428,10 @@ impl Error {
             Error::OriginMismatch { .. } => t!("hint-origin-mismatch"),
             Error::Platform { code, .. } => platform_hint(code)?,
             Error::NotLoggedIn => t!("hint-not-logged-in"),
+            Error::SessionOtherPlatform { session_platform, .. } => {
+                t!("hint-session-other-platform", session = session_platform.as_str())
+            }
+            Error::EmptySecret { .. } => t!("hint-empty-secret"),
             Error::PinIncorrect { .. } | Error::PinMaybeIncorrect => t!("hint-pin-incorrect"),
             Error::PinLocked => t!("hint-pin-locked"),
             Error::PinFinalTryRefused => t!("hint-pin-final-try"),
@@ -462,6 +490,7 @@ fn platform_message(code: &str, server_message: &str) -> String {
         c::CA_LOCK_BOUND_TO_OTHER_USER => t!("plat-ca-lock-bound-to-other-user"),
         c::CERTIFICATE_NOT_BOUND => t!("plat-certificate-not-bound"),
         c::NOT_FOUND => t!("plat-not-found"),
+        c::INTERNAL => t!("plat-internal"),
         _ => t!("plat-other", code = code, message = server_message),
     }
 }
@@ -478,6 +507,7 @@ fn platform_hint(code: &str) -> Option<String> {
         c::CA_LOCK_BOUND_TO_OTHER_USER => t!("plat-hint-bound-to-other-user"),
         c::CERTIFICATE_NOT_BOUND => t!("plat-hint-certificate-not-bound"),
         c::NOT_FOUND => t!("plat-hint-not-found"),
+        c::INTERNAL => t!("plat-hint-internal"),
         _ => return None,
     })
 }

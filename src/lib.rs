@@ -13,6 +13,7 @@ pub mod config;
 pub mod error;
 pub mod output;
 pub mod pin;
+pub mod pin_state;
 pub mod prompt;
 pub mod secret;
 pub mod token;

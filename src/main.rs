@@ -14,6 +14,9 @@ use zca::token::SearchPaths;
 use zca::{i18n, t};
 
 fn main() -> ExitCode {
+    // Before anything else, and before any thread: PIN, password and token variables leave the
+    // environment for zeroizing buffers.
+    zca::secret::take_environment();
     // A panic is a bug in zca, but the user still gets one clean line, never a backtrace.
     std::panic::set_hook(Box::new(|info| {
         let detail = info.to_string();

@@ -1,10 +1,14 @@
 //! Secrets (PIN, password, session token): where they come from, how they are held, and the
-//! session file. A secret is never put in argv, printed or logged, and is zeroized when dropped.
+//! session file. A secret is never put in argv, printed or logged, and the bytes zca holds of it
+//! are zeroized when dropped: read without buffers of others (stdin and files a byte at a time,
+//! the terminal by `prompt`), taken out of the environment at start-up (see `take_environment`).
 
+use std::collections::HashMap;
 use std::fmt;
-use std::io::{BufRead, Write};
+use std::io::{Read, Write};
 use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
 use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
 
 use serde::{Deserialize, Serialize};
 use zeroize::Zeroizing;
@@ -24,14 +28,76 @@ impl Secret {
         &self.0
     }
 
-    pub fn is_empty(&self) -> bool {
-        self.0.is_empty()
+    /// Empty, or nothing but white space: never a PIN or password anyone meant.
+    pub fn is_blank(&self) -> bool {
+        self.0.trim().is_empty()
+    }
+}
+
+impl From<Zeroizing<String>> for Secret {
+    fn from(value: Zeroizing<String>) -> Secret {
+        Secret(value)
     }
 }
 
 impl fmt::Debug for Secret {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("Secret(***)")
+    }
+}
+
+/// The variables that may hold a secret. `take_environment` moves them out of the process's
+/// environment, so that they are read once and `/proc/<pid>/environ` no longer shows them.
+pub const SECRET_VARIABLES: &[&str] =
+    &["ZCA_PIN", "ZCA_NEW_PIN", "ZCA_SO_PIN", "ZCA_PASSWORD", "ZCA_TOKEN"];
+
+static FROM_ENVIRONMENT: OnceLock<HashMap<&'static str, Secret>> = OnceLock::new();
+
+/// Takes the secret variables out of the environment: their values into zeroizing buffers, the
+/// original bytes overwritten with zeros where they lie (the memory `/proc/<pid>/environ`
+/// reads), and the variables removed. Call it first thing in `main`, before any thread exists:
+/// no other code reads the environment while it runs.
+pub fn take_environment() {
+    let mut taken = HashMap::new();
+    for &name in SECRET_VARIABLES {
+        let Some(value) = std::env::var_os(name) else { continue };
+        let value = Zeroizing::new(value.into_encoded_bytes());
+        taken.insert(name, Secret::from(crate::prompt::into_text(value)));
+        scrub_environment_value(name);
+        std::env::remove_var(name);
+    }
+    let _ = FROM_ENVIRONMENT.set(taken);
+}
+
+/// Writes zeros over the value of `name` in the C environment block.
+fn scrub_environment_value(name: &str) {
+    extern "C" {
+        static mut environ: *mut *mut libc::c_char;
+    }
+    let prefix = format!("{name}=");
+    // SAFETY: single-threaded start-up (see `take_environment`); each entry is a NUL-terminated
+    // string in writable memory (the initial stack, or libc's heap after setenv), and only the
+    // bytes between the '=' and the NUL are written.
+    unsafe {
+        let mut entry = environ;
+        while !entry.is_null() && !(*entry).is_null() {
+            let text = std::ffi::CStr::from_ptr(*entry);
+            if text.to_bytes().starts_with(prefix.as_bytes()) {
+                let value = (*entry).add(prefix.len());
+                let len = text.to_bytes().len() - prefix.len();
+                std::ptr::write_bytes(value, 0, len);
+            }
+            entry = entry.add(1);
+        }
+    }
+}
+
+/// A secret variable's value, as `take_environment` found it; else the environment's own (in
+/// library use, where nothing took them).
+pub fn from_environment(name: &str) -> Option<Secret> {
+    match FROM_ENVIRONMENT.get() {
+        Some(taken) => taken.get(name).cloned(),
+        None => std::env::var(name).ok().map(Secret::new),
     }
 }
 
@@ -49,39 +115,77 @@ pub struct SecretSources<'a> {
     pub flags: &'static str,
 }
 
-/// The line that ends a secret read from stdin or a file: trailing CR/LF removed, nothing else.
-fn first_line(reader: &mut dyn BufRead) -> std::io::Result<Secret> {
-    let mut line = Zeroizing::new(String::new());
-    reader.read_line(&mut line)?;
-    let trimmed = line.trim_end_matches(['\r', '\n']).to_string();
-    Ok(Secret::new(trimmed))
+/// Longest line read as a secret; its buffer is allocated once at this size, so that no
+/// reallocation leaves a copy behind.
+const MAX_SECRET: usize = 1024;
+
+/// One line of `reader`, a byte at a time (so that nothing past it is consumed, and no buffer
+/// but ours sees it), without its CR/LF.
+fn read_line(reader: &mut dyn Read, what: &str) -> std::io::Result<Secret> {
+    let mut line = Zeroizing::new(Vec::with_capacity(MAX_SECRET));
+    let mut byte = Zeroizing::new([0u8; 1]);
+    loop {
+        match reader.read(&mut *byte) {
+            Ok(0) => break,
+            Ok(_) if byte[0] == b'\n' => break,
+            Ok(_) if line.len() == MAX_SECRET => {
+                return Err(std::io::Error::other(format!(
+                    "{what} is longer than {MAX_SECRET} bytes"
+                )));
+            }
+            Ok(_) => line.push(byte[0]),
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+    if line.last() == Some(&b'\r') {
+        line.pop();
+    }
+    Ok(Secret::from(crate::prompt::into_text(line)))
 }
 
-/// Reads the secret from the first source that has it; prompts (hidden) only when allowed.
+/// Standard input without the process's shared buffer (which would keep a copy).
+fn raw_stdin() -> std::mem::ManuallyDrop<std::fs::File> {
+    use std::os::fd::FromRawFd;
+    // SAFETY: fd 0 stays open for the life of the process; ManuallyDrop never closes it.
+    std::mem::ManuallyDrop::new(unsafe { std::fs::File::from_raw_fd(0) })
+}
+
+/// A secret that is there but empty is a mistake (an empty file, `</dev/null`, `ZCA_PIN=`):
+/// refused before it reaches the key, where it would cost a try, or the platform.
+fn non_blank(secret: Secret, what: &str, source: &str) -> Result<Secret> {
+    if secret.is_blank() {
+        return Err(Error::EmptySecret { what: what.into(), source: source.into() });
+    }
+    Ok(secret)
+}
+
 /// `n` secrets from the first `n` lines of stdin (`zca pin change --pin-stdin`: current, new).
 pub fn read_stdin_lines(n: usize, what: &str) -> Result<Vec<Secret>> {
-    let mut stdin = std::io::stdin().lock();
+    let mut stdin = raw_stdin();
     let mut secrets = Vec::with_capacity(n);
     for _ in 0..n {
-        let secret = first_line(&mut stdin).map_err(|e| Error::io("<stdin>", &e))?;
-        if secret.is_empty() {
-            return Err(Error::MissingInput { what: what.into(), sources: "stdin".into() });
-        }
-        secrets.push(secret);
+        let secret = read_line(&mut *stdin, what).map_err(|e| Error::io("<stdin>", &e))?;
+        secrets.push(non_blank(secret, what, &crate::t!("source-stdin"))?);
     }
     Ok(secrets)
 }
 
+/// Reads the secret from the first source that has it; prompts (hidden) only when allowed.
+/// Whatever the source, an empty or blank value is refused.
 pub fn read_secret(src: &SecretSources<'_>, no_input: bool, prompt: &str) -> Result<Secret> {
     if src.stdin {
-        return first_line(&mut std::io::stdin().lock()).map_err(|e| Error::io("<stdin>", &e));
+        let secret =
+            read_line(&mut *raw_stdin(), &src.what).map_err(|e| Error::io("<stdin>", &e))?;
+        return non_blank(secret, &src.what, &crate::t!("source-stdin"));
     }
     if let Some(path) = src.file {
-        let file = std::fs::File::open(path).map_err(|e| Error::io(path, &e))?;
-        return first_line(&mut std::io::BufReader::new(file)).map_err(|e| Error::io(path, &e));
+        let mut file = std::fs::File::open(path).map_err(|e| Error::io(path, &e))?;
+        let secret = read_line(&mut file, &src.what).map_err(|e| Error::io(path, &e))?;
+        return non_blank(secret, &src.what, &path.display().to_string());
     }
-    if let Some(value) = std::env::var_os(src.env) {
-        return Ok(Secret::new(value.to_string_lossy().into_owned()));
+    if let Some(secret) = from_environment(src.env) {
+        return non_blank(secret, &src.what, src.env);
     }
     if no_input {
         return Err(Error::MissingInput {
@@ -89,18 +193,31 @@ pub fn read_secret(src: &SecretSources<'_>, no_input: bool, prompt: &str) -> Res
             sources: format!("{} or {}", src.flags, src.env),
         });
     }
-    crate::prompt::password(prompt)
+    prompt_secret(prompt, &src.what)
+}
+
+/// A secret typed at a hidden prompt, refused when blank.
+pub fn prompt_secret(prompt: &str, what: &str) -> Result<Secret> {
+    let typed = Secret::from(crate::prompt::password(prompt)?);
+    non_blank(typed, what, &crate::t!("source-terminal"))
 }
 
 /// A platform session as kept on disk between commands.
 #[derive(Clone, Serialize, Deserialize)]
 pub struct StoredSession {
+    /// The origin that issued the session: its token is sent there and nowhere else.
     pub platform: String,
+    /// The `--ca-file` the session was opened with, to reach that platform again (logout).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ca_file: Option<PathBuf>,
     pub account: String,
     pub name: String,
     pub organization: String,
     /// `password` or `ca`.
     pub kind: String,
+    /// For a CA session, the binding it was opened with: the session ends with it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub binding_id: Option<i64>,
     pub expires_at: String,
     pub token: String,
 }
@@ -188,8 +305,25 @@ mod tests {
     }
 
     #[test]
-    fn first_line_keeps_spaces_and_drops_the_line_end() {
+    fn a_line_keeps_spaces_drops_the_line_end_and_reads_no_further() {
         let mut input = &b" pin with space \r\nsecond\n"[..];
-        assert_eq!(first_line(&mut input).unwrap().expose(), " pin with space ");
+        assert_eq!(read_line(&mut input, "x").unwrap().expose(), " pin with space ");
+        assert_eq!(input, b"second\n", "the next line is left for the next reader");
+    }
+
+    #[test]
+    fn blank_secrets_are_refused() {
+        for blank in ["", " ", "\t "] {
+            let e = non_blank(Secret::new(blank.into()), "the PIN", "ZCA_PIN").unwrap_err();
+            assert_eq!(e.code(), "empty_secret");
+            assert_eq!(e.exit_code(), crate::error::exit::USAGE);
+        }
+        assert!(non_blank(Secret::new(" 1 ".into()), "the PIN", "ZCA_PIN").is_ok());
+    }
+
+    #[test]
+    fn overlong_lines_are_an_error() {
+        let long = vec![b'7'; MAX_SECRET + 1];
+        assert!(read_line(&mut &long[..], "x").is_err());
     }
 }

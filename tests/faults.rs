@@ -173,3 +173,79 @@ fn the_fault_module_refuses_a_rule_it_does_not_know() {
     hsm.init_token("k");
     fails(zca_faulty(&hsm, "fail:C_Sign=CKR_NO_SUCH_CODE").arg("detect"), 3, "driver_unusable");
 }
+
+#[test]
+fn an_empty_or_blank_pin_or_password_never_reaches_the_key_or_the_platform() {
+    let (hsm, ca, p) = setup();
+    token_with_cert(&hsm, &ca);
+    account_login(&hsm, &p, "alice");
+    // C_Login would fail loudly with a device error (exit 3): exit 2 proves it was not called.
+    let never_login = "fail:C_Login=CKR_DEVICE_ERROR";
+    let empty_file = hsm.path("empty-pin");
+    std::fs::write(&empty_file, "\n").unwrap();
+    let blank_file = hsm.path("blank-pin");
+    std::fs::write(&blank_file, "   \n123456\n").unwrap();
+    type GiveEmpty<'a> = Box<dyn Fn(&mut std::process::Command) + 'a>;
+    let sources: [(&str, GiveEmpty<'_>); 5] = [
+        (
+            "--pin-stdin from /dev/null",
+            Box::new(|c| {
+                c.arg("--pin-stdin").stdin(std::process::Stdio::null());
+            }),
+        ),
+        (
+            "an empty --pin-file",
+            Box::new(|c| {
+                c.arg("--pin-file").arg(&empty_file);
+            }),
+        ),
+        (
+            "a blank first line",
+            Box::new(|c| {
+                c.arg("--pin-file").arg(&blank_file);
+            }),
+        ),
+        (
+            "ZCA_PIN=\"\"",
+            Box::new(|c| {
+                c.env("ZCA_PIN", "");
+            }),
+        ),
+        (
+            "ZCA_PIN of spaces",
+            Box::new(|c| {
+                c.env("ZCA_PIN", "  \t");
+            }),
+        ),
+    ];
+    for (what, give) in &sources {
+        for command in [&["login"][..], &["bind", "--yes"], &["pin", "change"]] {
+            let mut cmd = zca_faulty_on(&hsm, &p, never_login);
+            cmd.args(command);
+            give(&mut cmd);
+            if command[0] == "pin" {
+                cmd.env("ZCA_NEW_PIN", "31415926");
+            }
+            let doc = fails(&mut cmd, 2, "empty_secret");
+            let message = doc["error"]["message"].as_str().unwrap();
+            assert!(message.contains("empty"), "{what}, {command:?}: {message}");
+        }
+    }
+    // A new PIN that is empty is refused the same way, before C_SetPIN.
+    let mut cmd = zca_faulty_on(&hsm, &p, "fail:C_SetPIN=CKR_DEVICE_ERROR");
+    cmd.args(["pin", "change"]).env("ZCA_PIN", PIN).env("ZCA_NEW_PIN", " ");
+    fails(&mut cmd, 2, "empty_secret");
+    // A password from an empty source sends nothing to the platform.
+    let before = p.requests();
+    let mut cmd = hsm.zca_on(&p);
+    cmd.args(["account", "login", "--account", "alice"]).env("ZCA_PASSWORD", "");
+    fails(&mut cmd, 2, "empty_secret");
+    let mut cmd = hsm.zca_on(&p);
+    cmd.args(["account", "login", "--account", "alice", "--password-stdin"])
+        .stdin(std::process::Stdio::null());
+    fails(&mut cmd, 2, "empty_secret");
+    assert_eq!(p.requests(), before, "the platform was not asked");
+    // The key's PIN state is untouched: no try was spent.
+    let (_, out, _) = run(hsm.zca().args(["pin", "status", "--json"]));
+    assert_eq!(json(&out)["keys"][0]["pin_state"], "ok");
+}

@@ -371,3 +371,58 @@ fn verbose_output_and_files_hold_no_secret() {
     }
     let _ = serial;
 }
+
+#[test]
+fn a_saved_session_goes_only_to_the_platform_that_issued_it() {
+    let (hsm, ca, a) = setup();
+    let serial = key_with_cert(&hsm, &ca, "k", "EC:prime256v1", &CertSpec::valid("x"));
+    let b = PlatformProc::start();
+    b.trust(&ca.der);
+    b.add_user("alice");
+    account_login(&hsm, &a, "alice");
+    let authenticated = ["/api/v1/me", "/api/v1/ca/bindings", "/api/v1/sessions/current"];
+    let before = b.log();
+    for args in [
+        &["bindings"][..],
+        &["status"],
+        &["bind", "--yes"],
+        &["unbind", "--ca-lock", &serial, "--yes"],
+    ] {
+        let mut cmd = hsm.zca_on(&b);
+        cmd.args(args).arg("--json").env("ZCA_PIN", PIN);
+        let (code, out, err) = run(&mut cmd);
+        assert_eq!(code, 5, "{args:?}: {out}{err}");
+        let doc = json(&out);
+        assert_eq!(doc["error"]["code"], "session_other_platform", "{args:?}");
+        let message = doc["error"]["message"].as_str().unwrap();
+        assert!(message.contains(&a.origin) && message.contains(&b.origin), "{message}");
+        assert!(doc["error"]["hint"].as_str().unwrap().contains("zca account login"));
+    }
+    // The helpdesk's checklist says the same, and sends nothing that needs a session.
+    let (_, out, _) = run(hsm.zca_on(&b).args(["doctor", "--json"]));
+    let doc = json(&out);
+    let session = doc["checks"].as_array().unwrap().iter().find(|c| c["id"] == "session").unwrap();
+    assert_eq!(session["status"], "warn");
+    assert!(session["finding"].as_str().unwrap().contains(&a.origin), "{session}");
+    // Logging out revokes the session where it was issued, whatever platform is configured.
+    let (code, _, err) = run(hsm.zca_on(&b).arg("logout"));
+    assert_eq!(code, 0, "{err}");
+    let after = b.log();
+    let new_lines = &after[before.len()..];
+    for path in authenticated {
+        assert!(!new_lines.contains(path), "platform B was sent a session request: {new_lines}");
+    }
+    std::thread::sleep(std::time::Duration::from_millis(200));
+    assert!(a.log().contains("path=/api/v1/sessions/current"), "revoked at A: {err}{}", a.log());
+    assert_eq!(run(hsm.zca_on(&a).args(["status"])).0, 5, "and gone there");
+}
+
+#[test]
+fn status_without_a_platform_says_so_and_blames_no_one_else() {
+    let hsm = Hsm::new();
+    let (code, out, _) = run(hsm.zca().args(["status", "--json"]));
+    assert_eq!(code, 2, "{out}");
+    let doc = json(&out);
+    assert_eq!(doc["error"]["code"], "platform_not_configured");
+    assert_eq!(doc["logged_in"], false);
+}

@@ -80,10 +80,14 @@ fn no_secret_leaves_where_it_belongs() {
     let report = hsm.path("report.txt");
     record("doctor report", run(hsm.zca_on(&p).arg("doctor").arg("--report").arg(&report)));
 
-    // argv of a running zca: it waits for the PIN on stdin while we read its command line.
+    // argv and environment of a running zca: it waits for the PIN on stdin while we read its
+    // command line and its environment, which held the password and the token when it started.
     let mut child = hsm
         .zca_on(&p)
         .args(["login", "--pin-stdin"])
+        .env("ZCA_PASSWORD", ACCOUNT_PASSWORD)
+        .env("ZCA_TOKEN", &token)
+        .env("ZCA_SO_PIN", SECRET_PIN)
         .stdin(Stdio::piped())
         .stdout(Stdio::null())
         .stderr(Stdio::null())
@@ -91,9 +95,13 @@ fn no_secret_leaves_where_it_belongs() {
         .unwrap();
     std::thread::sleep(std::time::Duration::from_millis(300));
     let argv = std::fs::read(format!("/proc/{}/cmdline", child.id())).unwrap();
+    let environ = std::fs::read(format!("/proc/{}/environ", child.id())).unwrap();
     writeln!(child.stdin.take().unwrap(), "{SECRET_PIN}").unwrap();
     assert!(child.wait().unwrap().success());
     outputs.push(("argv".into(), String::from_utf8_lossy(&argv).into_owned()));
+    let environ = String::from_utf8_lossy(&environ).into_owned();
+    assert!(environ.contains("SOFTHSM2_CONF="), "the environment was read: {environ}");
+    outputs.push(("environ".into(), environ));
 
     let (code, ..) = run(hsm.zca_on(&p).args(["logout"]));
     assert_eq!(code, 0);

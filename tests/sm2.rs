@@ -137,8 +137,11 @@ fn bind_and_ca_login_with_sm2_three_ways() {
         assert_eq!(code, 0, "{case}: the platform verified sm2-sm3: {out}{err}");
         let mut unbind = token.zca(&hsm);
         unbind.env("ZCA_PLATFORM", &p.origin).env("ZCA_CA_FILE", p.ca_file());
-        let (code, _, err) = run(unbind.args(["unbind", "--ca-lock", SERIAL, "--yes"]));
+        let (code, out, err) = run(unbind.args(["unbind", "--ca-lock", SERIAL, "--yes", "--json"]));
         assert_eq!(code, 0, "{case}: {err}");
+        // Logged in with the binding it removed: that session ended with it.
+        assert_eq!(json(&out)["session_ended"], true, "{case}: {out}");
+        account_login(&hsm, &p, "alice");
     }
     let logins = p.audit().as_array().unwrap().iter().filter(|a| a["event"] == "ca_login").count();
     assert_eq!(logins, 3, "{}", p.audit());

@@ -3,6 +3,7 @@
 //! RSA-2048 certificates, and binds. Each client keeps its own connection (keep-alive), as a
 //! browser plugin or zca session would.
 
+use rustls::pki_types::pem::PemObject;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -118,7 +119,7 @@ impl Api {
 fn client(platform: &Platform) -> Result<reqwest::Client> {
     let pem = std::fs::read(platform.ca_file())?;
     let mut roots = rustls::RootCertStore::empty();
-    for cert in rustls_pemfile::certs(&mut pem.as_slice()) {
+    for cert in rustls::pki_types::CertificateDer::pem_slice_iter(&pem) {
         roots.add(cert?)?;
     }
     let provider = Arc::new(rustls::crypto::ring::default_provider());
@@ -166,7 +167,7 @@ fn rsa_key() -> Result<(Key, rcgen::KeyPair)> {
         "-pkeyopt",
         "rsa_keygen_bits:2048",
     ]))?;
-    let pkcs8 = match rustls_pemfile::private_key(&mut pem.as_slice())?.context("a key")? {
+    let pkcs8 = match rustls::pki_types::PrivateKeyDer::from_pem_slice(&pem)? {
         rustls::pki_types::PrivateKeyDer::Pkcs8(k) => k.secret_pkcs8_der().to_vec(),
         _ => bail!("OpenSSL did not give PKCS#8"),
     };

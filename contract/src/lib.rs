@@ -54,6 +54,35 @@ impl Algorithm {
             .into_iter()
             .find(|a| a.as_str() == s)
     }
+
+    /// The algorithm a certificate's key signs with, from its SubjectPublicKeyInfo's algorithm
+    /// OID and (for EC keys) curve OID; `None` for a key the contract has no algorithm for. SM2
+    /// keys come either as id-ecPublicKey with the SM2 curve or with the SM2 OID itself.
+    pub fn for_key(key_algorithm_oid: &str, curve_oid: Option<&str>) -> Option<Algorithm> {
+        match (key_algorithm_oid, curve_oid) {
+            (oid::RSA_ENCRYPTION, _) => Some(Algorithm::RsaPkcs1Sha256),
+            (oid::SM2, _) | (oid::EC_PUBLIC_KEY, Some(oid::SM2)) => Some(Algorithm::Sm2Sm3),
+            (oid::EC_PUBLIC_KEY, Some(oid::P256)) => Some(Algorithm::EcdsaP256Sha256),
+            _ => None,
+        }
+    }
+}
+
+/// Object identifiers of the keys the contract's algorithms use.
+pub mod oid {
+    pub const RSA_ENCRYPTION: &str = "1.2.840.113549.1.1.1";
+    pub const EC_PUBLIC_KEY: &str = "1.2.840.10045.2.1";
+    pub const P256: &str = "1.2.840.10045.3.1.7";
+    /// The SM2 curve (GM/T 0006), also used as a key algorithm.
+    pub const SM2: &str = "1.2.156.10197.1.301";
+}
+
+/// A certificate serial as the contract writes it: uppercase hex of the DER integer's bytes,
+/// without the leading zero bytes of its sign (one zero stays for a serial of zero).
+pub fn serial_hex(der_integer: &[u8]) -> String {
+    let start =
+        der_integer.iter().position(|b| *b != 0).unwrap_or(der_integer.len().saturating_sub(1));
+    der_integer[start..].iter().map(|b| format!("{b:02X}")).collect()
 }
 
 /// The bytes a key signs: lines joined by `\n`, no final newline.
@@ -91,6 +120,8 @@ pub mod code {
     pub const CA_LOCK_BOUND_TO_OTHER_USER: &str = "ca_lock_bound_to_other_user";
     pub const CERTIFICATE_NOT_BOUND: &str = "certificate_not_bound";
     pub const NOT_FOUND: &str = "not_found";
+    /// Added in contract 1.1: the platform's operator revoked the certificate.
+    pub const CERTIFICATE_REVOKED: &str = "certificate_revoked";
     pub const INTERNAL: &str = "internal_error";
 }
 
@@ -262,6 +293,14 @@ mod tests {
                 vec!["zca/1", purpose.as_str(), &origin, &id, &nonce, &sha, lock]
             );
         }
+    }
+
+    #[test]
+    fn serials_and_key_algorithms() {
+        assert_eq!(serial_hex(&[0x00, 0x8f, 0x01]), "8F01");
+        assert_eq!(serial_hex(&[0x00]), "00");
+        assert_eq!(Algorithm::for_key(oid::EC_PUBLIC_KEY, Some(oid::SM2)), Some(Algorithm::Sm2Sm3));
+        assert_eq!(Algorithm::for_key(oid::EC_PUBLIC_KEY, Some("1.3.132.0.34")), None);
     }
 
     #[test]

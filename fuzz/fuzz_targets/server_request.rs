@@ -13,7 +13,7 @@ libfuzzer_sys::fuzz_target!(|body: &[u8]| {
         if let Ok(der) = engine.decode(login.certificate.trim()) {
             if let Ok((_, cert)) = x509_parser::parse_x509_certificate(&der) {
                 let _ = zca_platform::pki::certificate_info(&cert, &der);
-                let _ = zca_platform::pki::key_kind(cert.public_key());
+                let _ = zca_platform::pki::key_algorithm(cert.public_key());
             }
         }
     }

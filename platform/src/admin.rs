@@ -1,24 +1,16 @@
 //! The operator's side: accounts, trusted CAs, the driver catalogue and the audit log, used by
 //! the `zca-platform` subcommands on the same database the server uses.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use anyhow::{bail, Context, Result};
 use rusqlite::{params, Connection, OptionalExtension};
 use serde::Serialize;
-use time::OffsetDateTime;
 use x509_parser::prelude::{FromDer, X509Certificate};
 
+use crate::clock::{now, rfc3339, rfc3339_unix};
 use crate::pki;
-use crate::service::hash_password;
-
-fn now() -> i64 {
-    OffsetDateTime::now_utc().unix_timestamp()
-}
-
-fn rfc3339(unix: i64) -> String {
-    pki::rfc3339(OffsetDateTime::from_unix_timestamp(unix).unwrap_or(OffsetDateTime::UNIX_EPOCH))
-}
+use crate::service::{driver_path, end_untrusted_sessions, hash_password};
 
 #[derive(Debug, Serialize)]
 pub struct UserRow {
@@ -68,7 +60,7 @@ pub fn user_list(conn: &Connection) -> Result<Vec<UserRow>> {
             name: r.get(1)?,
             organization: r.get(2)?,
             disabled: r.get(3)?,
-            created_at: rfc3339(r.get(4)?),
+            created_at: rfc3339_unix(r.get(4)?),
             bindings: r.get(5)?,
         })
     })?;
@@ -102,14 +94,7 @@ pub struct TrustRow {
 /// Adds every CA certificate of a PEM (or DER) file; returns the added subjects.
 pub fn trust_add(conn: &Connection, file: &Path) -> Result<Vec<String>> {
     let bytes = std::fs::read(file).with_context(|| format!("reading {}", file.display()))?;
-    let ders: Vec<Vec<u8>> = if bytes.starts_with(b"-----") {
-        rustls_pemfile::certs(&mut bytes.as_slice())
-            .map(|c| c.map(|c| c.to_vec()))
-            .collect::<Result<_, _>>()
-            .context("reading PEM")?
-    } else {
-        vec![bytes]
-    };
+    let ders = certificates_in(&bytes)?;
     if ders.is_empty() {
         bail!("{} holds no certificate", file.display());
     }
@@ -123,11 +108,125 @@ pub fn trust_add(conn: &Connection, file: &Path) -> Result<Vec<String>> {
         let subject = cert.subject().to_string();
         conn.execute(
             "INSERT OR IGNORE INTO trust (sha256, subject, not_after, der, added_at) VALUES (?1, ?2, ?3, ?4, ?5)",
-            params![pki::sha256_hex(&der), subject, pki::rfc3339(cert.validity().not_after.to_datetime()), der, now()],
+            params![pki::sha256_hex(&der), subject, rfc3339(cert.validity().not_after.to_datetime()), der, now()],
         )?;
         added.push(subject);
     }
     Ok(added)
+}
+
+/// The certificates of a PEM file (any number), or the one DER certificate a file holds.
+fn certificates_in(bytes: &[u8]) -> Result<Vec<Vec<u8>>> {
+    use rustls::pki_types::pem::PemObject;
+    use rustls::pki_types::CertificateDer;
+    if !bytes.starts_with(b"-----") {
+        return Ok(vec![bytes.to_vec()]);
+    }
+    CertificateDer::pem_slice_iter(bytes)
+        .map(|c| c.map(|c| c.to_vec()))
+        .collect::<Result<_, _>>()
+        .context("reading PEM")
+}
+
+/// The one trusted CA whose SHA-256 starts with `prefix` (8 hex digits at least).
+fn trusted_ca(conn: &Connection, prefix: &str) -> Result<(i64, String, Vec<u8>)> {
+    let prefix = prefix.trim().to_ascii_lowercase().replace(':', "");
+    if prefix.len() < 8 || !prefix.chars().all(|c| c.is_ascii_hexdigit()) {
+        bail!("name the CA by its SHA-256 (at least 8 hex digits), as `trust list` shows it");
+    }
+    let mut stmt =
+        conn.prepare("SELECT id, subject, der FROM trust WHERE sha256 LIKE ?1 || '%'")?;
+    let found: Vec<(i64, String, Vec<u8>)> = stmt
+        .query_map([&prefix], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+        .collect::<Result<_, _>>()?;
+    match found.len() {
+        1 => Ok(found.into_iter().next().expect("one")),
+        0 => bail!("no trusted CA has a SHA-256 starting with {prefix} (see `trust list`)"),
+        n => bail!("{n} trusted CAs have a SHA-256 starting with {prefix}: give more digits"),
+    }
+}
+
+/// Removes a trust anchor; the CA sessions of certificates that no longer chain to a trusted CA
+/// end with it. Returns the CA's subject and how many sessions ended.
+pub fn trust_remove(conn: &mut Connection, sha256_prefix: &str) -> Result<(String, usize)> {
+    let tx = conn.transaction()?;
+    let (id, subject, _) = trusted_ca(&tx, sha256_prefix)?;
+    tx.execute("DELETE FROM trust WHERE id = ?1", [id])?;
+    let ended = end_untrusted_sessions(&tx, "trust_removed").map_err(|e| anyhow::anyhow!("{e}"))?;
+    tx.commit()?;
+    Ok((subject, ended))
+}
+
+/// What the operator revokes: one certificate by SHA-256, or a serial (of one trusted CA's, or
+/// of any issuer's).
+pub enum Revocation<'a> {
+    Sha256(&'a str),
+    Serial { serial: &'a str, issuer_sha256: Option<&'a str> },
+}
+
+/// Records a revocation; the CA sessions of the certificates it names end with it. Returns how
+/// many sessions ended.
+pub fn revoke(conn: &mut Connection, what: &Revocation<'_>, reason: &str) -> Result<usize> {
+    let tx = conn.transaction()?;
+    match what {
+        Revocation::Sha256(sha) => {
+            let sha = sha.trim().to_ascii_lowercase().replace(':', "");
+            if sha.len() != 64 || !sha.chars().all(|c| c.is_ascii_hexdigit()) {
+                bail!("a certificate's SHA-256 is 64 hex digits");
+            }
+            tx.execute(
+                "INSERT INTO revoked (sha256, reason, revoked_at) VALUES (?1, ?2, ?3)",
+                params![sha, reason, now()],
+            )?;
+        }
+        Revocation::Serial { serial, issuer_sha256 } => {
+            let hex = serial.trim().replace(':', "");
+            let bytes = hex::decode(if hex.len() % 2 == 1 { format!("0{hex}") } else { hex })
+                .map_err(|_| anyhow::anyhow!("a serial is hex digits, as `zca certs` shows it"))?;
+            let issuer = match issuer_sha256 {
+                Some(prefix) => {
+                    let (_, _, der) = trusted_ca(&tx, prefix)?;
+                    let (_, ca) = X509Certificate::from_der(&der)
+                        .map_err(|e| anyhow::anyhow!("the trusted CA does not parse: {e}"))?;
+                    Some(ca.subject().as_raw().to_vec())
+                }
+                None => None,
+            };
+            tx.execute(
+                "INSERT INTO revoked (serial, issuer, reason, revoked_at) VALUES (?1, ?2, ?3, ?4)",
+                params![zca_contract::serial_hex(&bytes), issuer, reason, now()],
+            )?;
+        }
+    }
+    let ended =
+        end_untrusted_sessions(&tx, "certificate_revoked").map_err(|e| anyhow::anyhow!("{e}"))?;
+    tx.commit()?;
+    Ok(ended)
+}
+
+#[derive(Debug, Serialize)]
+pub struct RevokedRow {
+    pub sha256: Option<String>,
+    pub serial: Option<String>,
+    pub issuer_limited: bool,
+    pub reason: String,
+    pub revoked_at: String,
+}
+
+pub fn revoked_list(conn: &Connection) -> Result<Vec<RevokedRow>> {
+    let mut stmt = conn.prepare(
+        "SELECT sha256, serial, issuer IS NOT NULL, reason, revoked_at FROM revoked ORDER BY id",
+    )?;
+    let rows = stmt.query_map([], |r| {
+        Ok(RevokedRow {
+            sha256: r.get(0)?,
+            serial: r.get(1)?,
+            issuer_limited: r.get(2)?,
+            reason: r.get(3)?,
+            revoked_at: rfc3339_unix(r.get(4)?),
+        })
+    })?;
+    Ok(rows.collect::<Result<_, _>>()?)
 }
 
 pub fn trust_list(conn: &Connection) -> Result<Vec<TrustRow>> {
@@ -138,7 +237,7 @@ pub fn trust_list(conn: &Connection) -> Result<Vec<TrustRow>> {
             sha256: r.get(0)?,
             subject: r.get(1)?,
             not_after: r.get(2)?,
-            added_at: rfc3339(r.get(3)?),
+            added_at: rfc3339_unix(r.get(3)?),
         })
     })?;
     Ok(rows.collect::<Result<_, _>>()?)
@@ -153,10 +252,6 @@ pub struct NewDriver<'a> {
     pub arch: &'a str,
     pub issuers: &'a [String],
     pub module_names: &'a [String],
-}
-
-pub fn driver_path(data_dir: &Path, id: i64, file_name: &str) -> PathBuf {
-    data_dir.join("drivers").join(id.to_string()).join(file_name)
 }
 
 /// Copies the driver file into the data folder and lists it in the catalogue.
@@ -215,7 +310,7 @@ pub fn audit_list(conn: &Connection) -> Result<Vec<AuditRow>> {
     )?;
     let rows = stmt.query_map([], |r| {
         Ok(AuditRow {
-            time: rfc3339(r.get(0)?),
+            time: rfc3339_unix(r.get(0)?),
             event: r.get(1)?,
             account: r.get(2)?,
             ca_lock_id: r.get(3)?,

@@ -148,7 +148,7 @@ async fn health() -> Json<Health> {
     Json(Health {
         status: "ok".into(),
         version: env!("CARGO_PKG_VERSION").into(),
-        time: crate::pki::rfc3339(time::OffsetDateTime::now_utc()),
+        time: crate::clock::rfc3339(time::OffsetDateTime::now_utc()),
     })
 }
 

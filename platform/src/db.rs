@@ -110,6 +110,22 @@ const MIGRATIONS: &[&str] = &[
         key BLOB NOT NULL
     );
     ",
+    // 3: certificates the operator revoked, by SHA-256 or by serial (from any issuer, or from
+    // the issuer whose DER name is given); sessions are found by binding when one ends.
+    "
+    CREATE TABLE revoked (
+        id INTEGER PRIMARY KEY,
+        sha256 TEXT,
+        serial TEXT,
+        issuer BLOB,
+        reason TEXT NOT NULL,
+        revoked_at INTEGER NOT NULL,
+        CHECK (sha256 IS NOT NULL OR serial IS NOT NULL)
+    );
+    CREATE INDEX revoked_sha256 ON revoked(sha256);
+    CREATE INDEX revoked_serial ON revoked(serial);
+    CREATE INDEX sessions_binding ON sessions(binding_id);
+    ",
 ];
 
 pub const SCHEMA_VERSION: usize = MIGRATIONS.len();

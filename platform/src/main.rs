@@ -50,6 +50,29 @@ enum Command {
     /// The driver catalogue served at /api/v1/ca/drivers.
     #[command(subcommand)]
     Driver(DriverCommand),
+    /// Revoke a client certificate: it can no longer bind or log in, and the sessions its CA
+    /// logins opened end at once.
+    #[command(group(clap::ArgGroup::new("which").required(true).args(["sha256", "serial"])))]
+    Revoke {
+        /// The certificate's SHA-256 (64 hex digits, as `zca certs` shows it).
+        #[arg(long, value_name = "HEX")]
+        sha256: Option<String>,
+        /// The certificate's serial number (hex), as the CA's revocation list names it.
+        #[arg(long, value_name = "HEX")]
+        serial: Option<String>,
+        /// With --serial: only certificates issued by this trusted CA (its SHA-256 or the first
+        /// 8+ hex digits, as `trust list` shows it); without it, the serial from any issuer.
+        #[arg(long, value_name = "CA_SHA256", requires = "serial")]
+        issuer: Option<String>,
+        /// Why, for the record.
+        #[arg(long, default_value = "revoked by the operator")]
+        reason: String,
+    },
+    /// List revoked certificates.
+    Revoked {
+        #[arg(long)]
+        json: bool,
+    },
     /// Print the audit log: binds, unbinds, logins and failed attempts.
     Audit {
         #[arg(long)]
@@ -83,6 +106,13 @@ enum UserCommand {
 enum TrustCommand {
     /// Trust the CA certificate(s) in a PEM or DER file.
     Add { file: PathBuf },
+    /// Stop trusting a CA: its certificates can no longer bind or log in, and the sessions
+    /// their CA logins opened end at once.
+    Remove {
+        /// The CA's SHA-256, or its first 8+ hex digits, as `trust list` shows it.
+        #[arg(value_name = "SHA256")]
+        sha256: String,
+    },
     /// List trusted CA certificates.
     List {
         #[arg(long)]
@@ -188,12 +218,16 @@ fn run(cli: Cli) -> Result<()> {
             Ok(())
         }
         Command::Trust(cmd) => {
-            let conn = db::open(&data)?;
+            let mut conn = db::open(&data)?;
             match cmd {
                 TrustCommand::Add { file } => {
                     for subject in admin::trust_add(&conn, &file)? {
                         eprintln!("trusted {subject}");
                     }
+                }
+                TrustCommand::Remove { sha256 } => {
+                    let (subject, ended) = admin::trust_remove(&mut conn, &sha256)?;
+                    eprintln!("no longer trusted: {subject}; {ended} CA session(s) ended");
                 }
                 TrustCommand::List { json } => {
                     let rows = admin::trust_list(&conn)?;
@@ -243,6 +277,34 @@ fn run(cli: Cli) -> Result<()> {
                 }
             }
             Ok(())
+        }
+        Command::Revoke { sha256, serial, issuer, reason } => {
+            let mut conn = db::open(&data)?;
+            let what = match (&sha256, &serial) {
+                (Some(sha), _) => admin::Revocation::Sha256(sha),
+                (None, Some(serial)) => {
+                    admin::Revocation::Serial { serial, issuer_sha256: issuer.as_deref() }
+                }
+                (None, None) => unreachable!("clap requires one of them"),
+            };
+            let ended = admin::revoke(&mut conn, &what, &reason)?;
+            eprintln!("revoked; {ended} CA session(s) ended");
+            Ok(())
+        }
+        Command::Revoked { json } => {
+            let conn = db::open(&data)?;
+            let rows = admin::revoked_list(&conn)?;
+            print_rows(json, &rows, |r| {
+                let o = |v: &Option<String>| v.clone().unwrap_or_else(|| "-".into());
+                let scope = if r.issuer_limited { "one issuer" } else { "any issuer" };
+                format!(
+                    "{}\tsha256 {}\tserial {} ({scope})\t{}",
+                    r.revoked_at,
+                    o(&r.sha256),
+                    o(&r.serial),
+                    r.reason
+                )
+            })
         }
         Command::Audit { json } => {
             let conn = db::open(&data)?;

@@ -7,32 +7,16 @@ use std::collections::HashSet;
 use sha2::{Digest, Sha256};
 use time::OffsetDateTime;
 use x509_parser::prelude::{FromDer, SubjectPublicKeyInfo, X509Certificate};
-use zca_contract::{Algorithm, CertificateInfo, SM2_DEFAULT_ID};
+use zca_contract::{serial_hex, Algorithm, CertificateInfo, SM2_DEFAULT_ID};
 
-const OID_RSA: &str = "1.2.840.113549.1.1.1";
-const OID_EC: &str = "1.2.840.10045.2.1";
-const OID_P256: &str = "1.2.840.10045.3.1.7";
-const OID_SM2: &str = "1.2.156.10197.1.301";
+use crate::clock::rfc3339;
 
-/// The kind of public key in a certificate, as far as the contract cares.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum KeyKind {
-    Rsa,
-    P256,
-    Sm2,
-    Other,
-}
-
-pub fn key_kind(spki: &SubjectPublicKeyInfo<'_>) -> KeyKind {
+/// The contract's algorithm for a certificate's key (RSA, P-256, SM2), if it has one.
+pub fn key_algorithm(spki: &SubjectPublicKeyInfo<'_>) -> Option<Algorithm> {
     let alg = spki.algorithm.algorithm.to_id_string();
     let curve =
         spki.algorithm.parameters.as_ref().and_then(|p| p.as_oid().ok()).map(|o| o.to_id_string());
-    match (alg.as_str(), curve.as_deref()) {
-        (OID_RSA, _) => KeyKind::Rsa,
-        (OID_SM2, _) | (OID_EC, Some(OID_SM2)) => KeyKind::Sm2,
-        (OID_EC, Some(OID_P256)) => KeyKind::P256,
-        _ => KeyKind::Other,
-    }
+    Algorithm::for_key(&alg, curve.as_deref())
 }
 
 /// Why a signature was not accepted.
@@ -51,16 +35,14 @@ pub fn verify(
     msg: &[u8],
     sig: &[u8],
 ) -> Result<(), SignatureError> {
-    let kind = key_kind(spki);
-    let ok = match (alg, kind) {
-        (Algorithm::RsaPkcs1Sha256, KeyKind::Rsa) => {
-            verify_rsa(RsaHash::Sha256, &spki.subject_public_key.data, msg, sig)
-        }
-        (Algorithm::EcdsaP256Sha256, KeyKind::P256) => {
-            verify_p256(&spki.subject_public_key.data, msg, sig)
-        }
-        (Algorithm::Sm2Sm3, KeyKind::Sm2) => verify_sm2(&spki.subject_public_key.data, msg, sig),
-        _ => return Err(SignatureError::Unsupported),
+    if key_algorithm(spki) != Some(alg) {
+        return Err(SignatureError::Unsupported);
+    }
+    let key = &spki.subject_public_key.data;
+    let ok = match alg {
+        Algorithm::RsaPkcs1Sha256 => verify_rsa(RsaHash::Sha256, key, msg, sig),
+        Algorithm::EcdsaP256Sha256 => verify_p256(key, msg, sig),
+        Algorithm::Sm2Sm3 => verify_sm2(key, msg, sig),
     };
     if ok {
         Ok(())
@@ -127,22 +109,19 @@ pub fn issued_by(child: &X509Certificate<'_>, issuer: &X509Certificate<'_>) -> b
     if CHECKED_SIGNATURES.lock().is_ok_and(|set| set.contains(&memo)) {
         return true;
     }
-    let ok = match (alg.as_str(), key_kind(spki)) {
-        ("1.2.840.113549.1.1.11", KeyKind::Rsa) => {
-            verify_rsa(RsaHash::Sha256, &spki.subject_public_key.data, tbs, sig)
+    let key = &spki.subject_public_key.data;
+    let ok = match (alg.as_str(), key_algorithm(spki)) {
+        ("1.2.840.113549.1.1.11", Some(Algorithm::RsaPkcs1Sha256)) => {
+            verify_rsa(RsaHash::Sha256, key, tbs, sig)
         }
-        ("1.2.840.113549.1.1.12", KeyKind::Rsa) => {
-            verify_rsa(RsaHash::Sha384, &spki.subject_public_key.data, tbs, sig)
+        ("1.2.840.113549.1.1.12", Some(Algorithm::RsaPkcs1Sha256)) => {
+            verify_rsa(RsaHash::Sha384, key, tbs, sig)
         }
-        ("1.2.840.113549.1.1.13", KeyKind::Rsa) => {
-            verify_rsa(RsaHash::Sha512, &spki.subject_public_key.data, tbs, sig)
+        ("1.2.840.113549.1.1.13", Some(Algorithm::RsaPkcs1Sha256)) => {
+            verify_rsa(RsaHash::Sha512, key, tbs, sig)
         }
-        ("1.2.840.10045.4.3.2", KeyKind::P256) => {
-            verify_p256(&spki.subject_public_key.data, tbs, sig)
-        }
-        ("1.2.156.10197.1.501", KeyKind::Sm2) => {
-            verify_sm2(&spki.subject_public_key.data, tbs, sig)
-        }
+        ("1.2.840.10045.4.3.2", Some(Algorithm::EcdsaP256Sha256)) => verify_p256(key, tbs, sig),
+        ("1.2.156.10197.1.501", Some(Algorithm::Sm2Sm3)) => verify_sm2(key, tbs, sig),
         _ => false,
     };
     if ok {
@@ -181,13 +160,18 @@ pub enum CertificateProblem {
     KeyUsage,
 }
 
-/// The certificate must chain to a trusted CA (directly, or through trusted intermediates), be
-/// inside its validity, and allow digitalSignature where keyUsage is present.
+/// The certificate must be an end entity's (not a CA's), chain to a trusted CA (directly, or
+/// through trusted intermediates within their path length), be inside its validity, allow
+/// digitalSignature where keyUsage is present, and client authentication where
+/// extendedKeyUsage is present.
 pub fn check_certificate(
     cert: &X509Certificate<'_>,
     trusted: &[Vec<u8>],
     now: OffsetDateTime,
 ) -> Result<(), CertificateProblem> {
+    if is_ca(cert) {
+        return Err(CertificateProblem::Untrusted);
+    }
     let anchors: Vec<X509Certificate<'_>> = trusted
         .iter()
         .filter_map(|der| X509Certificate::from_der(der).ok().map(|(_, c)| c))
@@ -203,27 +187,45 @@ pub fn check_certificate(
         return Err(CertificateProblem::Expired);
     }
     match cert.key_usage() {
-        Ok(Some(ku)) if !ku.value.digital_signature() => Err(CertificateProblem::KeyUsage),
+        Ok(Some(ku)) if !ku.value.digital_signature() => return Err(CertificateProblem::KeyUsage),
+        Err(_) => return Err(CertificateProblem::KeyUsage),
+        _ => {}
+    }
+    match cert.extended_key_usage() {
+        Ok(Some(eku)) if !(eku.value.client_auth || eku.value.any) => {
+            Err(CertificateProblem::KeyUsage)
+        }
         Err(_) => Err(CertificateProblem::KeyUsage),
         _ => Ok(()),
     }
 }
 
+fn is_ca(cert: &X509Certificate<'_>) -> bool {
+    matches!(cert.basic_constraints(), Ok(Some(bc)) if bc.value.ca)
+}
+
+/// Whether `cert` chains to one of the anchors. `below` is the number of CA certificates
+/// between `cert` and the client's certificate, which the issuer's pathLenConstraint bounds.
 fn chains_to(
     cert: &X509Certificate<'_>,
     anchors: &[X509Certificate<'_>],
     now: OffsetDateTime,
-    depth: usize,
+    below: u32,
 ) -> bool {
-    if depth > 4 {
+    if below > 4 {
         return false;
     }
     anchors.iter().any(|ca| {
         let v = ca.validity();
         let ca_valid = v.not_before.to_datetime() <= now && now <= v.not_after.to_datetime();
+        let path_len_ok = match ca.basic_constraints() {
+            Ok(Some(bc)) => bc.value.path_len_constraint.is_none_or(|n| below <= n),
+            _ => false,
+        };
         ca_valid
+            && path_len_ok
             && issued_by(cert, ca)
-            && (is_self_signed(ca) || chains_to(ca, anchors, now, depth + 1))
+            && (is_self_signed(ca) || chains_to(ca, anchors, now, below + 1))
     })
 }
 
@@ -240,24 +242,14 @@ pub fn certificate_info(cert: &X509Certificate<'_>, der: &[u8]) -> CertificateIn
     let first = |it: &mut dyn Iterator<Item = &x509_parser::x509::AttributeTypeAndValue<'_>>| {
         it.next().and_then(|a| a.as_str().ok()).unwrap_or_default().to_string()
     };
-    let raw = cert.tbs_certificate.raw_serial();
-    let start = raw.iter().position(|b| *b != 0).unwrap_or(raw.len().saturating_sub(1));
     CertificateInfo {
         subject: cert.subject().to_string(),
         common_name: first(&mut cert.subject().iter_common_name()),
         organization: first(&mut cert.subject().iter_organization()),
         issuer: cert.issuer().to_string(),
-        serial: hex::encode_upper(&raw[start..]),
+        serial: serial_hex(cert.tbs_certificate.raw_serial()),
         not_before: rfc3339(cert.validity().not_before.to_datetime()),
         not_after: rfc3339(cert.validity().not_after.to_datetime()),
         sha256: sha256_hex(der),
     }
-}
-
-pub fn rfc3339(t: OffsetDateTime) -> String {
-    t.to_offset(time::UtcOffset::UTC)
-        .replace_nanosecond(0)
-        .unwrap_or(t)
-        .format(&time::format_description::well_known::Rfc3339)
-        .unwrap_or_default()
 }

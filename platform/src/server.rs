@@ -7,6 +7,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::{Context, Result};
+
 use hyper_util::rt::{TokioIo, TokioTimer};
 use tokio::net::TcpListener;
 use tokio_rustls::TlsAcceptor;
@@ -36,6 +37,19 @@ pub struct Running {
     pub ca_file: Option<PathBuf>,
 }
 
+/// The origin as browsers and clients write it (lowercase host, no default port, no path): it
+/// goes into every signed message, so both sides must spell it the same way.
+pub fn web_origin(text: &str) -> Result<String> {
+    let url = url::Url::parse(text).with_context(|| format!("--origin {text} is not a URL"))?;
+    if url.scheme() != "https" || url.host_str().is_none() {
+        anyhow::bail!("--origin {text}: the origin is https://HOST[:PORT]");
+    }
+    if url.path() != "/" || url.query().is_some() || url.fragment().is_some() {
+        anyhow::bail!("--origin {text}: an origin has no path, query or fragment");
+    }
+    Ok(url.origin().ascii_serialization())
+}
+
 pub async fn serve(
     opts: ServeOptions,
     ready: impl FnOnce(&Running),
@@ -49,9 +63,9 @@ pub async fn serve(
         .await
         .with_context(|| format!("listening on {}", opts.listen))?;
     let addr = listener.local_addr()?;
-    let origin = opts.origin.clone().unwrap_or_else(|| format!("https://{addr}"));
+    let origin = web_origin(opts.origin.as_deref().unwrap_or(&format!("https://{addr}")))?;
     let cfg = Config {
-        origin: origin.trim_end_matches('/').to_string(),
+        origin: origin.clone(),
         session_ttl: opts.session_ttl,
         challenge_ttl: opts.challenge_ttl,
         challenge_key: ChallengeKey::new(&challenge_key),

@@ -11,6 +11,7 @@ use rcgen::{
     BasicConstraints, CertificateParams, DnType, ExtendedKeyUsagePurpose, IsCa, Issuer, KeyPair,
     KeyUsagePurpose,
 };
+use rustls::pki_types::pem::PemObject;
 use rustls::pki_types::{CertificateDer, PrivateKeyDer};
 
 pub struct Identity {
@@ -32,15 +33,14 @@ pub fn identity(data_dir: &Path, cert: Option<&Path>, key: Option<&Path>) -> Res
         }
         _ => bail!("--tls-cert and --tls-key go together"),
     };
-    let certs: Vec<CertificateDer<'static>> = rustls_pemfile::certs(&mut read(&cert)?.as_slice())
+    let certs: Vec<CertificateDer<'static>> = CertificateDer::pem_slice_iter(&read(&cert)?)
         .collect::<Result<_, _>>()
         .with_context(|| format!("reading certificates from {}", cert.display()))?;
     if certs.is_empty() {
         bail!("{} holds no certificate", cert.display());
     }
-    let key: PrivateKeyDer<'static> = rustls_pemfile::private_key(&mut read(&key)?.as_slice())
-        .with_context(|| format!("reading the key from {}", key.display()))?
-        .with_context(|| format!("{} holds no private key", key.display()))?;
+    let key: PrivateKeyDer<'static> = PrivateKeyDer::from_pem_slice(&read(&key)?)
+        .with_context(|| format!("reading the private key from {}", key.display()))?;
     let provider = Arc::new(rustls::crypto::ring::default_provider());
     let config = rustls::ServerConfig::builder_with_provider(provider)
         .with_protocol_versions(&[&rustls::version::TLS13, &rustls::version::TLS12])?

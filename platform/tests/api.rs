@@ -232,6 +232,24 @@ async fn certificates_must_be_trusted_valid_and_for_signing() {
             }),
             "certificate_key_usage",
         ),
+        (
+            ca.p256_key(&CertOptions {
+                extended_key_usage: vec![rcgen::ExtendedKeyUsagePurpose::ServerAuth],
+                ..CertOptions::valid("a server's")
+            }),
+            "certificate_key_usage",
+        ),
+        (
+            ca.p256_key(&CertOptions {
+                is_ca: true,
+                key_usage: vec![
+                    rcgen::KeyUsagePurpose::DigitalSignature,
+                    rcgen::KeyUsagePurpose::KeyCertSign,
+                ],
+                ..CertOptions::valid("a CA's own")
+            }),
+            "certificate_untrusted",
+        ),
     ];
     for (key, code) in &cases {
         let r = p.bind(&token, key, "L1").await;
@@ -239,6 +257,15 @@ async fn certificates_must_be_trusted_valid_and_for_signing() {
         let r = p.ca_login(key).await;
         assert_eq!((r.status, r.code()), (StatusCode::FORBIDDEN, *code));
     }
+    // extendedKeyUsage with clientAuth is what a client certificate may have.
+    let client = ca.p256_key(&CertOptions {
+        extended_key_usage: vec![
+            rcgen::ExtendedKeyUsagePurpose::ClientAuth,
+            rcgen::ExtendedKeyUsagePurpose::EmailProtection,
+        ],
+        ..CertOptions::valid("client")
+    });
+    assert_eq!(p.bind(&token, &client, "L2").await.status, StatusCode::CREATED);
     // Unbound but valid certificate: not bound.
     let r = p.ca_login(&ca.p256_key(&CertOptions::valid("free"))).await;
     assert_eq!((r.status, r.code()), (StatusCode::FORBIDDEN, "certificate_not_bound"));
@@ -473,4 +500,125 @@ async fn data_survives_a_restart() {
     let p = Platform::start_with(120, Some(dir)).await;
     assert_eq!(p.get("/me", Some(&token)).await.body["account"], "alice", "sessions persist");
     assert_eq!(p.ca_login(&key).await.status, StatusCode::CREATED, "bindings persist");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn path_length_constraints_bound_the_chain() {
+    let p = Platform::start().await;
+    p.add_user("alice");
+    let token = p.login("alice").await;
+    // root (pathLen 1) → a (pathLen 0) → leaf: within both limits.
+    let root = TestCa::p256_constrained("Root", Some(1));
+    let a = root.intermediate("Intermediate A", Some(0));
+    // a → b → leaf: b sits below a, whose pathLen 0 allows no CA under it.
+    let b = a.intermediate("Intermediate B", None);
+    // root (pathLen 0) → c → leaf: c sits below a root that allows none.
+    let tight_root = TestCa::p256_constrained("Tight Root", Some(0));
+    let c = tight_root.intermediate("Intermediate C", None);
+    for ca in [&root, &a, &b, &tight_root, &c] {
+        p.trust(&ca.der);
+    }
+    let r = p.bind(&token, &a.p256_key(&CertOptions::valid("under a")), "L1").await;
+    assert_eq!(r.status, StatusCode::CREATED, "{:?}", r.body);
+    for (ca, lock) in [(&b, "L2"), (&c, "L3")] {
+        let r = p.bind(&token, &ca.p256_key(&CertOptions::valid("too deep")), lock).await;
+        assert_eq!((r.status, r.code()), (StatusCode::FORBIDDEN, "certificate_untrusted"));
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn unbinding_ends_the_sessions_the_binding_opened() {
+    let (p, ca, alice) = with_user("alice").await;
+    let (key, other) =
+        (ca.p256_key(&CertOptions::valid("k1")), ca.p256_key(&CertOptions::valid("k2")));
+    let id = p.bind(&alice, &key, "L1").await.body["id"].as_i64().unwrap();
+    assert_eq!(p.bind(&alice, &other, "L2").await.status, StatusCode::CREATED);
+    let sessions: Vec<String> = futures_tokens(&p, &key, 2).await;
+    let kept = p.ca_login(&other).await.body["token"].as_str().unwrap().to_string();
+
+    let r = p.delete(&format!("/ca/bindings/{id}"), Some(&alice)).await;
+    assert_eq!(r.status, StatusCode::NO_CONTENT);
+    for s in &sessions {
+        assert_eq!(p.get("/me", Some(s)).await.code(), "unauthenticated", "ended with its binding");
+    }
+    assert_eq!(p.get("/me", Some(&kept)).await.status, StatusCode::OK, "another binding's");
+    assert_eq!(p.get("/me", Some(&alice)).await.status, StatusCode::OK, "the password session");
+    let ended: Vec<_> = p.audit().into_iter().filter(|a| a.event == "session_ended").collect();
+    assert_eq!(ended.len(), 2, "one audit row per ended session");
+    assert!(ended.iter().all(|a| a.result == "binding_removed"
+        && a.ca_lock_id.as_deref() == Some("L1")
+        && a.cert_sha256.as_deref() == Some(key.sha256().as_str())));
+}
+
+/// `n` CA sessions of `key`.
+async fn futures_tokens(p: &Platform, key: &TestKey, n: usize) -> Vec<String> {
+    let mut tokens = Vec::new();
+    for _ in 0..n {
+        let r = p.ca_login(key).await;
+        assert_eq!(r.status, StatusCode::CREATED, "{:?}", r.body);
+        tokens.push(r.body["token"].as_str().unwrap().to_string());
+    }
+    tokens
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn revoked_certificates_and_removed_anchors_end_their_sessions() {
+    use zca_platform::admin::{revoke, trust_remove, Revocation};
+    let (p, ca, alice) = with_user("alice").await;
+    let other_ca = TestCa::p256("Other CA");
+    p.trust(&other_ca.der);
+    let by_sha = ca.p256_key(&CertOptions::valid("by sha"));
+    let by_serial = ca.p256_key(&CertOptions::valid("by serial"));
+    let by_anchor = other_ca.p256_key(&CertOptions::valid("by anchor"));
+    let keys = [(&by_sha, "L1"), (&by_serial, "L2"), (&by_anchor, "L3")];
+    let mut sessions = Vec::new();
+    for (key, lock) in keys {
+        assert_eq!(p.bind(&alice, key, lock).await.status, StatusCode::CREATED);
+        sessions.push(futures_tokens(&p, key, 1).await.remove(0));
+    }
+    let mut conn = zca_platform::db::open(p.data()).unwrap();
+
+    // By SHA-256: that certificate, and only it.
+    assert_eq!(revoke(&mut conn, &Revocation::Sha256(&by_sha.sha256()), "test").unwrap(), 1);
+    assert_eq!(p.get("/me", Some(&sessions[0])).await.code(), "unauthenticated");
+    assert_eq!(p.get("/me", Some(&sessions[1])).await.status, StatusCode::OK);
+    let r = p.ca_login(&by_sha).await;
+    assert_eq!((r.status, r.code()), (StatusCode::FORBIDDEN, "certificate_revoked"));
+
+    // By serial from one issuer: another issuer's certificate of that serial is not touched.
+    let serial = serial_of(&by_serial.cert_der);
+    let other_ca_sha = zca_platform::pki::sha256_hex(&other_ca.der);
+    let other_issuer = Revocation::Serial { serial: &serial, issuer_sha256: Some(&other_ca_sha) };
+    assert_eq!(revoke(&mut conn, &other_issuer, "test").unwrap(), 0);
+    assert_eq!(p.ca_login(&by_serial).await.status, StatusCode::CREATED);
+    let ca_sha = zca_platform::pki::sha256_hex(&ca.der);
+    let its_issuer = Revocation::Serial { serial: &serial, issuer_sha256: Some(&ca_sha[..12]) };
+    assert_eq!(revoke(&mut conn, &its_issuer, "test").unwrap(), 2, "both of its sessions");
+    assert_eq!(p.get("/me", Some(&sessions[1])).await.code(), "unauthenticated");
+    assert_eq!(p.ca_login(&by_serial).await.code(), "certificate_revoked");
+    let r = p.bind(&alice, &by_serial, "L2").await;
+    assert_eq!(r.code(), "certificate_revoked", "nor bind again");
+
+    // A trust anchor removed: its certificates are no longer trusted, their sessions end.
+    let (subject, ended) = trust_remove(&mut conn, &other_ca_sha[..8]).unwrap();
+    assert!(subject.contains("Other CA"), "{subject}");
+    assert_eq!(ended, 1);
+    assert_eq!(p.get("/me", Some(&sessions[2])).await.code(), "unauthenticated");
+    assert_eq!(p.ca_login(&by_anchor).await.code(), "certificate_untrusted");
+    assert!(trust_remove(&mut conn, &other_ca_sha[..8]).is_err(), "no longer there");
+    assert!(trust_remove(&mut conn, "abc").is_err(), "too short to name one");
+    assert_eq!(p.get("/me", Some(&alice)).await.status, StatusCode::OK, "password sessions stay");
+    let audit = p.audit();
+    let why: Vec<&str> =
+        audit.iter().filter(|a| a.event == "session_ended").map(|a| a.result.as_str()).collect();
+    assert_eq!(
+        why,
+        ["certificate_revoked", "certificate_revoked", "certificate_revoked", "trust_removed"]
+    );
+}
+
+fn serial_of(der: &[u8]) -> String {
+    use x509_parser::prelude::FromDer;
+    let (_, cert) = x509_parser::certificate::X509Certificate::from_der(der).unwrap();
+    zca_contract::serial_hex(cert.tbs_certificate.raw_serial())
 }

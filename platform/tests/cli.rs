@@ -93,6 +93,40 @@ fn operator_subcommands_and_a_served_session_stopped_by_sigterm() {
     let (code, _, err) = run(bin(&data).arg("trust").arg("add").arg(dir.path().join("ca.key")), "");
     assert_ne!(code, 0, "{err}");
 
+    // Revocations by serial (of one trusted CA) and by SHA-256; a bad serial is refused.
+    let ca_sha = out.split_whitespace().next().unwrap().to_string();
+    let (code, _, err) =
+        run(bin(&data).args(["revoke", "--serial", "0a:1b", "--issuer", &ca_sha[..10]]), "");
+    assert_eq!(code, 0, "{err}");
+    assert!(err.contains("0 CA session(s) ended"), "{err}");
+    let sha = "ab".repeat(32);
+    let (code, _, err) = run(bin(&data).args(["revoke", "--sha256", &sha, "--reason", "lost"]), "");
+    assert_eq!(code, 0, "{err}");
+    let (code, _, err) = run(bin(&data).args(["revoke", "--serial", "xyz"]), "");
+    assert_ne!(code, 0);
+    assert!(err.contains("hex"), "{err}");
+    let (code, _, _) = run(bin(&data).args(["revoke"]), "");
+    assert_eq!(code, 2, "one of --sha256 and --serial is required");
+    let (code, out, _) = run(bin(&data).args(["revoked", "--json"]), "");
+    assert_eq!(code, 0);
+    let revoked: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(revoked[0]["serial"], "0A1B");
+    assert_eq!(revoked[0]["issuer_limited"], true);
+    assert_eq!(revoked[1]["sha256"], sha.as_str());
+    assert_eq!(revoked[1]["reason"], "lost");
+
+    // Trust removed, then added back for what follows.
+    let (code, _, err) = run(bin(&data).args(["trust", "remove", &ca_sha[..8]]), "");
+    assert_eq!(code, 0, "{err}");
+    assert!(err.contains("CN=Ops CA"), "{err}");
+    let (code, out, _) = run(bin(&data).args(["trust", "list"]), "");
+    assert_eq!((code, out.as_str()), (0, ""));
+    let (code, _, err) = run(bin(&data).args(["trust", "remove", &ca_sha[..8]]), "");
+    assert_ne!(code, 0);
+    assert!(err.contains("no trusted CA"), "{err}");
+    let (code, _, err) = run(bin(&data).arg("trust").arg("add").arg(&ca), "");
+    assert_eq!(code, 0, "{err}");
+
     let driver = dir.path().join("vendor-driver.deb");
     std::fs::write(&driver, b"package").unwrap();
     let (code, _, err) = run(
@@ -112,9 +146,15 @@ fn operator_subcommands_and_a_served_session_stopped_by_sigterm() {
     );
     assert_eq!(code, 0, "{err}");
 
+    // An origin is written the one way clients write it; one with a path is refused.
+    let (code, _, err) =
+        run(bin(&data).args(["serve", "--listen", "127.0.0.1:0", "--origin", "https://h/zcy"]), "");
+    assert_ne!(code, 0);
+    assert!(err.contains("no path"), "{err}");
+
     // Serve on an ephemeral port; the first line says where.
     let mut server = bin(&data)
-        .args(["serve", "--listen", "127.0.0.1:0"])
+        .args(["serve", "--listen", "127.0.0.1:0", "--origin", "https://LOCALHOST:443/"])
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
@@ -122,6 +162,7 @@ fn operator_subcommands_and_a_served_session_stopped_by_sigterm() {
     let mut lines = BufReader::new(server.stdout.take().unwrap()).lines();
     let first = lines.next().unwrap().unwrap();
     let addr = first.split_whitespace().nth(3).unwrap().to_string();
+    assert!(first.ends_with("(origin https://localhost)"), "{first}");
     let second = lines.next().unwrap().unwrap();
     assert!(second.contains("--ca-file") && second.contains("tls/ca.pem"), "{second}");
     let ca_file = data.join("tls/ca.pem");
@@ -150,7 +191,7 @@ fn operator_subcommands_and_a_served_session_stopped_by_sigterm() {
     let drivers = curl(&[&format!("https://{addr}/api/v1/ca/drivers")]);
     assert!(
         drivers.contains("libgm3000_pkcs11.so")
-            && drivers.contains(&format!("https://{addr}/downloads/drivers/1/vendor-driver.deb")),
+            && drivers.contains("https://localhost/downloads/drivers/1/vendor-driver.deb"),
         "{drivers}"
     );
     // Also over TLS 1.2.

@@ -7,14 +7,18 @@ use std::path::Path;
 use std::sync::Arc;
 use std::time::Duration;
 
+use bytes::Bytes;
 use reqwest::blocking::{Client as Http, Response};
 use reqwest::{Method, StatusCode, Url};
+use rustls::pki_types::pem::PemObject;
+use rustls::pki_types::CertificateDer;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use zca_contract::{
     BindRequest, Binding, Bindings, CaLogin, Challenge, ChallengeRequest, Drivers, ErrorBody,
-    Health, PasswordLogin, Purpose, Session, User,
+    Health, Purpose, Session, User,
 };
+use zeroize::Zeroizing;
 
 use crate::error::{Error, Result};
 use crate::i18n::Lang;
@@ -83,30 +87,54 @@ impl Client {
         Ok((self.parse(resp, StatusCode::OK)?, date))
     }
 
+    /// The body holding the password is built in a zeroizing buffer that the HTTP client
+    /// hands back (and zeroizes) when it has sent it.
     pub fn password_login(&self, account: &str, password: &Secret) -> Result<Session> {
-        let mut body =
-            PasswordLogin { account: account.to_string(), password: password.expose().to_string() };
-        let result =
-            self.call(Method::POST, "sessions/password", None, Some(&body), StatusCode::CREATED);
-        zeroize::Zeroize::zeroize(&mut body.password);
-        result
+        #[derive(Serialize)]
+        struct Body<'a> {
+            account: &'a str,
+            password: &'a str,
+        }
+        let body = Body { account, password: password.expose() };
+        let mut bytes = Zeroizing::new(Vec::with_capacity(
+            64 + account.len() * 6 + 6 * password.expose().len(),
+        ));
+        serde_json::to_writer(&mut *bytes, &body)
+            .map_err(|e| Error::Internal { detail: e.to_string() })?;
+        let url = self.base.join("sessions/password").expect("API paths are relative");
+        let resp = self
+            .http
+            .post(url.clone())
+            .header(reqwest::header::CONTENT_TYPE, "application/json")
+            .body(Bytes::from_owner(bytes))
+            .send()
+            .map_err(|e| transport_error(&url, &e))?;
+        self.parse(resp, StatusCode::CREATED)
     }
 
-    /// A challenge, refused unless it names the origin zca was pointed at.
+    /// A challenge, refused unless it names the origin zca was pointed at. The origin kept in
+    /// it is that configured one: what was checked is what gets signed.
     pub fn challenge(&self, purpose: Purpose, token: Option<&Secret>) -> Result<Challenge> {
-        let ch: Challenge = self.call(
+        let mut ch: Challenge = self.call(
             Method::POST,
             "ca/challenges",
             token,
             Some(&ChallengeRequest { purpose }),
             StatusCode::CREATED,
         )?;
-        let got =
-            Url::parse(&ch.origin).map(|u| u.origin().ascii_serialization()).unwrap_or_default();
-        if got != self.origin {
-            return Err(Error::OriginMismatch { expected: self.origin.clone(), got: ch.origin });
-        }
+        ch.origin = self.checked_origin(&ch.origin)?;
         Ok(ch)
+    }
+
+    /// The challenge's origin if it is this client's platform, as the client spells it. A URL
+    /// parser forgives what the signed bytes would not (a line break, a trailing path): the
+    /// origin that goes into them is always the normalized one.
+    fn checked_origin(&self, raw: &str) -> Result<String> {
+        let got = Url::parse(raw).map(|u| u.origin().ascii_serialization()).unwrap_or_default();
+        if got != self.origin {
+            return Err(Error::OriginMismatch { expected: self.origin.clone(), got: raw.into() });
+        }
+        Ok(got)
     }
 
     pub fn ca_login(&self, req: &CaLogin) -> Result<Session> {
@@ -186,7 +214,7 @@ impl Client {
         let url = self.base.join(path).expect("API paths are relative");
         let mut req = self.http.request(method, url.clone());
         if let Some(token) = token {
-            req = req.bearer_auth(token.expose());
+            req = req.header(reqwest::header::AUTHORIZATION, bearer(token));
         }
         if let Some(body) = body {
             req = req.json(body);
@@ -238,7 +266,20 @@ fn refusal(status: StatusCode, body: &[u8], url: String) -> Error {
     }
 }
 
-fn read_capped(resp: Response, url: &str) -> Result<Vec<u8>> {
+/// `Bearer <token>` in a zeroizing buffer, marked sensitive (never shown in Debug output).
+fn bearer(token: &Secret) -> reqwest::header::HeaderValue {
+    let mut text = Zeroizing::new(Vec::with_capacity(7 + token.expose().len()));
+    text.extend_from_slice(b"Bearer ");
+    text.extend_from_slice(token.expose().as_bytes());
+    let mut value = reqwest::header::HeaderValue::from_maybe_shared(Bytes::from_owner(text))
+        .unwrap_or_else(|_| reqwest::header::HeaderValue::from_static(""));
+    value.set_sensitive(true);
+    value
+}
+
+/// The answer's body, in a zeroizing buffer (answers hold session tokens) sized once from its
+/// Content-Length where given, so that growing it leaves no copy behind.
+fn read_capped(resp: Response, url: &str) -> Result<Zeroizing<Vec<u8>>> {
     let too_big = || Error::BadResponse {
         url: url.into(),
         detail: format!("the answer is larger than {MAX_RESPONSE} bytes"),
@@ -246,7 +287,8 @@ fn read_capped(resp: Response, url: &str) -> Result<Vec<u8>> {
     if resp.content_length().is_some_and(|n| n > MAX_RESPONSE) {
         return Err(too_big());
     }
-    let mut bytes = Vec::new();
+    let expected = resp.content_length().unwrap_or(16 * 1024) as usize;
+    let mut bytes = Zeroizing::new(Vec::with_capacity(expected + 1));
     // The platform was reached and began to answer: a body that breaks off is a bad answer.
     resp.take(MAX_RESPONSE + 1).read_to_end(&mut bytes).map_err(|e| Error::BadResponse {
         url: url.into(),
@@ -279,8 +321,7 @@ fn tls_config(ca_file: Option<&Path>) -> Result<rustls::ClientConfig> {
     roots.add_parsable_certificates(native.certs);
     if let Some(path) = ca_file {
         let pem = std::fs::read(path).map_err(|e| Error::io(path, &e))?;
-        let certs: Vec<_> =
-            rustls_pemfile::certs(&mut pem.as_slice()).filter_map(|c| c.ok()).collect();
+        let certs: Vec<_> = CertificateDer::pem_slice_iter(&pem).filter_map(|c| c.ok()).collect();
         if certs.is_empty() {
             return Err(Error::Config {
                 path: path.into(),
@@ -354,5 +395,27 @@ mod tests {
         );
         assert!(parse_platform_url("http://h").is_err(), "plain HTTP is refused");
         assert!(parse_platform_url("h:8443").is_err());
+    }
+
+    /// A URL parser drops line breaks and paths that the signed bytes would keep: the origin
+    /// signed is the one checked, never the platform's text.
+    #[test]
+    fn the_origin_signed_is_the_origin_checked() {
+        let client = Client::new(&ClientOptions {
+            url: "https://127.0.0.1:8443",
+            ca_file: None,
+            connect_timeout: Duration::from_secs(1),
+            timeout: Duration::from_secs(1),
+            lang: Lang::En,
+        })
+        .unwrap();
+        for raw in
+            ["https://127.0.0.1:8443", "https://127.0.0.1:84\n43", "https://127.0.0.1:8443/x"]
+        {
+            assert_eq!(client.checked_origin(raw).unwrap(), "https://127.0.0.1:8443", "{raw:?}");
+        }
+        for raw in ["https://127.0.0.1:8444", "http://127.0.0.1:8443", "not a url"] {
+            assert_eq!(client.checked_origin(raw).unwrap_err().code(), "origin_mismatch");
+        }
     }
 }

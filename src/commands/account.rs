@@ -2,11 +2,12 @@ use std::io;
 
 use serde::Serialize;
 
+use super::session::KeptSession;
 use super::{CmdResult, Context};
 use crate::cli::account::{AccountAction, AccountArgs, AccountLoginArgs};
 use crate::error::Error;
 use crate::output::{Human, Report};
-use crate::secret::{read_secret, save_session, SecretSources, StoredSession};
+use crate::secret::{read_secret, SecretSources};
 use crate::t;
 
 #[derive(Serialize)]
@@ -15,26 +16,14 @@ struct LoginReport {
     name: String,
     organization: String,
     expires_at: String,
-    /// Where the session was stored; absent with --print-token.
-    session_file: Option<String>,
-    /// Only with --print-token.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    token: Option<String>,
-}
-
-impl Drop for LoginReport {
-    fn drop(&mut self) {
-        if let Some(t) = &mut self.token {
-            zeroize::Zeroize::zeroize(t);
-        }
-    }
+    #[serde(flatten)]
+    kept: KeptSession,
 }
 
 impl Report for LoginReport {
     fn render(&self, out: &mut Human<'_>) -> io::Result<()> {
-        if let Some(token) = &self.token {
-            // For `export ZCA_TOKEN=$(zca account login --print-token)`: the token alone.
-            return writeln!(out.stdout, "{token}");
+        if let Some(printed) = self.kept.print_token(out) {
+            return printed;
         }
         writeln!(
             out.stdout,
@@ -83,29 +72,12 @@ fn login(ctx: &Context, args: &AccountLoginArgs) -> CmdResult {
         read_secret(&sources, ctx.no_input, &t!("prompt-password", account = account.as_str()))?;
     let session = client.password_login(&account, &password)?;
     drop(password);
-    let mut report = LoginReport {
+    let report = LoginReport {
         account: session.user.account.clone(),
         name: session.user.name.clone(),
         organization: session.user.organization.clone(),
         expires_at: session.expires_at.clone(),
-        session_file: None,
-        token: None,
+        kept: ctx.keep_session(&client, session, "password", args.print_token)?,
     };
-    if args.print_token {
-        report.token = Some(session.token.clone());
-    } else {
-        let stored = StoredSession {
-            platform: client.origin().to_string(),
-            account: session.user.account.clone(),
-            name: session.user.name.clone(),
-            organization: session.user.organization.clone(),
-            kind: "password".into(),
-            expires_at: session.expires_at.clone(),
-            token: session.token.clone(),
-        };
-        report.session_file = Some(save_session(ctx.profile(), &stored)?.display().to_string());
-    }
-    let mut token = session.token;
-    zeroize::Zeroize::zeroize(&mut token);
     ctx.emit(&report)
 }

@@ -48,7 +48,7 @@ pub fn cert_info(b: &Binding) -> String {
 
 pub fn run(ctx: &Context, args: &BindArgs) -> CmdResult {
     let client = ctx.client()?;
-    let (token, _) = ctx.session_token()?;
+    let (token, _) = ctx.session_token(&client)?;
     let inv = ctx.inventory();
     let (key, cert) = key::choose(ctx, &inv, &args.choice)?;
     confirm(ctx, args.yes, &key.ca_lock_id, &cert)?;

@@ -27,7 +27,7 @@ struct Row {
 
 pub fn run(ctx: &Context, args: &BindingsArgs) -> CmdResult {
     let client = ctx.client()?;
-    let (token, _) = ctx.session_token()?;
+    let (token, _) = ctx.session_token(&client)?;
     let bindings = client.bindings(&token)?;
     let inserted = inserted_keys(ctx);
     let rows = bindings

@@ -351,10 +351,15 @@ fn platform_checks(ctx: &Context, certs: &[CertObject], checks: &mut Vec<Check>)
     checks.push(Check::ok("tls", t!("doctor-tls-ok")));
     checks.push(clock_check(date.as_deref()));
 
-    let token = match ctx.session_token() {
+    let token = match ctx.session_token(&client) {
         Ok((token, _)) => token,
-        Err(_) => {
-            checks.push(Check::warn("session", t!("err-not-logged-in"), t!("hint-not-logged-in")));
+        Err(e) => {
+            checks.push(match e {
+                Error::NotLoggedIn | Error::SessionOtherPlatform { .. } => {
+                    Check::warn("session", e.message(), e.hint().unwrap_or_default())
+                }
+                e => Check::from_error("session", &e),
+            });
             checks.push(Check::skipped("binding", t!("doctor-skip-no-session")));
             return;
         }
@@ -362,8 +367,14 @@ fn platform_checks(ctx: &Context, certs: &[CertObject], checks: &mut Vec<Check>)
     match client.me(&token) {
         Ok(user) => checks
             .push(Check::ok("session", t!("doctor-session-ok", account = user.account.as_str()))),
-        Err(_) => {
-            checks.push(Check::warn("session", t!("err-not-logged-in"), t!("hint-not-logged-in")));
+        Err(e) => {
+            // An ended session is the user's next step; a platform that cannot answer is not.
+            checks.push(match e.platform_code() {
+                Some(zca_contract::code::UNAUTHENTICATED) => {
+                    Check::warn("session", t!("doctor-session-ended"), t!("hint-not-logged-in"))
+                }
+                _ => Check::from_error("session", &e),
+            });
             checks.push(Check::skipped("binding", t!("doctor-skip-no-session")));
             return;
         }

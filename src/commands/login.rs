@@ -5,10 +5,10 @@ use base64::Engine;
 use serde::Serialize;
 use zca_contract::{CaLogin, Purpose, User};
 
+use super::session::KeptSession;
 use super::{key, local_rfc3339, CmdResult, Context};
 use crate::cli::login::LoginArgs;
 use crate::output::{Human, Report};
-use crate::secret::{save_session, StoredSession};
 use crate::t;
 
 #[derive(Serialize)]
@@ -17,23 +17,14 @@ struct CaLoginReport {
     expires_at: String,
     ca_lock_id: String,
     binding_id: Option<i64>,
-    session_file: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    token: Option<String>,
-}
-
-impl Drop for CaLoginReport {
-    fn drop(&mut self) {
-        if let Some(t) = &mut self.token {
-            zeroize::Zeroize::zeroize(t);
-        }
-    }
+    #[serde(flatten)]
+    kept: KeptSession,
 }
 
 impl Report for CaLoginReport {
     fn render(&self, out: &mut Human<'_>) -> io::Result<()> {
-        if let Some(token) = &self.token {
-            return writeln!(out.stdout, "{token}");
+        if let Some(printed) = self.kept.print_token(out) {
+            return printed;
         }
         writeln!(
             out.stdout,
@@ -67,29 +58,13 @@ pub fn run(ctx: &Context, args: &LoginArgs) -> CmdResult {
         algorithm: signer.algorithm.as_str().to_string(),
         signature: STANDARD.encode(signature),
     };
-    let mut platform_session = client.ca_login(&request)?;
-    let mut report = CaLoginReport {
-        user: platform_session.user.clone(),
-        expires_at: platform_session.expires_at.clone(),
+    let session = client.ca_login(&request)?;
+    let report = CaLoginReport {
+        user: session.user.clone(),
+        expires_at: session.expires_at.clone(),
         ca_lock_id: key.ca_lock_id.clone(),
-        binding_id: platform_session.binding_id,
-        session_file: None,
-        token: None,
+        binding_id: session.binding_id,
+        kept: ctx.keep_session(&client, session, "ca", args.print_token)?,
     };
-    if args.print_token {
-        report.token = Some(platform_session.token.clone());
-    } else {
-        let stored = StoredSession {
-            platform: client.origin().to_string(),
-            account: platform_session.user.account.clone(),
-            name: platform_session.user.name.clone(),
-            organization: platform_session.user.organization.clone(),
-            kind: "ca".into(),
-            expires_at: platform_session.expires_at.clone(),
-            token: platform_session.token.clone(),
-        };
-        report.session_file = Some(save_session(ctx.profile(), &stored)?.display().to_string());
-    }
-    zeroize::Zeroize::zeroize(&mut platform_session.token);
     ctx.emit(&report)
 }

@@ -6,6 +6,7 @@ use super::{CmdResult, Context};
 use crate::cli::logout::LogoutArgs;
 use crate::error::Error;
 use crate::output::{Human, Report};
+use crate::secret::{from_environment, Secret};
 use crate::t;
 
 #[derive(Serialize)]
@@ -29,19 +30,25 @@ impl Report for LogoutReport {
     }
 }
 
-/// Revokes the session on the platform when it can, and forgets it locally in any case.
+/// Revokes the session on the platform when it can, and forgets it locally in any case. A
+/// saved session is revoked where it was issued (trusting the CA file it was opened with);
+/// `ZCA_TOKEN` on the configured platform.
 pub fn run(ctx: &Context, _args: &LogoutArgs) -> CmdResult {
     let mut report =
         LogoutReport { revoked: false, session_file_removed: false, offline_reason: None };
-    match ctx.session_token() {
-        Ok((token, _)) => match ctx.client().and_then(|c| c.logout(&token)) {
+    let target = match from_environment("ZCA_TOKEN").filter(|t| !t.is_blank()) {
+        Some(token) => Some((ctx.client(), token)),
+        None => ctx.stored_session()?.map(|s| {
+            (ctx.client_for(&s.platform, s.ca_file.as_deref()), Secret::new(s.token.clone()))
+        }),
+    };
+    if let Some((client, token)) = target {
+        match client.and_then(|c| c.logout(&token)) {
             Ok(()) => report.revoked = true,
             // Already ended on the platform: nothing left to revoke.
             Err(Error::Platform { code, .. }) if code == zca_contract::code::UNAUTHENTICATED => {}
             Err(e) => report.offline_reason = Some(e.message()),
-        },
-        Err(Error::NotLoggedIn) => {}
-        Err(e) => return Err(e.into()),
+        }
     }
     report.session_file_removed = crate::secret::remove_session(ctx.profile())?;
     ctx.emit(&report)

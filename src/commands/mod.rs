@@ -12,6 +12,7 @@ mod key;
 pub mod login;
 pub mod logout;
 pub mod pin;
+mod session;
 pub mod status;
 pub mod unbind;
 mod watch;
@@ -19,11 +20,10 @@ mod watch;
 use std::io;
 
 use crate::api::{Client, ClientOptions};
-use crate::config::Settings;
+use crate::config::{Settings, Source};
 use crate::error::Error;
 use crate::output::{Output, Report};
-use crate::secret::{Secret, StoredSession};
-use crate::token::{candidates, Inventory, SearchPaths};
+use crate::token::{candidates, Inventory, ModuleSource, SearchPaths};
 
 /// What every command gets: the effective settings and how to print.
 pub struct Context {
@@ -65,7 +65,15 @@ pub type CmdResult = Result<(), Failure>;
 impl Context {
     /// Loads the named modules, or the discovered ones, and lists their keys.
     pub fn inventory(&self) -> Inventory {
-        let candidates = candidates(self.settings.modules.as_ref(), &self.search);
+        let named = self.settings.modules.as_ref().map(|m| {
+            let source = match m.source {
+                Source::Env(_) => ModuleSource::Env,
+                Source::Profile(_) => ModuleSource::Profile,
+                _ => ModuleSource::Flag,
+            };
+            (m.value.as_slice(), source)
+        });
+        let candidates = candidates(named, &self.search);
         if candidates.is_empty() {
             self.debug(&format!(
                 "no PKCS#11 module named or found under {}",
@@ -85,9 +93,19 @@ impl Context {
     /// The platform client for the configured URL and CA file.
     pub fn client(&self) -> Result<Client, Error> {
         let url = self.settings.platform.as_ref().ok_or(Error::NoPlatform)?;
+        let ca_file = self.settings.ca_file.as_ref().map(|c| c.value.as_path());
+        self.client_for(&url.value, ca_file)
+    }
+
+    /// A client for `url` trusting `ca_file`, with this run's timeouts and language.
+    pub fn client_for(
+        &self,
+        url: &str,
+        ca_file: Option<&std::path::Path>,
+    ) -> Result<Client, Error> {
         let client = Client::new(&ClientOptions {
-            url: &url.value,
-            ca_file: self.settings.ca_file.as_ref().map(|c| c.value.as_path()),
+            url,
+            ca_file,
             connect_timeout: self.connect_timeout,
             timeout: self.timeout,
             lang: self.settings.lang.value,
@@ -98,17 +116,6 @@ impl Context {
 
     pub fn profile(&self) -> &str {
         &self.settings.profile.value
-    }
-
-    /// The session token: `ZCA_TOKEN`, else this profile's session file.
-    pub fn session_token(&self) -> Result<(Secret, Option<StoredSession>), Error> {
-        if let Some(token) = std::env::var_os("ZCA_TOKEN").filter(|t| !t.is_empty()) {
-            self.debug("session token from ZCA_TOKEN");
-            return Ok((Secret::new(token.to_string_lossy().into_owned()), None));
-        }
-        let stored = crate::secret::load_session(self.profile())?.ok_or(Error::NotLoggedIn)?;
-        self.debug(&format!("session of {} from the session file", stored.account));
-        Ok((Secret::new(stored.token.clone()), Some(stored)))
     }
 
     /// A line for `--verbose`, on stderr. Never given a secret.

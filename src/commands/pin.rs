@@ -9,7 +9,9 @@ use super::{CmdResult, Context};
 use crate::cli::pin::{PinAction, PinArgs, PinChangeArgs, PinStatusArgs, PinUnlockArgs};
 use crate::error::{Error, Result};
 use crate::output::{yes_no, Human, Report};
-use crate::secret::{read_secret, read_stdin_lines, Secret, SecretSources};
+use crate::secret::{
+    from_environment, prompt_secret, read_secret, read_stdin_lines, Secret, SecretSources,
+};
 use crate::t;
 use crate::token::{Inventory, Key, KeySession, PinState};
 
@@ -245,12 +247,13 @@ fn new_pin(
 ) -> Result<Secret> {
     let sources =
         SecretSources { what: t!("what-new-pin"), stdin: false, file, env: "ZCA_NEW_PIN", flags };
-    if file.is_some() || std::env::var_os("ZCA_NEW_PIN").is_some() || ctx.no_input {
+    if file.is_some() || from_environment("ZCA_NEW_PIN").is_some() || ctx.no_input {
         return read_secret(&sources, ctx.no_input, "");
     }
     let limits = (key.min_pin_length as u64, key.max_pin_length as u64);
-    let first = crate::prompt::password(&t!("prompt-new-pin", min = limits.0, max = limits.1))?;
-    let second = crate::prompt::password(&t!("prompt-new-pin-again"))?;
+    let what = t!("what-new-pin");
+    let first = prompt_secret(&t!("prompt-new-pin", min = limits.0, max = limits.1), &what)?;
+    let second = prompt_secret(&t!("prompt-new-pin-again"), &what)?;
     crate::pin::confirmed(&first, &second)?;
     Ok(first)
 }

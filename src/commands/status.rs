@@ -54,9 +54,9 @@ pub fn run(ctx: &Context, _args: &StatusArgs) -> CmdResult {
         platform: ctx.settings.platform.as_ref().map(|p| p.value.clone()),
         ..Default::default()
     };
-    let outcome = ctx.session_token().and_then(|(token, stored)| {
-        let user = ctx.client()?.me(&token)?;
-        Ok((user, stored))
+    let outcome = ctx.client().and_then(|client| {
+        let (token, stored) = ctx.session_token(&client)?;
+        Ok((client.me(&token)?, stored))
     });
     match outcome {
         Ok((user, stored)) => {
@@ -70,7 +70,6 @@ pub fn run(ctx: &Context, _args: &StatusArgs) -> CmdResult {
             }
             ctx.emit(&report)
         }
-        Err(Error::NotLoggedIn) => ctx.emit_failing(&report, Error::NotLoggedIn),
         Err(Error::Platform { code, .. }) if code == zca_contract::code::UNAUTHENTICATED => {
             ctx.emit_failing(&report, Error::NotLoggedIn)
         }

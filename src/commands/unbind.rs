@@ -13,6 +13,9 @@ use crate::t;
 #[derive(Serialize)]
 struct UnbindReport {
     unbound: Binding,
+    /// This profile was logged in with the binding: the platform ended that session with it,
+    /// and the session file is removed.
+    session_ended: bool,
 }
 
 impl Report for UnbindReport {
@@ -21,13 +24,17 @@ impl Report for UnbindReport {
             "unbind-done",
             id = self.unbound.id,
             ca_lock_id = self.unbound.ca_lock_id.as_str()
-        ))
+        ))?;
+        if self.session_ended {
+            out.note(&t!("unbind-ended-session"))?;
+        }
+        Ok(())
     }
 }
 
 pub fn run(ctx: &Context, args: &UnbindArgs) -> CmdResult {
     let client = ctx.client()?;
-    let (token, _) = ctx.session_token()?;
+    let (token, stored) = ctx.session_token(&client)?;
     let bindings = client.bindings(&token)?;
     let found = bindings.into_iter().find(|b| match (&args.id, &args.ca_lock, &args.cert) {
         (Some(id), _, _) => b.id == *id,
@@ -65,5 +72,9 @@ pub fn run(ctx: &Context, args: &UnbindArgs) -> CmdResult {
         }
     }
     client.unbind(&token, binding.id)?;
-    ctx.emit(&UnbindReport { unbound: binding })
+    let session_ended = stored.is_some_and(|s| s.binding_id == Some(binding.id));
+    if session_ended {
+        crate::secret::remove_session(ctx.profile())?;
+    }
+    ctx.emit(&UnbindReport { unbound: binding, session_ended })
 }

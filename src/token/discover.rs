@@ -6,7 +6,6 @@ use std::path::{Path, PathBuf};
 use serde::Serialize;
 
 use super::vendors::{vendor_of_file, LIB_FOLDERS, LIB_SUBFOLDERS, VENDORS};
-use crate::config::{Source, Sourced};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -53,20 +52,15 @@ impl SearchPaths {
 
 /// The modules to load: the ones named (flag, environment or profile) alone, as pkcs11-tool's
 /// `--module` is; discovery only when none is named. The same file is listed once.
-pub fn candidates(named: Option<&Sourced<Vec<PathBuf>>>, paths: &SearchPaths) -> Vec<Candidate> {
+pub fn candidates(
+    named: Option<(&[PathBuf], ModuleSource)>,
+    paths: &SearchPaths,
+) -> Vec<Candidate> {
     let found = match named {
-        Some(named) => {
-            let source = match named.source {
-                Source::Env(_) => ModuleSource::Env,
-                Source::Profile(_) => ModuleSource::Profile,
-                _ => ModuleSource::Flag,
-            };
-            named
-                .value
-                .iter()
-                .map(|path| Candidate { path: path.clone(), source, vendor: vendor_name(path) })
-                .collect()
-        }
+        Some((named, source)) => named
+            .iter()
+            .map(|path| Candidate { path: path.clone(), source, vendor: vendor_name(path) })
+            .collect(),
         None => {
             let mut found = p11kit_modules(paths);
             found.extend(vendor_table_modules(paths));
@@ -241,11 +235,9 @@ mod tests {
     #[test]
     fn named_modules_are_used_alone_and_once() {
         let paths = SearchPaths { root: "/nonexistent-root".into(), home: None };
-        let named = Sourced::new(
-            vec![PathBuf::from("/a/x.so"), PathBuf::from("/a/../a/x.so"), PathBuf::from("/b.so")],
-            Source::Env("ZCA_PKCS11_MODULE".into()),
-        );
-        let found = candidates(Some(&named), &paths);
+        let named =
+            [PathBuf::from("/a/x.so"), PathBuf::from("/a/../a/x.so"), PathBuf::from("/b.so")];
+        let found = candidates(Some((&named, ModuleSource::Env)), &paths);
         assert_eq!(found.len(), 3, "missing files cannot be resolved, so they stay apart");
         assert!(found.iter().all(|c| c.source == ModuleSource::Env));
     }

@@ -15,6 +15,7 @@ use super::quirks::ModuleQuirks;
 use super::raw::{decode_text, RawModule};
 use super::watchdog;
 use crate::error::{Error, Result};
+pub use crate::pin_state::PinState;
 use crate::t;
 
 /// Why a module could not be used.
@@ -61,49 +62,16 @@ pub struct Module {
     pub(crate) raw: Option<RawModule>,
 }
 
-/// The PIN state the key's flags tell. PKCS#11 gives no count of tries left, only these.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum PinState {
-    Ok,
-    CountLow,
-    FinalTry,
-    Locked,
+fn pin_state_of(info: &TokenInfo) -> PinState {
+    PinState::from_flags(
+        info.user_pin_locked(),
+        info.user_pin_final_try(),
+        info.user_pin_count_low(),
+    )
 }
 
-impl PinState {
-    fn of(info: &TokenInfo) -> PinState {
-        Self::from_flags(
-            info.user_pin_locked(),
-            info.user_pin_final_try(),
-            info.user_pin_count_low(),
-        )
-    }
-
-    fn of_so(info: &TokenInfo) -> PinState {
-        Self::from_flags(info.so_pin_locked(), info.so_pin_final_try(), info.so_pin_count_low())
-    }
-
-    fn from_flags(locked: bool, final_try: bool, count_low: bool) -> PinState {
-        if locked {
-            PinState::Locked
-        } else if final_try {
-            PinState::FinalTry
-        } else if count_low {
-            PinState::CountLow
-        } else {
-            PinState::Ok
-        }
-    }
-
-    pub fn label(self) -> String {
-        match self {
-            PinState::Ok => t!("pin-ok"),
-            PinState::CountLow => t!("pin-count-low"),
-            PinState::FinalTry => t!("pin-final-try"),
-            PinState::Locked => t!("pin-locked"),
-        }
-    }
+fn so_pin_state_of(info: &TokenInfo) -> PinState {
+    PinState::from_flags(info.so_pin_locked(), info.so_pin_final_try(), info.so_pin_count_low())
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -387,8 +355,8 @@ impl Inventory {
         let _watch = watchdog::guard("C_GetTokenInfo", watchdog::limit());
         let info = ctx.get_token_info(key.slot).map_err(|e| pkcs11_error(&key.module, &e))?;
         Ok(PinFlags {
-            user: PinState::of(&info),
-            so: PinState::of_so(&info),
+            user: pin_state_of(&info),
+            so: so_pin_state_of(&info),
             to_be_changed: info.user_pin_to_be_changed(),
         })
     }
@@ -465,8 +433,8 @@ fn key_from_info(
         firmware_version: info.firmware_version().to_string(),
         login_required: info.login_required(),
         protected_auth_path: info.protected_authentication_path(),
-        pin_state: PinState::of(info),
-        so_pin_state: PinState::of_so(info),
+        pin_state: pin_state_of(info),
+        so_pin_state: so_pin_state_of(info),
         pin_to_be_changed: info.user_pin_to_be_changed(),
         min_pin_length: info.min_pin_length(),
         max_pin_length: info.max_pin_length(),

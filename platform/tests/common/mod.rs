@@ -3,6 +3,7 @@
 
 #![allow(dead_code)]
 
+use rustls::pki_types::pem::PemObject;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::Arc;
@@ -199,7 +200,7 @@ impl Drop for Platform {
 pub fn client_trusting(ca_file: &Path) -> reqwest::Client {
     let pem = std::fs::read(ca_file).unwrap();
     let mut roots = rustls::RootCertStore::empty();
-    for cert in rustls_pemfile::certs(&mut pem.as_slice()) {
+    for cert in rustls::pki_types::CertificateDer::pem_slice_iter(&pem) {
         roots.add(cert.unwrap()).unwrap();
     }
     let tls = rustls::ClientConfig::builder_with_provider(Arc::new(
@@ -281,6 +282,9 @@ pub struct CertOptions {
     pub not_before: OffsetDateTime,
     pub not_after: OffsetDateTime,
     pub key_usage: Vec<KeyUsagePurpose>,
+    pub extended_key_usage: Vec<rcgen::ExtendedKeyUsagePurpose>,
+    /// A CA certificate presented as a client's.
+    pub is_ca: bool,
 }
 
 impl CertOptions {
@@ -291,6 +295,8 @@ impl CertOptions {
             not_before: now - Duration::days(1),
             not_after: now + Duration::days(365),
             key_usage: vec![KeyUsagePurpose::DigitalSignature],
+            extended_key_usage: Vec::new(),
+            is_ca: false,
         }
     }
 }
@@ -307,6 +313,18 @@ impl TestCa {
         TestCa::with_key(name, KeyPair::generate_for(&rcgen::PKCS_ECDSA_P256_SHA256).unwrap())
     }
 
+    /// A self-signed P-256 CA with this path length constraint.
+    pub fn p256_constrained(name: &str, path_len: Option<u8>) -> TestCa {
+        let key = KeyPair::generate_for(&rcgen::PKCS_ECDSA_P256_SHA256).unwrap();
+        let constraint = match path_len {
+            Some(n) => rcgen::BasicConstraints::Constrained(n),
+            None => rcgen::BasicConstraints::Unconstrained,
+        };
+        let params = ca_params(name, constraint);
+        let der = params.self_signed(&key).unwrap().der().to_vec();
+        TestCa { key, params, der }
+    }
+
     pub fn rsa(name: &str) -> TestCa {
         let pkcs8 = openssl_rsa_pkcs8();
         let key = KeyPair::from_pkcs8_der_and_sign_algo(
@@ -318,14 +336,21 @@ impl TestCa {
     }
 
     fn with_key(name: &str, key: KeyPair) -> TestCa {
-        let mut params = CertificateParams::new(Vec::<String>::new()).unwrap();
-        let mut dn = DistinguishedName::new();
-        dn.push(DnType::OrganizationName, DnValue::Utf8String("测试 CA".into()));
-        dn.push(DnType::CommonName, DnValue::Utf8String(name.into()));
-        params.distinguished_name = dn;
-        params.is_ca = IsCa::Ca(rcgen::BasicConstraints::Unconstrained);
-        params.key_usages = vec![KeyUsagePurpose::KeyCertSign, KeyUsagePurpose::CrlSign];
+        let params = ca_params(name, rcgen::BasicConstraints::Unconstrained);
         let der = params.self_signed(&key).unwrap().der().to_vec();
+        TestCa { key, params, der }
+    }
+
+    /// A P-256 CA under this one, with this path length constraint (`None`: unconstrained).
+    pub fn intermediate(&self, name: &str, path_len: Option<u8>) -> TestCa {
+        let key = KeyPair::generate_for(&rcgen::PKCS_ECDSA_P256_SHA256).unwrap();
+        let constraint = match path_len {
+            Some(n) => rcgen::BasicConstraints::Constrained(n),
+            None => rcgen::BasicConstraints::Unconstrained,
+        };
+        let params = ca_params(name, constraint);
+        let issuer = Issuer::from_params(&self.params, &self.key);
+        let der = params.signed_by(&key, &issuer).unwrap().der().to_vec();
         TestCa { key, params, der }
     }
 
@@ -338,6 +363,10 @@ impl TestCa {
         params.not_before = o.not_before;
         params.not_after = o.not_after;
         params.key_usages = o.key_usage.clone();
+        params.extended_key_usages = o.extended_key_usage.clone();
+        if o.is_ca {
+            params.is_ca = IsCa::Ca(rcgen::BasicConstraints::Unconstrained);
+        }
         params
             .signed_by(subject, &Issuer::from_params(&self.params, &self.key))
             .unwrap()
@@ -374,6 +403,17 @@ impl TestCa {
     }
 }
 
+fn ca_params(name: &str, constraint: rcgen::BasicConstraints) -> CertificateParams {
+    let mut params = CertificateParams::new(Vec::<String>::new()).unwrap();
+    let mut dn = DistinguishedName::new();
+    dn.push(DnType::OrganizationName, DnValue::Utf8String("测试 CA".into()));
+    dn.push(DnType::CommonName, DnValue::Utf8String(name.into()));
+    params.distinguished_name = dn;
+    params.is_ca = IsCa::Ca(constraint);
+    params.key_usages = vec![KeyUsagePurpose::KeyCertSign, KeyUsagePurpose::CrlSign];
+    params
+}
+
 fn openssl(args: &[&str]) -> Vec<u8> {
     let out = Command::new("openssl").args(args).output().expect("openssl runs");
     assert!(out.status.success(), "openssl {args:?}: {}", String::from_utf8_lossy(&out.stderr));
@@ -383,7 +423,7 @@ fn openssl(args: &[&str]) -> Vec<u8> {
 /// An RSA-2048 key as PKCS#8 DER (OpenSSL's DER output would be PKCS#1; its PEM is PKCS#8).
 fn openssl_rsa_pkcs8() -> Vec<u8> {
     let pem = openssl(&["genpkey", "-algorithm", "RSA", "-pkeyopt", "rsa_keygen_bits:2048"]);
-    match rustls_pemfile::private_key(&mut pem.as_slice()).unwrap().unwrap() {
+    match rustls::pki_types::PrivateKeyDer::from_pem_slice(&pem).unwrap() {
         rustls::pki_types::PrivateKeyDer::Pkcs8(k) => k.secret_pkcs8_der().to_vec(),
         other => panic!("not PKCS#8: {other:?}"),
     }

@@ -1,0 +1,300 @@
+//! Accounts and sessions: password login with lockout, CA login, the caller behind a token,
+//! and ending sessions.
+
+use argon2::password_hash::phc::PasswordHash;
+use argon2::password_hash::{PasswordHasher, PasswordVerifier};
+use argon2::Argon2;
+use axum::http::StatusCode;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::Engine;
+use rusqlite::{params, Connection, OptionalExtension};
+use sha2::{Digest, Sha256};
+use zca_contract::{code, CaLogin, PasswordLogin, Purpose, Session, User};
+
+use super::challenges::{open_challenge, spend_challenge};
+use super::proof::{cert_sha256_of, check_proof, Proof};
+use super::{audit, db, write, AuditEvent, Caller, Config};
+use crate::clock::{now, rfc3339_unix};
+use crate::error::ApiError;
+
+/// Failed password logins allowed per account within `LOCKOUT_WINDOW` seconds.
+pub const LOCKOUT_FAILURES: i64 = 5;
+pub const LOCKOUT_WINDOW: i64 = 15 * 60;
+
+fn random_b64(bytes: usize) -> String {
+    let mut buf = vec![0u8; bytes];
+    getrandom::fill(&mut buf).expect("the OS random source works");
+    URL_SAFE_NO_PAD.encode(buf)
+}
+
+fn token_hash(token: &str) -> Vec<u8> {
+    Sha256::digest(token.as_bytes()).to_vec()
+}
+
+pub fn hash_password(password: &str) -> anyhow::Result<String> {
+    Ok(Argon2::default()
+        .hash_password(password.as_bytes())
+        .map_err(|e| anyhow::anyhow!("hashing the password: {e}"))?
+        .to_string())
+}
+
+/// Compared against when the account does not exist, so that both cases take the same time.
+static DUMMY_HASH: std::sync::LazyLock<String> =
+    std::sync::LazyLock::new(|| hash_password("not the password of anyone").expect("argon2 works"));
+
+fn password_matches(password: &str, hash: &str) -> bool {
+    PasswordHash::new(hash)
+        .is_ok_and(|parsed| Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok())
+}
+
+fn user_by_id(conn: &Connection, id: i64) -> Result<User, ApiError> {
+    conn.query_row("SELECT account, name, organization FROM users WHERE id = ?1", [id], |r| {
+        Ok(User { account: r.get(0)?, name: r.get(1)?, organization: r.get(2)? })
+    })
+    .map_err(db)
+}
+
+fn create_session(
+    conn: &Connection,
+    cfg: &Config,
+    user_id: i64,
+    kind: &str,
+    binding_id: Option<i64>,
+) -> Result<Session, ApiError> {
+    let token = random_b64(32);
+    let now = now();
+    let expires = now + cfg.session_ttl;
+    conn.execute(
+        "INSERT INTO sessions (token_hash, user_id, kind, binding_id, created_at, expires_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        params![token_hash(&token), user_id, kind, binding_id, now, expires],
+    )
+    .map_err(db)?;
+    Ok(Session {
+        token,
+        expires_at: rfc3339_unix(expires),
+        user: user_by_id(conn, user_id)?,
+        binding_id,
+    })
+}
+
+/// Password login with lockout: the attempt is recorded as a failure before the password is
+/// checked, so that concurrent guesses can never exceed the limit; a success clears them.
+pub fn password_login(
+    conn: &mut Connection,
+    cfg: &Config,
+    req: &PasswordLogin,
+    remote: Option<&str>,
+) -> Result<Session, ApiError> {
+    let account = req.account.trim();
+    if account.is_empty() || account.len() > 128 {
+        return Err(ApiError::invalid_request());
+    }
+    let now = now();
+    let event = |result| AuditEvent {
+        event: "password_login",
+        account: Some(account),
+        ca_lock_id: None,
+        cert_sha256: None,
+        result,
+        remote,
+    };
+    let attempt = write(conn, |tx| {
+        let (count, oldest): (i64, Option<i64>) = tx
+            .query_row(
+                "SELECT count(*), min(time) FROM login_failures WHERE account = ?1 AND time > ?2",
+                params![account, now - LOCKOUT_WINDOW],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .map_err(db)?;
+        if count >= LOCKOUT_FAILURES {
+            audit(tx, &event(code::TOO_MANY_ATTEMPTS))?;
+            return Ok(Err((oldest.unwrap_or(now) + LOCKOUT_WINDOW - now).max(1) as u64));
+        }
+        tx.execute(
+            "INSERT INTO login_failures (account, time) VALUES (?1, ?2)",
+            params![account, now],
+        )
+        .map_err(db)?;
+        let user: Option<(i64, String, bool)> = tx
+            .query_row(
+                "SELECT id, password_hash, disabled FROM users WHERE account = ?1",
+                [account],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+            )
+            .optional()
+            .map_err(db)?;
+        Ok(Ok(user))
+    })?;
+    let user = match attempt {
+        Ok(user) => user,
+        Err(retry) => {
+            let mut err = ApiError::new(StatusCode::TOO_MANY_REQUESTS, code::TOO_MANY_ATTEMPTS);
+            err.retry_after = Some(retry);
+            return Err(err);
+        }
+    };
+
+    // The slow part, outside the write lock.
+    let ok = match &user {
+        Some((_, hash, disabled)) => password_matches(&req.password, hash) && !disabled,
+        None => {
+            password_matches(&req.password, &DUMMY_HASH);
+            false
+        }
+    };
+    match (ok, user) {
+        (true, Some((user_id, _, _))) => write(conn, |tx| {
+            tx.execute("DELETE FROM login_failures WHERE account = ?1", [account]).map_err(db)?;
+            audit(tx, &event("ok"))?;
+            create_session(tx, cfg, user_id, "password", None)
+        }),
+        _ => {
+            write(conn, |tx| audit(tx, &event(code::INVALID_CREDENTIALS)))?;
+            Err(ApiError::new(StatusCode::UNAUTHORIZED, code::INVALID_CREDENTIALS))
+        }
+    }
+}
+
+/// The caller behind a bearer token: a session that exists, is not revoked or expired, of an
+/// account that is not disabled.
+pub fn authenticate(conn: &Connection, token: &str) -> Result<Caller, ApiError> {
+    let hash = token_hash(token);
+    let found: Option<(i64, String)> = conn
+        .query_row(
+            "SELECT u.id, u.account FROM sessions s JOIN users u ON u.id = s.user_id
+             WHERE s.token_hash = ?1 AND s.revoked_at IS NULL AND s.expires_at > ?2 AND u.disabled = 0",
+            params![hash, now()],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .optional()
+        .map_err(db)?;
+    let (user_id, account) = found.ok_or_else(ApiError::unauthenticated)?;
+    Ok(Caller { user_id, account, token_hash: hash })
+}
+
+pub fn me(conn: &Connection, caller: &Caller) -> Result<User, ApiError> {
+    user_by_id(conn, caller.user_id)
+}
+
+pub fn logout(conn: &mut Connection, caller: &Caller) -> Result<(), ApiError> {
+    write(conn, |tx| {
+        tx.execute(
+            "UPDATE sessions SET revoked_at = ?1 WHERE token_hash = ?2",
+            params![now(), caller.token_hash],
+        )
+        .map_err(db)
+    })?;
+    Ok(())
+}
+
+pub fn ca_login(
+    conn: &mut Connection,
+    cfg: &Config,
+    req: &CaLogin,
+    remote: Option<&str>,
+) -> Result<Session, ApiError> {
+    let proof = Proof {
+        challenge_id: &req.challenge_id,
+        certificate: &req.certificate,
+        algorithm: &req.algorithm,
+        signature: &req.signature,
+    };
+    let opened = open_challenge(cfg, &req.challenge_id, Purpose::Login, None);
+    let checked = opened
+        .as_ref()
+        .map_err(Clone::clone)
+        .and_then(|challenge| check_proof(conn, cfg, Purpose::Login, challenge, &proof, ""));
+    let sha = cert_sha256_of(&req.certificate);
+    // One write: the challenge spent, the session opened and the attempt audited together.
+    let result = write(conn, |tx| {
+        let result = opened
+            .and_then(|challenge| spend_challenge(tx, &challenge))
+            .and(checked)
+            .and_then(|(_, sha256)| open_ca_session(tx, cfg, &sha256));
+        let mut event = AuditEvent {
+            event: "ca_login",
+            account: None,
+            ca_lock_id: None,
+            cert_sha256: sha.as_deref(),
+            result: "ok",
+            remote,
+        };
+        match &result {
+            Ok((session, ca_lock_id)) => {
+                event.account = Some(&session.user.account);
+                event.ca_lock_id = Some(ca_lock_id);
+            }
+            Err(e) => event.result = e.code,
+        }
+        audit(tx, &event)?;
+        Ok(result)
+    })?;
+    result.map(|(session, _)| session)
+}
+
+/// A session for the account the certificate is bound to, with the binding's CA锁ID.
+fn open_ca_session(
+    conn: &Connection,
+    cfg: &Config,
+    cert_sha256: &str,
+) -> Result<(Session, String), ApiError> {
+    let binding: Option<(i64, i64, String)> = conn
+        .prepare_cached(
+            "SELECT b.id, b.user_id, b.ca_lock_id FROM bindings b JOIN users u ON u.id = b.user_id
+             WHERE b.cert_sha256 = ?1 AND u.disabled = 0",
+        )
+        .and_then(|mut stmt| {
+            stmt.query_row([cert_sha256], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?))).optional()
+        })
+        .map_err(db)?;
+    let (binding_id, user_id, ca_lock_id) =
+        binding.ok_or_else(|| ApiError::new(StatusCode::FORBIDDEN, code::CERTIFICATE_NOT_BOUND))?;
+    let session = create_session(conn, cfg, user_id, "ca", Some(binding_id))?;
+    Ok((session, ca_lock_id))
+}
+
+/// A binding whose CA sessions end: its id, CA锁ID and certificate's SHA-256 (for the audit).
+pub struct EndedBinding {
+    pub id: i64,
+    pub ca_lock_id: String,
+    pub cert_sha256: String,
+}
+
+/// Ends the CA sessions that these bindings opened, one audit row each, in the caller's
+/// transaction: a session lives no longer than the binding (or the trust) it was opened with.
+pub fn end_sessions_of_bindings(
+    tx: &Connection,
+    bindings: &[EndedBinding],
+    why: &str,
+    remote: Option<&str>,
+) -> Result<usize, ApiError> {
+    let mut ended = 0;
+    for b in bindings {
+        let mut stmt = tx
+            .prepare_cached(
+                "UPDATE sessions SET revoked_at = ?1
+                 WHERE binding_id = ?2 AND revoked_at IS NULL AND expires_at > ?1
+                 RETURNING (SELECT account FROM users WHERE users.id = sessions.user_id)",
+            )
+            .map_err(db)?;
+        let accounts: Vec<String> = stmt
+            .query_map(params![now(), b.id], |r| r.get(0))
+            .map_err(db)?
+            .collect::<Result<_, _>>()
+            .map_err(db)?;
+        for account in &accounts {
+            let event = AuditEvent {
+                event: "session_ended",
+                account: Some(account),
+                ca_lock_id: Some(&b.ca_lock_id),
+                cert_sha256: Some(&b.cert_sha256),
+                result: why,
+                remote,
+            };
+            audit(tx, &event)?;
+        }
+        ended += accounts.len();
+    }
+    Ok(ended)
+}

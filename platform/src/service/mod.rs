@@ -1,0 +1,132 @@
+//! What the platform does, on one database connection: the rules of the contract. The HTTP
+//! layer (`api.rs`) only extracts requests and calls these; the operator's commands (`admin.rs`)
+//! use the same rules where they touch the same things.
+
+mod accounts;
+mod bindings;
+mod challenges;
+mod drivers;
+mod proof;
+
+use std::path::PathBuf;
+
+use rusqlite::{params, Connection, Transaction, TransactionBehavior};
+
+pub use accounts::{
+    authenticate, ca_login, hash_password, logout, me, password_login, LOCKOUT_FAILURES,
+    LOCKOUT_WINDOW,
+};
+pub use bindings::{bind, bindings, unbind};
+pub use challenges::{new_challenge, MAX_CHALLENGE_TTL};
+pub use drivers::{driver_file, driver_path, drivers};
+pub use proof::end_untrusted_sessions;
+
+use crate::challenge::ChallengeKey;
+use crate::clock::now;
+use crate::error::ApiError;
+
+#[derive(Clone, Debug)]
+pub struct Config {
+    /// `https://host:port` as clients reach the server: part of every signed message.
+    pub origin: String,
+    pub session_ttl: i64,
+    pub challenge_ttl: i64,
+    pub challenge_key: ChallengeKey,
+    pub data_dir: PathBuf,
+}
+
+/// The caller of an authenticated request.
+#[derive(Clone, Debug)]
+pub struct Caller {
+    pub user_id: i64,
+    pub account: String,
+    pub token_hash: Vec<u8>,
+}
+
+fn db(err: rusqlite::Error) -> ApiError {
+    tracing::error!(error = %err, "database error");
+    ApiError::internal()
+}
+
+/// Runs `f` in one IMMEDIATE transaction, committed when `f` returns `Ok`. This process's
+/// writers first take their turn (`db::writer_turn`), so that they wait in line instead of
+/// napping in SQLite's busy handler, which under load gives some requests a long wait.
+fn write<T>(
+    conn: &mut Connection,
+    f: impl FnOnce(&Transaction<'_>) -> Result<T, ApiError>,
+) -> Result<T, ApiError> {
+    let _turn = crate::db::writer_turn();
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(db)?;
+    let value = f(&tx)?;
+    tx.commit().map_err(db)?;
+    Ok(value)
+}
+
+/// One line of the audit table. Never given a secret: no password, PIN, token or signature.
+pub struct AuditEvent<'a> {
+    pub event: &'a str,
+    pub account: Option<&'a str>,
+    pub ca_lock_id: Option<&'a str>,
+    pub cert_sha256: Option<&'a str>,
+    pub result: &'a str,
+    pub remote: Option<&'a str>,
+}
+
+pub fn audit(conn: &Connection, e: &AuditEvent<'_>) -> Result<(), ApiError> {
+    conn.execute(
+        "INSERT INTO audit (time, event, account, ca_lock_id, cert_sha256, result, remote)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        params![now(), e.event, e.account, e.ca_lock_id, e.cert_sha256, e.result, e.remote],
+    )
+    .map_err(db)?;
+    Ok(())
+}
+
+/// Removes what can no longer be used: the record of expired challenges, sessions that expired
+/// or were ended, and failed password logins older than the lockout window (the audit table
+/// keeps the history). Run now and then by the server, so that no request pays for it.
+pub fn sweep(conn: &mut Connection) -> Result<usize, ApiError> {
+    let now = now();
+    write(conn, |tx| {
+        let mut removed =
+            tx.execute("DELETE FROM spent_challenges WHERE expires_at < ?1", [now]).map_err(db)?;
+        removed += tx
+            .execute("DELETE FROM sessions WHERE expires_at < ?1 OR revoked_at IS NOT NULL", [now])
+            .map_err(db)?;
+        removed += tx
+            .execute("DELETE FROM login_failures WHERE time < ?1", [now - LOCKOUT_WINDOW])
+            .map_err(db)?;
+        Ok(removed)
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sweep_removes_only_what_can_no_longer_be_used() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut conn = crate::db::open(dir.path()).unwrap();
+        let (past, future) = (now() - 1, now() + 100);
+        conn.execute_batch(&format!(
+            "INSERT INTO users (id, account, name, organization, password_hash, created_at)
+                 VALUES (1, 'a', 'A', 'O', 'h', 1);
+             INSERT INTO spent_challenges (id, expires_at)
+                 VALUES (x'0a', {past}), (x'0b', {future});
+             INSERT INTO sessions (token_hash, user_id, kind, created_at, expires_at, revoked_at)
+                 VALUES (x'01', 1, 'ca', 1, {past}, NULL), (x'02', 1, 'ca', 1, {future}, 5),
+                        (x'03', 1, 'ca', 1, {future}, NULL);
+             INSERT INTO login_failures (account, time)
+                 VALUES ('a', {}), ('a', {past});",
+            past - LOCKOUT_WINDOW
+        ))
+        .unwrap();
+        assert_eq!(sweep(&mut conn).unwrap(), 4);
+        let left = |sql: &str| -> i64 { conn.query_row(sql, [], |r| r.get(0)).unwrap() };
+        assert_eq!(left("SELECT count(*) FROM spent_challenges WHERE id = x'0b'"), 1);
+        assert_eq!(left("SELECT count(*) FROM sessions WHERE token_hash = x'03'"), 1);
+        assert_eq!(left("SELECT count(*) FROM login_failures"), 1);
+        assert_eq!(sweep(&mut conn).unwrap(), 0);
+    }
+}

@@ -1,0 +1,146 @@
+//! What a key presents to prove itself: a certificate the platform trusts and has not revoked,
+//! and a signature over the contract's bytes.
+
+use axum::http::StatusCode;
+use base64::engine::general_purpose::STANDARD;
+use base64::Engine;
+use rusqlite::Connection;
+use time::OffsetDateTime;
+use x509_parser::prelude::{FromDer, X509Certificate};
+use zca_contract::{code, signed_bytes, Algorithm, Purpose};
+
+use super::accounts::EndedBinding;
+use super::{db, Config};
+use crate::challenge;
+use crate::error::ApiError;
+use crate::pki::{self, CertificateProblem, SignatureError};
+
+fn trusted_cas(conn: &Connection) -> Result<Vec<Vec<u8>>, ApiError> {
+    let mut stmt = conn.prepare_cached("SELECT der FROM trust").map_err(db)?;
+    let rows = stmt.query_map([], |r| r.get(0)).map_err(db)?;
+    rows.collect::<Result<_, _>>().map_err(db)
+}
+
+/// Whether the platform accepts this certificate now: trusted, valid, usable for a client's
+/// signature, and not revoked by the operator.
+fn standing(conn: &Connection, cert: &X509Certificate<'_>, sha256: &str) -> Result<(), ApiError> {
+    pki::check_certificate(cert, &trusted_cas(conn)?, OffsetDateTime::now_utc()).map_err(|p| {
+        ApiError::new(
+            StatusCode::FORBIDDEN,
+            match p {
+                CertificateProblem::Untrusted => code::CERTIFICATE_UNTRUSTED,
+                CertificateProblem::Expired => code::CERTIFICATE_EXPIRED,
+                CertificateProblem::NotYetValid => code::CERTIFICATE_NOT_YET_VALID,
+                CertificateProblem::KeyUsage => code::CERTIFICATE_KEY_USAGE,
+            },
+        )
+    })?;
+    if is_revoked(conn, cert, sha256)? {
+        return Err(ApiError::new(StatusCode::FORBIDDEN, code::CERTIFICATE_REVOKED));
+    }
+    Ok(())
+}
+
+/// Revoked by its SHA-256, or by its serial (from any issuer, or from the issuer named).
+fn is_revoked(
+    conn: &Connection,
+    cert: &X509Certificate<'_>,
+    sha256: &str,
+) -> Result<bool, ApiError> {
+    let (serial, issuer) = revocation_of(cert);
+    conn.prepare_cached(
+        "SELECT EXISTS (SELECT 1 FROM revoked
+         WHERE sha256 = ?1 OR (serial = ?2 AND (issuer IS NULL OR issuer = ?3)))",
+    )
+    .and_then(|mut stmt| stmt.query_row(rusqlite::params![sha256, serial, issuer], |r| r.get(0)))
+    .map_err(db)
+}
+
+/// How a revocation by serial names a certificate: its serial as the contract writes it, and
+/// its issuer's name (DER).
+fn revocation_of<'a>(cert: &'a X509Certificate<'_>) -> (String, &'a [u8]) {
+    (zca_contract::serial_hex(cert.tbs_certificate.raw_serial()), cert.issuer().as_raw())
+}
+
+/// After the operator took trust away (an anchor removed, a certificate revoked): ends the CA
+/// sessions of every binding whose certificate the platform no longer accepts.
+pub fn end_untrusted_sessions(tx: &Connection, why: &str) -> Result<usize, ApiError> {
+    let rows: Vec<(EndedBinding, Vec<u8>)> = {
+        let mut stmt = tx
+            .prepare(
+                "SELECT DISTINCT b.id, b.ca_lock_id, b.cert_sha256, b.certificate FROM bindings b
+                 JOIN sessions s ON s.binding_id = b.id
+                 WHERE s.revoked_at IS NULL AND s.expires_at > ?1",
+            )
+            .map_err(db)?;
+        let rows = stmt
+            .query_map([crate::clock::now()], |r| {
+                let binding =
+                    EndedBinding { id: r.get(0)?, ca_lock_id: r.get(1)?, cert_sha256: r.get(2)? };
+                Ok((binding, r.get(3)?))
+            })
+            .map_err(db)?;
+        rows.collect::<Result<_, _>>().map_err(db)?
+    };
+    let mut untrusted = Vec::new();
+    for (binding, der) in rows {
+        let accepted = X509Certificate::from_der(&der)
+            .map_err(|_| ApiError::internal())
+            .and_then(|(_, cert)| standing(tx, &cert, &binding.cert_sha256));
+        if accepted.is_err() {
+            untrusted.push(binding);
+        }
+    }
+    super::accounts::end_sessions_of_bindings(tx, &untrusted, why, None)
+}
+
+/// What a client presents to prove it holds a key: the fields shared by CA login and bind.
+pub(super) struct Proof<'a> {
+    pub challenge_id: &'a str,
+    pub certificate: &'a str,
+    pub algorithm: &'a str,
+    pub signature: &'a str,
+}
+
+/// The presented certificate, checked against trust, validity and key usage, with the
+/// signature over the contract's bytes verified. Returns its DER and SHA-256.
+pub(super) fn check_proof(
+    conn: &Connection,
+    cfg: &Config,
+    purpose: Purpose,
+    challenge: &challenge::Opened,
+    proof: &Proof<'_>,
+    ca_lock_id: &str,
+) -> Result<(Vec<u8>, String), ApiError> {
+    let der = STANDARD.decode(proof.certificate.trim()).map_err(|_| ApiError::invalid_request())?;
+    let signature =
+        STANDARD.decode(proof.signature.trim()).map_err(|_| ApiError::invalid_request())?;
+    let (rest, cert) = X509Certificate::from_der(&der).map_err(|_| ApiError::invalid_request())?;
+    if !rest.is_empty() {
+        return Err(ApiError::invalid_request());
+    }
+    let sha256 = pki::sha256_hex(&der);
+    standing(conn, &cert, &sha256)?;
+    let algorithm = Algorithm::parse(proof.algorithm)
+        .ok_or_else(|| ApiError::new(StatusCode::BAD_REQUEST, code::UNSUPPORTED_ALGORITHM))?;
+    let msg = signed_bytes(
+        purpose,
+        &cfg.origin,
+        proof.challenge_id,
+        &challenge.nonce,
+        &sha256,
+        ca_lock_id,
+    );
+    pki::verify(algorithm, cert.public_key(), &msg, &signature).map_err(|e| match e {
+        SignatureError::Unsupported => {
+            ApiError::new(StatusCode::BAD_REQUEST, code::UNSUPPORTED_ALGORITHM)
+        }
+        SignatureError::Invalid => ApiError::new(StatusCode::UNAUTHORIZED, code::SIGNATURE_INVALID),
+    })?;
+    Ok((der, sha256))
+}
+
+/// The fields of a presented certificate we can name in the audit log even when it is refused.
+pub(super) fn cert_sha256_of(certificate_b64: &str) -> Option<String> {
+    STANDARD.decode(certificate_b64.trim()).ok().map(|der| pki::sha256_hex(&der))
+}
