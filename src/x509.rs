@@ -70,9 +70,12 @@ pub struct CertFacts {
     pub sha256: String,
     #[serde(skip)]
     pub public_key: PublicKeyMaterial,
+    /// The contract's algorithm for this key (RSA, P-256, SM2), if it has one.
+    #[serde(skip)]
+    pub algorithm: Option<zca_contract::Algorithm>,
 }
 
-const OID_SM2_CURVE: &str = "1.2.156.10197.1.301";
+use zca_contract::oid::SM2 as OID_SM2_CURVE;
 
 impl CertFacts {
     pub fn parse(der: &[u8]) -> Result<CertFacts, String> {
@@ -82,13 +85,14 @@ impl CertFacts {
         }
         let tbs = &cert.tbs_certificate;
         let (key, public_key) = key_info(cert.public_key());
+        let algorithm = contract_algorithm(cert.public_key());
         Ok(CertFacts {
             subject: dn_string(tbs.subject()),
             common_name: first_value(tbs.subject().iter_common_name()),
             organization: first_value(tbs.subject().iter_organization()),
             issuer: dn_string(tbs.issuer()),
             issuer_common_name: first_value(tbs.issuer().iter_common_name()),
-            serial: serial_hex(tbs.raw_serial()),
+            serial: zca_contract::serial_hex(tbs.raw_serial()),
             not_before: tbs.validity().not_before.to_datetime(),
             not_after: tbs.validity().not_after.to_datetime(),
             key,
@@ -96,6 +100,7 @@ impl CertFacts {
             key_usage: key_usage(&cert),
             sha256: sha256_hex(der),
             public_key,
+            algorithm,
         })
     }
 
@@ -117,11 +122,6 @@ impl CertFacts {
 
 pub fn sha256_hex(data: &[u8]) -> String {
     hex::encode(Sha256::digest(data))
-}
-
-fn serial_hex(raw: &[u8]) -> String {
-    let start = raw.iter().position(|b| *b != 0).unwrap_or(raw.len().saturating_sub(1));
-    hex::encode_upper(&raw[start..])
 }
 
 fn first_value<'a>(mut it: impl Iterator<Item = &'a AttributeTypeAndValue<'a>>) -> Option<String> {
@@ -179,14 +179,20 @@ fn attr_text(attr: &AttributeTypeAndValue<'_>) -> String {
     }
 }
 
+/// The key's algorithm OID and, for EC keys, its curve's.
+fn key_oids(spki: &SubjectPublicKeyInfo<'_>) -> (String, Option<String>) {
+    let curve =
+        spki.algorithm.parameters.as_ref().and_then(|p| p.as_oid().ok()).map(|o| o.to_id_string());
+    (spki.algorithm.algorithm.to_id_string(), curve)
+}
+
+fn contract_algorithm(spki: &SubjectPublicKeyInfo<'_>) -> Option<zca_contract::Algorithm> {
+    let (alg, curve) = key_oids(spki);
+    zca_contract::Algorithm::for_key(&alg, curve.as_deref())
+}
+
 fn key_info(spki: &SubjectPublicKeyInfo<'_>) -> (KeyInfo, PublicKeyMaterial) {
-    let alg = spki.algorithm.algorithm.to_id_string();
-    let curve_oid = spki
-        .algorithm
-        .parameters
-        .as_ref()
-        .and_then(|p| p.as_oid().ok())
-        .map(|oid| oid.to_id_string());
+    let (alg, curve_oid) = key_oids(spki);
     let is_sm2 = alg == OID_SM2_CURVE || curve_oid.as_deref() == Some(OID_SM2_CURVE);
     let parsed = spki.parsed();
     match parsed {
@@ -211,7 +217,9 @@ fn key_info(spki: &SubjectPublicKeyInfo<'_>) -> (KeyInfo, PublicKeyMaterial) {
     }
 }
 
-fn trim_zeros(bytes: &[u8]) -> &[u8] {
+/// Big-endian bytes without their leading zeros (an RSA modulus as modules and certificates
+/// differ in how they pad it).
+pub(crate) fn trim_zeros(bytes: &[u8]) -> &[u8] {
     let start = bytes.iter().position(|b| *b != 0).unwrap_or(bytes.len());
     &bytes[start..]
 }
@@ -280,13 +288,6 @@ fn key_usage(cert: &X509Certificate<'_>) -> Vec<&'static str> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn serial_drops_sign_padding_only() {
-        assert_eq!(serial_hex(&[0x00, 0x8f, 0x01]), "8F01");
-        assert_eq!(serial_hex(&[0x00]), "00");
-        assert_eq!(serial_hex(&[0x12, 0x00]), "1200");
-    }
 
     #[test]
     fn garbage_is_an_error_not_a_panic() {

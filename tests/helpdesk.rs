@@ -287,3 +287,60 @@ fn watch_stops_on_ctrl_c() {
         "Ctrl-C ends the watch as an interrupt: {status:?}"
     );
 }
+
+/// The session check tells an ended session (the user logs in again) from a platform that
+/// fails or breaks off (the user can do nothing about it but wait or call).
+#[test]
+fn doctor_tells_an_ended_session_from_a_failing_platform() {
+    use common::hostile::{Answer, Hostile};
+    let hsm = Hsm::new();
+    let ok_json = |body: &str| {
+        Hostile::answer("200 OK", &["Content-Type: application/json"], body.as_bytes())
+    };
+    let cases = [
+        (
+            Hostile::answer(
+                "401 Unauthorized",
+                &["Content-Type: application/json"],
+                br#"{"error":{"code":"unauthenticated","message":"no"}}"#,
+            ),
+            "warn",
+            None,
+            "ended",
+        ),
+        (
+            Hostile::answer(
+                "500 Internal Server Error",
+                &["Content-Type: application/json"],
+                br#"{"error":{"code":"internal_error","message":"db down"}}"#,
+            ),
+            "fail",
+            Some(5),
+            "failed while answering",
+        ),
+        (Answer::ByPath(Vec::new()), "fail", Some(6), "cannot reach"),
+    ];
+    for (me, status, exit, words) in cases {
+        let h = Hostile::start(
+            &["127.0.0.1"],
+            Answer::ByPath(vec![
+                ("/api/v1/health", ok_json(r#"{"status":"ok","version":"1","time":"x"}"#)),
+                ("/api/v1/ca/drivers", ok_json(r#"{"drivers":[]}"#)),
+                ("/api/v1/me", me),
+            ]),
+        );
+        let (_, out, _) = run(hsm
+            .zca()
+            .env("ZCA_PLATFORM", &h.origin)
+            .env("ZCA_CA_FILE", &h.ca_file)
+            .env("ZCA_TOKEN", "a-token-of-a-test")
+            .args(["--lang", "en", "doctor", "--json"]));
+        let doc = json(&out);
+        let check =
+            doc["checks"].as_array().unwrap().iter().find(|c| c["id"] == "session").unwrap();
+        assert_eq!(check["status"], status, "{check}");
+        assert_eq!(check["exit_code"].as_u64(), exit.map(|e| e as u64), "{check}");
+        let finding = check["finding"].as_str().unwrap();
+        assert!(finding.contains(words) && !finding.contains("not logged in"), "{finding}");
+    }
+}

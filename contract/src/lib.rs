@@ -299,6 +299,7 @@ mod tests {
     fn serials_and_key_algorithms() {
         assert_eq!(serial_hex(&[0x00, 0x8f, 0x01]), "8F01");
         assert_eq!(serial_hex(&[0x00]), "00");
+        assert_eq!(serial_hex(&[0x12, 0x00]), "1200");
         assert_eq!(Algorithm::for_key(oid::EC_PUBLIC_KEY, Some(oid::SM2)), Some(Algorithm::Sm2Sm3));
         assert_eq!(Algorithm::for_key(oid::EC_PUBLIC_KEY, Some("1.3.132.0.34")), None);
     }

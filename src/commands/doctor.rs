@@ -4,6 +4,7 @@ use std::io::{self, Write};
 use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
 use std::path::Path;
 
+use console::Style;
 use serde::Serialize;
 use time::OffsetDateTime;
 use zca_contract::Drivers;
@@ -76,13 +77,13 @@ impl DoctorReport {
     fn lines(&self, color: bool) -> Vec<String> {
         let mut lines = Vec::new();
         for c in &self.checks {
-            let (mark, sgr) = match c.status {
-                Status::Ok => ("✓", "32"),
-                Status::Warn => ("⚠", "33"),
-                Status::Fail => ("✗", "31"),
-                Status::Skipped => ("-", "2"),
+            let (mark, style) = match c.status {
+                Status::Ok => ("✓", Style::new().green()),
+                Status::Warn => ("⚠", Style::new().yellow()),
+                Status::Fail => ("✗", Style::new().red()),
+                Status::Skipped => ("-", Style::new().dim()),
             };
-            let mark = if color { format!("\x1b[{sgr}m{mark}\x1b[0m") } else { mark.to_string() };
+            let mark = style.force_styling(color).apply_to(mark);
             lines.push(format!("{mark} {}: {}", check_name(c.id), c.finding));
             if let Some(fix) = &c.fix {
                 lines.push(format!("    → {fix}"));

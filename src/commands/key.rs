@@ -34,23 +34,60 @@ pub fn choose<'a>(
         }
         candidates.retain(|(_, c)| c.sha256().starts_with(&want));
     }
-    match candidates.len() {
-        0 => Err(Error::CertificateNotFound {
+    if candidates.is_empty() {
+        return Err(Error::CertificateNotFound {
             selector: choice
                 .cert
                 .clone()
                 .or(choice.token.clone())
                 .unwrap_or_else(|| t!("selector-any")),
-        }),
-        1 => Ok(candidates.pop().expect("one")),
-        n if ctx.no_input => Err(Error::MissingInput {
-            what: t!("what-certificate", count = (n as u64)),
+        });
+    }
+    let n = candidates.len() as u64;
+    pick(
+        ctx,
+        candidates,
+        |(k, c)| describe(k, c),
+        || Error::MissingInput {
+            what: t!("what-certificate", count = n),
             sources: "--token SERIAL, --cert SHA256".into(),
-        }),
+        },
+        &t!("prompt-choose-certificate"),
+    )
+}
+
+/// The key to work on: the only one, the one `--token` names, or the one the person picks.
+pub fn choose_key<'a>(ctx: &Context, inv: &'a Inventory, token: Option<&str>) -> Result<&'a Key> {
+    let keys = inv.select(token)?;
+    let n = keys.len() as u64;
+    pick(
+        ctx,
+        keys,
+        |k| format!("{}  ·  {}", k.ca_lock_id, k.label),
+        || Error::MissingInput {
+            what: t!("what-key", count = n),
+            sources: "--token SERIAL".into(),
+        },
+        &t!("prompt-choose-key"),
+    )
+}
+
+/// One of `items` (never empty): the only one, else the person's choice at the terminal; under
+/// `--no-input` the error that names the flags that would have chosen.
+fn pick<T>(
+    ctx: &Context,
+    mut items: Vec<T>,
+    describe: impl Fn(&T) -> String,
+    missing: impl FnOnce() -> Error,
+    prompt: &str,
+) -> Result<T> {
+    match items.len() {
+        1 => Ok(items.remove(0)),
+        _ if ctx.no_input => Err(missing()),
         _ => {
-            let items: Vec<String> = candidates.iter().map(|(k, c)| describe(k, c)).collect();
-            let index = crate::prompt::select(&t!("prompt-choose-certificate"), &items)?;
-            Ok(candidates.swap_remove(index))
+            let lines: Vec<String> = items.iter().map(describe).collect();
+            let index = crate::prompt::select(prompt, &lines)?;
+            Ok(items.swap_remove(index))
         }
     }
 }

@@ -13,7 +13,7 @@ use crate::secret::{
     from_environment, prompt_secret, read_secret, read_stdin_lines, Secret, SecretSources,
 };
 use crate::t;
-use crate::token::{Inventory, Key, KeySession, PinState};
+use crate::token::{Key, KeySession, PinState};
 
 pub fn run(ctx: &Context, args: &PinArgs) -> CmdResult {
     match &args.action {
@@ -110,7 +110,7 @@ impl Report for PinChanged {
 
 fn change(ctx: &Context, args: &PinChangeArgs) -> CmdResult {
     let inv = ctx.inventory();
-    let key = one_key(ctx, &inv, args.token.as_deref())?;
+    let key = super::key::choose_key(ctx, &inv, args.token.as_deref())?;
     let session = KeySession::open_rw(&inv, key)?;
     let state = session.pin_flags()?.user;
     guard_last_try(ctx, state, args.allow_final_try, Error::PinLocked, || {
@@ -141,7 +141,7 @@ fn change(ctx: &Context, args: &PinChangeArgs) -> CmdResult {
 
 fn unlock(ctx: &Context, args: &PinUnlockArgs) -> CmdResult {
     let inv = ctx.inventory();
-    let key = one_key(ctx, &inv, args.token.as_deref())?;
+    let key = super::key::choose_key(ctx, &inv, args.token.as_deref())?;
     let session = KeySession::open_rw(&inv, key)?;
     let state = session.pin_flags()?.so;
     guard_last_try(ctx, state, args.allow_final_try, Error::SoPinLocked, || {
@@ -171,24 +171,6 @@ fn unlock(ctx: &Context, args: &PinUnlockArgs) -> CmdResult {
     crate::pin::check_new(&new, None, key.min_pin_length, key.max_pin_length)?;
     session.unlock(&so, &new)?;
     ctx.emit(&PinChanged { ca_lock_id: key.ca_lock_id.clone(), action: "unlocked" })
-}
-
-/// The key to work on: the only one, the one `--token` names, or the one the person picks.
-fn one_key<'a>(ctx: &Context, inv: &'a Inventory, token: Option<&str>) -> Result<&'a Key> {
-    let mut keys = inv.select(token)?;
-    match keys.len() {
-        1 => Ok(keys.remove(0)),
-        n if ctx.no_input => Err(Error::MissingInput {
-            what: t!("what-key", count = (n as u64)),
-            sources: "--token SERIAL".into(),
-        }),
-        _ => {
-            let items: Vec<String> =
-                keys.iter().map(|k| format!("{}  ·  {}", k.ca_lock_id, k.label)).collect();
-            let index = crate::prompt::select(&t!("prompt-choose-key"), &items)?;
-            Ok(keys.remove(index))
-        }
-    }
 }
 
 /// Refuses a locked PIN, and a final try unless allowed by flag or at the prompt.

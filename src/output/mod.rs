@@ -4,6 +4,7 @@
 use std::io::{self, IsTerminal, Write};
 
 use comfy_table::{presets, ContentArrangement, Table};
+use console::Style;
 use serde::Serialize;
 
 use crate::error::{Error, ErrorJson};
@@ -48,21 +49,18 @@ impl Human<'_> {
     /// A remark for people that is not part of the result: goes to stderr.
     pub fn note(&mut self, text: &str) -> io::Result<()> {
         let label = t!("label-note");
-        writeln!(self.stderr, "{}", self.paint(&format!("{label}: {text}"), "2"))
+        writeln!(self.stderr, "{}", self.paint(&format!("{label}: {text}"), Style::new().dim()))
     }
 
     /// A warning line on stderr.
     pub fn warn(&mut self, text: &str) -> io::Result<()> {
         let label = t!("label-warning");
-        writeln!(self.stderr, "{}: {text}", self.paint(&label, "1;33"))
+        writeln!(self.stderr, "{}: {text}", self.paint(&label, Style::new().yellow().bold()))
     }
 
-    fn paint(&self, text: &str, sgr: &str) -> String {
-        if self.color {
-            format!("\x1b[{sgr}m{text}\x1b[0m")
-        } else {
-            text.to_string()
-        }
+    /// `text` in `style` when this output is coloured, else as it is.
+    pub fn paint(&self, text: &str, style: Style) -> String {
+        style.force_styling(self.color).apply_to(text).to_string()
     }
 }
 
@@ -144,9 +142,14 @@ impl Output {
             color: self.color,
             width: None,
         };
-        writeln!(w, "{}: {}", human.paint(&t!("label-error"), "1;31"), error.message())?;
+        writeln!(
+            w,
+            "{}: {}",
+            human.paint(&t!("label-error"), Style::new().red().bold()),
+            error.message()
+        )?;
         if let Some(hint) = error.hint() {
-            writeln!(w, "{}: {hint}", human.paint(&t!("label-hint"), "1;36"))?;
+            writeln!(w, "{}: {hint}", human.paint(&t!("label-hint"), Style::new().cyan().bold()))?;
         }
         Ok(())
     }

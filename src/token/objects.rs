@@ -139,7 +139,7 @@ pub(crate) fn token_objects(
             id: a.id,
             label: a.label,
             value: a.value,
-            modulus: a.modulus.map(|m| trim_zeros(&m).to_vec()),
+            modulus: a.modulus.map(|m| crate::x509::trim_zeros(&m).to_vec()),
             ec_point: a.ec_point,
         });
     }
@@ -246,11 +246,6 @@ impl VisiblePrivateKeys {
     }
 }
 
-fn trim_zeros(bytes: &[u8]) -> &[u8] {
-    let start = bytes.iter().position(|b| *b != 0).unwrap_or(bytes.len());
-    &bytes[start..]
-}
-
 /// CKA_EC_POINT is a DER OCTET STRING in most modules (SoftHSM), a bare point in a few.
 pub fn unwrap_octet_string(bytes: &[u8]) -> Option<&[u8]> {
     let (&tag, rest) = bytes.split_first()?;
@@ -277,15 +272,11 @@ fn object_uri(key: &Key, id: &[u8], label: &str) -> String {
     )
 }
 
+/// RFC 7512 escapes all but RFC 3986's unreserved characters in attribute values.
 fn pct(text: &str) -> String {
-    text.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => {
-                (b as char).to_string()
-            }
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
+    const VALUE: &percent_encoding::AsciiSet =
+        &percent_encoding::NON_ALPHANUMERIC.remove(b'-').remove(b'.').remove(b'_').remove(b'~');
+    percent_encoding::utf8_percent_encode(text, VALUE).to_string()
 }
 
 #[cfg(test)]

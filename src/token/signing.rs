@@ -16,7 +16,7 @@ use super::quirks::SignatureFormat;
 use super::watchdog;
 use crate::error::{Error, Result};
 use crate::secret::Secret;
-use crate::x509::{KeyKind, PublicKeyMaterial};
+use crate::x509::PublicKeyMaterial;
 
 /// How long a person may take to type the PIN on a key's own PIN pad.
 const PIN_PAD_LIMIT: std::time::Duration = std::time::Duration::from_secs(120);
@@ -160,12 +160,8 @@ impl<'a> KeySession<'a> {
         let facts = cert.facts.as_ref().ok_or_else(|| Error::UnsupportedKey {
             what: cert.parse_error.clone().unwrap_or_default(),
         })?;
-        let algorithm = match (facts.key.kind, facts.key.curve.as_deref()) {
-            (KeyKind::Rsa, _) => Algorithm::RsaPkcs1Sha256,
-            (KeyKind::Ec, Some("P-256")) => Algorithm::EcdsaP256Sha256,
-            (KeyKind::Sm2, _) => Algorithm::Sm2Sm3,
-            _ => return Err(Error::UnsupportedKey { what: facts.key.display() }),
-        };
+        let algorithm =
+            facts.algorithm.ok_or_else(|| Error::UnsupportedKey { what: facts.key.display() })?;
         let sm2 = match (algorithm, &facts.public_key) {
             (Algorithm::Sm2Sm3, PublicKeyMaterial::EcPoint(point)) => Some(self.sm2_plan(point)?),
             (Algorithm::Sm2Sm3, _) => {

@@ -4,7 +4,7 @@
 
 use sm3::{Digest, Sm3};
 
-pub const DEFAULT_ID: &[u8] = b"1234567812345678";
+const DEFAULT_ID: &[u8] = zca_contract::SM2_DEFAULT_ID.as_bytes();
 
 /// The curve's a, b and generator (GM/T 0003.5).
 const A: [u8; 32] = hex32("FFFFFFFEFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFF00000000FFFFFFFFFFFFFFFC");
@@ -54,7 +54,8 @@ mod tests {
 
     #[test]
     fn a_signature_over_our_digest_verifies_as_sm3_with_sm2() {
-        let key = sm2::dsa::SigningKey::from_slice("1234567812345678", &[7u8; 32]).unwrap();
+        let key =
+            sm2::dsa::SigningKey::from_slice(zca_contract::SM2_DEFAULT_ID, &[7u8; 32]).unwrap();
         let point = key.verifying_key().to_sec1_bytes();
         let message = b"zca-v1 bytes to sign";
         let e = super::digest(&point, message).unwrap();

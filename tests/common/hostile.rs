@@ -15,6 +15,22 @@ pub enum Answer {
     Bytes(Vec<u8>),
     /// Nothing, ever (the connection stays open).
     Silence,
+    /// The answer of the first entry whose path the request line names (the connection closed
+    /// without an answer when none does).
+    ByPath(Vec<(&'static str, Answer)>),
+}
+
+impl Answer {
+    fn for_request<'a>(&'a self, head: &str) -> Option<&'a Answer> {
+        match self {
+            Answer::ByPath(routes) => {
+                let line = head.lines().next().unwrap_or_default();
+                let path = line.split_whitespace().nth(1).unwrap_or_default();
+                routes.iter().find(|(p, _)| path == *p).and_then(|(_, a)| a.for_request(head))
+            }
+            other => Some(other),
+        }
+    }
 }
 
 pub struct Hostile {
@@ -76,15 +92,19 @@ impl Hostile {
                         }
                     }
                     count.fetch_add(1, Ordering::SeqCst);
-                    seen.lock().unwrap().push(String::from_utf8_lossy(&head).into_owned());
-                    match &*answer {
-                        Answer::Bytes(bytes) => {
+                    let head = String::from_utf8_lossy(&head).into_owned();
+                    seen.lock().unwrap().push(head.clone());
+                    match answer.for_request(&head) {
+                        None | Some(Answer::ByPath(_)) => {}
+                        Some(Answer::Bytes(bytes)) => {
                             let _ = tls.write_all(bytes);
                             let _ = tls.flush();
                             tls.conn.send_close_notify();
                             let _ = tls.flush();
                         }
-                        Answer::Silence => std::thread::sleep(std::time::Duration::from_secs(60)),
+                        Some(Answer::Silence) => {
+                            std::thread::sleep(std::time::Duration::from_secs(60))
+                        }
                     }
                 });
             }
