@@ -1,21 +1,20 @@
 //! Tells `zca --version` the commit it was built from, the cargo features and the target.
+//!
+//! Only files that change when the commit does are watched (HEAD, the branch's ref, packed
+//! refs): git writes its index on every `git status`, and watching it would rebuild zca then.
+//! For the same reason there is no "modified" marker: knowing it would mean rebuilding on every
+//! change of the index.
 
+use std::path::PathBuf;
 use std::process::Command;
 
+fn git(args: &[&str]) -> Option<String> {
+    let out = Command::new("git").args(args).output().ok().filter(|o| o.status.success())?;
+    Some(String::from_utf8_lossy(&out.stdout).trim().to_string()).filter(|s| !s.is_empty())
+}
+
 fn main() {
-    let commit = Command::new("git")
-        .args(["rev-parse", "--short=12", "HEAD"])
-        .output()
-        .ok()
-        .filter(|o| o.status.success())
-        .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string())
-        .filter(|c| !c.is_empty())
-        .unwrap_or_else(|| "unknown".into());
-    let dirty = Command::new("git")
-        .args(["status", "--porcelain", "--untracked-files=no"])
-        .output()
-        .is_ok_and(|o| o.status.success() && !o.stdout.is_empty());
-    let commit = if dirty && commit != "unknown" { format!("{commit}-modified") } else { commit };
+    let commit = git(&["rev-parse", "--short=12", "HEAD"]).unwrap_or_else(|| "unknown".into());
     let mut features: Vec<String> = std::env::vars()
         .filter_map(|(k, _)| {
             k.strip_prefix("CARGO_FEATURE_").map(|f| f.to_lowercase().replace('_', "-"))
@@ -27,9 +26,15 @@ fn main() {
     println!("cargo:rustc-env=ZCA_COMMIT={commit}");
     println!("cargo:rustc-env=ZCA_FEATURES={features}");
     println!("cargo:rustc-env=ZCA_TARGET={}", std::env::var("TARGET").unwrap_or_default());
-    for git in [".git/HEAD", ".git/index"] {
-        if std::path::Path::new(git).exists() {
-            println!("cargo:rerun-if-changed={git}");
+    // `--git-path` knows worktrees and separate git folders.
+    let branch = git(&["symbolic-ref", "-q", "HEAD"]);
+    let watched = ["HEAD", "packed-refs"].into_iter().map(str::to_string).chain(branch);
+    for name in watched {
+        if let Some(path) = git(&["rev-parse", "--git-path", &name]).map(PathBuf::from) {
+            // A path that does not exist would make cargo run this script every time.
+            if path.exists() {
+                println!("cargo:rerun-if-changed={}", path.display());
+            }
         }
     }
     println!("cargo:rerun-if-changed=build.rs");

@@ -30,8 +30,8 @@ complete -c zca -n "__fish_zca_needs_command" -l lang -d 'Language of messages: 
 complete -c zca -n "__fish_zca_needs_command" -l module -d 'PKCS#11 module to use instead of discovery (repeatable; colon-separated in the variable)' -r -F
 complete -c zca -n "__fish_zca_needs_command" -l platform -d 'Platform base URL, e.g. https://platform.example.gov.cn' -r
 complete -c zca -n "__fish_zca_needs_command" -l ca-file -d 'Extra CA certificate (PEM) to trust for the platform\'s TLS certificate' -r -F
-complete -c zca -n "__fish_zca_needs_command" -l connect-timeout -d 'Seconds to wait for a connection to the platform' -r
-complete -c zca -n "__fish_zca_needs_command" -l timeout -d 'Seconds a whole request to the platform may take' -r
+complete -c zca -n "__fish_zca_needs_command" -l connect-timeout -d 'Seconds to wait for a connection to the platform [default: 10]' -r
+complete -c zca -n "__fish_zca_needs_command" -l timeout -d 'Seconds a whole request to the platform may take [default: 30]' -r
 complete -c zca -n "__fish_zca_needs_command" -l json -d 'Print one JSON document (schema_version 1) instead of tables'
 complete -c zca -n "__fish_zca_needs_command" -l no-input -d 'Never prompt; fail with exit code 2 naming what is missing'
 complete -c zca -n "__fish_zca_needs_command" -s v -l verbose -d 'Say more about what zca does (repeat for more)'
@@ -57,7 +57,7 @@ complete -c zca -n "__fish_zca_using_subcommand detect" -l lang -d 'Language of 
 complete -c zca -n "__fish_zca_using_subcommand detect" -l module -d 'PKCS#11 module to use instead of discovery (repeatable; colon-separated in the variable)' -r -F
 complete -c zca -n "__fish_zca_using_subcommand detect" -l platform -d 'Platform base URL, e.g. https://platform.example.gov.cn' -r
 complete -c zca -n "__fish_zca_using_subcommand detect" -l ca-file -d 'Extra CA certificate (PEM) to trust for the platform\'s TLS certificate' -r -F
-complete -c zca -n "__fish_zca_using_subcommand detect" -l connect-timeout -d 'Seconds to wait for a connection to the platform' -r
+complete -c zca -n "__fish_zca_using_subcommand detect" -l connect-timeout -d 'Seconds to wait for a connection to the platform [default: 10]' -r
 complete -c zca -n "__fish_zca_using_subcommand detect" -l watch -d 'Keep watching: print each key inserted or removed (one JSON object per line with --json)'
 complete -c zca -n "__fish_zca_using_subcommand detect" -l until-present -d 'With --watch: exit 0 as soon as a key is present'
 complete -c zca -n "__fish_zca_using_subcommand detect" -l json -d 'Print one JSON document (schema_version 1) instead of tables'
@@ -65,16 +65,16 @@ complete -c zca -n "__fish_zca_using_subcommand detect" -l no-input -d 'Never pr
 complete -c zca -n "__fish_zca_using_subcommand detect" -s v -l verbose -d 'Say more about what zca does (repeat for more)'
 complete -c zca -n "__fish_zca_using_subcommand detect" -s h -l help -d 'Print help'
 complete -c zca -n "__fish_zca_using_subcommand certs; and not __fish_seen_subcommand_from export" -l token -d 'Only the key with this CA lock ID (serial number) or label' -r
-complete -c zca -n "__fish_zca_using_subcommand certs; and not __fish_seen_subcommand_from export" -l fail-if-expiring -d 'Exit with code 7 when a listed certificate expires within DAYS days (for cron)' -r
+complete -c zca -n "__fish_zca_using_subcommand certs; and not __fish_seen_subcommand_from export" -l fail-if-expiring -d 'Exit with code 7 when a listed certificate has DAYS days left or fewer, as the table counts them (for cron)' -r
 complete -c zca -n "__fish_zca_using_subcommand certs; and not __fish_seen_subcommand_from export" -l profile -d 'Profile of the config file to use' -r
 complete -c zca -n "__fish_zca_using_subcommand certs; and not __fish_seen_subcommand_from export" -l config -d 'Config file [default: $XDG_CONFIG_HOME/zca/config.toml]' -r -F
 complete -c zca -n "__fish_zca_using_subcommand certs; and not __fish_seen_subcommand_from export" -l lang -d 'Language of messages: zh or en [default: from the locale]' -r
 complete -c zca -n "__fish_zca_using_subcommand certs; and not __fish_seen_subcommand_from export" -l module -d 'PKCS#11 module to use instead of discovery (repeatable; colon-separated in the variable)' -r -F
 complete -c zca -n "__fish_zca_using_subcommand certs; and not __fish_seen_subcommand_from export" -l platform -d 'Platform base URL, e.g. https://platform.example.gov.cn' -r
 complete -c zca -n "__fish_zca_using_subcommand certs; and not __fish_seen_subcommand_from export" -l ca-file -d 'Extra CA certificate (PEM) to trust for the platform\'s TLS certificate' -r -F
-complete -c zca -n "__fish_zca_using_subcommand certs; and not __fish_seen_subcommand_from export" -l connect-timeout -d 'Seconds to wait for a connection to the platform' -r
-complete -c zca -n "__fish_zca_using_subcommand certs; and not __fish_seen_subcommand_from export" -l timeout -d 'Seconds a whole request to the platform may take' -r
-complete -c zca -n "__fish_zca_using_subcommand certs; and not __fish_seen_subcommand_from export" -s l -l long -d 'Show every field of each certificate'
+complete -c zca -n "__fish_zca_using_subcommand certs; and not __fish_seen_subcommand_from export" -l connect-timeout -d 'Seconds to wait for a connection to the platform [default: 10]' -r
+complete -c zca -n "__fish_zca_using_subcommand certs; and not __fish_seen_subcommand_from export" -l timeout -d 'Seconds a whole request to the platform may take [default: 30]' -r
+complete -c zca -n "__fish_zca_using_subcommand certs; and not __fish_seen_subcommand_from export" -s l -l long -d 'Show every field of each certificate, one per line (the whole SHA-256 and pkcs11: URI)'
 complete -c zca -n "__fish_zca_using_subcommand certs; and not __fish_seen_subcommand_from export" -l json -d 'Print one JSON document (schema_version 1) instead of tables'
 complete -c zca -n "__fish_zca_using_subcommand certs; and not __fish_seen_subcommand_from export" -l no-input -d 'Never prompt; fail with exit code 2 naming what is missing'
 complete -c zca -n "__fish_zca_using_subcommand certs; and not __fish_seen_subcommand_from export" -s v -l verbose -d 'Say more about what zca does (repeat for more)'
@@ -90,8 +90,8 @@ complete -c zca -n "__fish_zca_using_subcommand certs; and __fish_seen_subcomman
 complete -c zca -n "__fish_zca_using_subcommand certs; and __fish_seen_subcommand_from export" -l module -d 'PKCS#11 module to use instead of discovery (repeatable; colon-separated in the variable)' -r -F
 complete -c zca -n "__fish_zca_using_subcommand certs; and __fish_seen_subcommand_from export" -l platform -d 'Platform base URL, e.g. https://platform.example.gov.cn' -r
 complete -c zca -n "__fish_zca_using_subcommand certs; and __fish_seen_subcommand_from export" -l ca-file -d 'Extra CA certificate (PEM) to trust for the platform\'s TLS certificate' -r -F
-complete -c zca -n "__fish_zca_using_subcommand certs; and __fish_seen_subcommand_from export" -l connect-timeout -d 'Seconds to wait for a connection to the platform' -r
-complete -c zca -n "__fish_zca_using_subcommand certs; and __fish_seen_subcommand_from export" -l timeout -d 'Seconds a whole request to the platform may take' -r
+complete -c zca -n "__fish_zca_using_subcommand certs; and __fish_seen_subcommand_from export" -l connect-timeout -d 'Seconds to wait for a connection to the platform [default: 10]' -r
+complete -c zca -n "__fish_zca_using_subcommand certs; and __fish_seen_subcommand_from export" -l timeout -d 'Seconds a whole request to the platform may take [default: 30]' -r
 complete -c zca -n "__fish_zca_using_subcommand certs; and __fish_seen_subcommand_from export" -l der -d 'Write DER instead of PEM'
 complete -c zca -n "__fish_zca_using_subcommand certs; and __fish_seen_subcommand_from export" -l json -d 'Print one JSON document (schema_version 1) instead of tables'
 complete -c zca -n "__fish_zca_using_subcommand certs; and __fish_seen_subcommand_from export" -l no-input -d 'Never prompt; fail with exit code 2 naming what is missing'
@@ -103,8 +103,8 @@ complete -c zca -n "__fish_zca_using_subcommand account; and not __fish_seen_sub
 complete -c zca -n "__fish_zca_using_subcommand account; and not __fish_seen_subcommand_from login" -l module -d 'PKCS#11 module to use instead of discovery (repeatable; colon-separated in the variable)' -r -F
 complete -c zca -n "__fish_zca_using_subcommand account; and not __fish_seen_subcommand_from login" -l platform -d 'Platform base URL, e.g. https://platform.example.gov.cn' -r
 complete -c zca -n "__fish_zca_using_subcommand account; and not __fish_seen_subcommand_from login" -l ca-file -d 'Extra CA certificate (PEM) to trust for the platform\'s TLS certificate' -r -F
-complete -c zca -n "__fish_zca_using_subcommand account; and not __fish_seen_subcommand_from login" -l connect-timeout -d 'Seconds to wait for a connection to the platform' -r
-complete -c zca -n "__fish_zca_using_subcommand account; and not __fish_seen_subcommand_from login" -l timeout -d 'Seconds a whole request to the platform may take' -r
+complete -c zca -n "__fish_zca_using_subcommand account; and not __fish_seen_subcommand_from login" -l connect-timeout -d 'Seconds to wait for a connection to the platform [default: 10]' -r
+complete -c zca -n "__fish_zca_using_subcommand account; and not __fish_seen_subcommand_from login" -l timeout -d 'Seconds a whole request to the platform may take [default: 30]' -r
 complete -c zca -n "__fish_zca_using_subcommand account; and not __fish_seen_subcommand_from login" -l json -d 'Print one JSON document (schema_version 1) instead of tables'
 complete -c zca -n "__fish_zca_using_subcommand account; and not __fish_seen_subcommand_from login" -l no-input -d 'Never prompt; fail with exit code 2 naming what is missing'
 complete -c zca -n "__fish_zca_using_subcommand account; and not __fish_seen_subcommand_from login" -s v -l verbose -d 'Say more about what zca does (repeat for more)'
@@ -118,8 +118,8 @@ complete -c zca -n "__fish_zca_using_subcommand account; and __fish_seen_subcomm
 complete -c zca -n "__fish_zca_using_subcommand account; and __fish_seen_subcommand_from login" -l module -d 'PKCS#11 module to use instead of discovery (repeatable; colon-separated in the variable)' -r -F
 complete -c zca -n "__fish_zca_using_subcommand account; and __fish_seen_subcommand_from login" -l platform -d 'Platform base URL, e.g. https://platform.example.gov.cn' -r
 complete -c zca -n "__fish_zca_using_subcommand account; and __fish_seen_subcommand_from login" -l ca-file -d 'Extra CA certificate (PEM) to trust for the platform\'s TLS certificate' -r -F
-complete -c zca -n "__fish_zca_using_subcommand account; and __fish_seen_subcommand_from login" -l connect-timeout -d 'Seconds to wait for a connection to the platform' -r
-complete -c zca -n "__fish_zca_using_subcommand account; and __fish_seen_subcommand_from login" -l timeout -d 'Seconds a whole request to the platform may take' -r
+complete -c zca -n "__fish_zca_using_subcommand account; and __fish_seen_subcommand_from login" -l connect-timeout -d 'Seconds to wait for a connection to the platform [default: 10]' -r
+complete -c zca -n "__fish_zca_using_subcommand account; and __fish_seen_subcommand_from login" -l timeout -d 'Seconds a whole request to the platform may take [default: 30]' -r
 complete -c zca -n "__fish_zca_using_subcommand account; and __fish_seen_subcommand_from login" -l password-stdin -d 'Read the password from the first line of stdin'
 complete -c zca -n "__fish_zca_using_subcommand account; and __fish_seen_subcommand_from login" -l print-token -d 'Print the session token on stdout instead of storing it (for scripts: ZCA_TOKEN)'
 complete -c zca -n "__fish_zca_using_subcommand account; and __fish_seen_subcommand_from login" -l json -d 'Print one JSON document (schema_version 1) instead of tables'
@@ -135,8 +135,8 @@ complete -c zca -n "__fish_zca_using_subcommand bind" -l lang -d 'Language of me
 complete -c zca -n "__fish_zca_using_subcommand bind" -l module -d 'PKCS#11 module to use instead of discovery (repeatable; colon-separated in the variable)' -r -F
 complete -c zca -n "__fish_zca_using_subcommand bind" -l platform -d 'Platform base URL, e.g. https://platform.example.gov.cn' -r
 complete -c zca -n "__fish_zca_using_subcommand bind" -l ca-file -d 'Extra CA certificate (PEM) to trust for the platform\'s TLS certificate' -r -F
-complete -c zca -n "__fish_zca_using_subcommand bind" -l connect-timeout -d 'Seconds to wait for a connection to the platform' -r
-complete -c zca -n "__fish_zca_using_subcommand bind" -l timeout -d 'Seconds a whole request to the platform may take' -r
+complete -c zca -n "__fish_zca_using_subcommand bind" -l connect-timeout -d 'Seconds to wait for a connection to the platform [default: 10]' -r
+complete -c zca -n "__fish_zca_using_subcommand bind" -l timeout -d 'Seconds a whole request to the platform may take [default: 30]' -r
 complete -c zca -n "__fish_zca_using_subcommand bind" -l pin-stdin -d 'Read the key\'s PIN from the first line of stdin'
 complete -c zca -n "__fish_zca_using_subcommand bind" -l allow-final-try -d 'Allow zca to spend the key\'s final PIN try'
 complete -c zca -n "__fish_zca_using_subcommand bind" -s y -l yes -d 'Do not ask for confirmation'
@@ -152,8 +152,8 @@ complete -c zca -n "__fish_zca_using_subcommand unbind" -l lang -d 'Language of 
 complete -c zca -n "__fish_zca_using_subcommand unbind" -l module -d 'PKCS#11 module to use instead of discovery (repeatable; colon-separated in the variable)' -r -F
 complete -c zca -n "__fish_zca_using_subcommand unbind" -l platform -d 'Platform base URL, e.g. https://platform.example.gov.cn' -r
 complete -c zca -n "__fish_zca_using_subcommand unbind" -l ca-file -d 'Extra CA certificate (PEM) to trust for the platform\'s TLS certificate' -r -F
-complete -c zca -n "__fish_zca_using_subcommand unbind" -l connect-timeout -d 'Seconds to wait for a connection to the platform' -r
-complete -c zca -n "__fish_zca_using_subcommand unbind" -l timeout -d 'Seconds a whole request to the platform may take' -r
+complete -c zca -n "__fish_zca_using_subcommand unbind" -l connect-timeout -d 'Seconds to wait for a connection to the platform [default: 10]' -r
+complete -c zca -n "__fish_zca_using_subcommand unbind" -l timeout -d 'Seconds a whole request to the platform may take [default: 30]' -r
 complete -c zca -n "__fish_zca_using_subcommand unbind" -s y -l yes -d 'Do not ask for confirmation'
 complete -c zca -n "__fish_zca_using_subcommand unbind" -l json -d 'Print one JSON document (schema_version 1) instead of tables'
 complete -c zca -n "__fish_zca_using_subcommand unbind" -l no-input -d 'Never prompt; fail with exit code 2 naming what is missing'
@@ -165,8 +165,8 @@ complete -c zca -n "__fish_zca_using_subcommand bindings" -l lang -d 'Language o
 complete -c zca -n "__fish_zca_using_subcommand bindings" -l module -d 'PKCS#11 module to use instead of discovery (repeatable; colon-separated in the variable)' -r -F
 complete -c zca -n "__fish_zca_using_subcommand bindings" -l platform -d 'Platform base URL, e.g. https://platform.example.gov.cn' -r
 complete -c zca -n "__fish_zca_using_subcommand bindings" -l ca-file -d 'Extra CA certificate (PEM) to trust for the platform\'s TLS certificate' -r -F
-complete -c zca -n "__fish_zca_using_subcommand bindings" -l connect-timeout -d 'Seconds to wait for a connection to the platform' -r
-complete -c zca -n "__fish_zca_using_subcommand bindings" -l timeout -d 'Seconds a whole request to the platform may take' -r
+complete -c zca -n "__fish_zca_using_subcommand bindings" -l connect-timeout -d 'Seconds to wait for a connection to the platform [default: 10]' -r
+complete -c zca -n "__fish_zca_using_subcommand bindings" -l timeout -d 'Seconds a whole request to the platform may take [default: 30]' -r
 complete -c zca -n "__fish_zca_using_subcommand bindings" -l csv -d 'Print the table as CSV (UTF-8, RFC 4180)'
 complete -c zca -n "__fish_zca_using_subcommand bindings" -l json -d 'Print one JSON document (schema_version 1) instead of tables'
 complete -c zca -n "__fish_zca_using_subcommand bindings" -l no-input -d 'Never prompt; fail with exit code 2 naming what is missing'
@@ -181,8 +181,8 @@ complete -c zca -n "__fish_zca_using_subcommand login" -l lang -d 'Language of m
 complete -c zca -n "__fish_zca_using_subcommand login" -l module -d 'PKCS#11 module to use instead of discovery (repeatable; colon-separated in the variable)' -r -F
 complete -c zca -n "__fish_zca_using_subcommand login" -l platform -d 'Platform base URL, e.g. https://platform.example.gov.cn' -r
 complete -c zca -n "__fish_zca_using_subcommand login" -l ca-file -d 'Extra CA certificate (PEM) to trust for the platform\'s TLS certificate' -r -F
-complete -c zca -n "__fish_zca_using_subcommand login" -l connect-timeout -d 'Seconds to wait for a connection to the platform' -r
-complete -c zca -n "__fish_zca_using_subcommand login" -l timeout -d 'Seconds a whole request to the platform may take' -r
+complete -c zca -n "__fish_zca_using_subcommand login" -l connect-timeout -d 'Seconds to wait for a connection to the platform [default: 10]' -r
+complete -c zca -n "__fish_zca_using_subcommand login" -l timeout -d 'Seconds a whole request to the platform may take [default: 30]' -r
 complete -c zca -n "__fish_zca_using_subcommand login" -l pin-stdin -d 'Read the key\'s PIN from the first line of stdin'
 complete -c zca -n "__fish_zca_using_subcommand login" -l allow-final-try -d 'Allow zca to spend the key\'s final PIN try'
 complete -c zca -n "__fish_zca_using_subcommand login" -l print-token -d 'Print the session token on stdout instead of storing it (for scripts: ZCA_TOKEN)'
@@ -196,8 +196,8 @@ complete -c zca -n "__fish_zca_using_subcommand logout" -l lang -d 'Language of 
 complete -c zca -n "__fish_zca_using_subcommand logout" -l module -d 'PKCS#11 module to use instead of discovery (repeatable; colon-separated in the variable)' -r -F
 complete -c zca -n "__fish_zca_using_subcommand logout" -l platform -d 'Platform base URL, e.g. https://platform.example.gov.cn' -r
 complete -c zca -n "__fish_zca_using_subcommand logout" -l ca-file -d 'Extra CA certificate (PEM) to trust for the platform\'s TLS certificate' -r -F
-complete -c zca -n "__fish_zca_using_subcommand logout" -l connect-timeout -d 'Seconds to wait for a connection to the platform' -r
-complete -c zca -n "__fish_zca_using_subcommand logout" -l timeout -d 'Seconds a whole request to the platform may take' -r
+complete -c zca -n "__fish_zca_using_subcommand logout" -l connect-timeout -d 'Seconds to wait for a connection to the platform [default: 10]' -r
+complete -c zca -n "__fish_zca_using_subcommand logout" -l timeout -d 'Seconds a whole request to the platform may take [default: 30]' -r
 complete -c zca -n "__fish_zca_using_subcommand logout" -l json -d 'Print one JSON document (schema_version 1) instead of tables'
 complete -c zca -n "__fish_zca_using_subcommand logout" -l no-input -d 'Never prompt; fail with exit code 2 naming what is missing'
 complete -c zca -n "__fish_zca_using_subcommand logout" -s v -l verbose -d 'Say more about what zca does (repeat for more)'
@@ -208,8 +208,8 @@ complete -c zca -n "__fish_zca_using_subcommand status" -l lang -d 'Language of 
 complete -c zca -n "__fish_zca_using_subcommand status" -l module -d 'PKCS#11 module to use instead of discovery (repeatable; colon-separated in the variable)' -r -F
 complete -c zca -n "__fish_zca_using_subcommand status" -l platform -d 'Platform base URL, e.g. https://platform.example.gov.cn' -r
 complete -c zca -n "__fish_zca_using_subcommand status" -l ca-file -d 'Extra CA certificate (PEM) to trust for the platform\'s TLS certificate' -r -F
-complete -c zca -n "__fish_zca_using_subcommand status" -l connect-timeout -d 'Seconds to wait for a connection to the platform' -r
-complete -c zca -n "__fish_zca_using_subcommand status" -l timeout -d 'Seconds a whole request to the platform may take' -r
+complete -c zca -n "__fish_zca_using_subcommand status" -l connect-timeout -d 'Seconds to wait for a connection to the platform [default: 10]' -r
+complete -c zca -n "__fish_zca_using_subcommand status" -l timeout -d 'Seconds a whole request to the platform may take [default: 30]' -r
 complete -c zca -n "__fish_zca_using_subcommand status" -l json -d 'Print one JSON document (schema_version 1) instead of tables'
 complete -c zca -n "__fish_zca_using_subcommand status" -l no-input -d 'Never prompt; fail with exit code 2 naming what is missing'
 complete -c zca -n "__fish_zca_using_subcommand status" -s v -l verbose -d 'Say more about what zca does (repeat for more)'
@@ -221,8 +221,8 @@ complete -c zca -n "__fish_zca_using_subcommand doctor" -l lang -d 'Language of 
 complete -c zca -n "__fish_zca_using_subcommand doctor" -l module -d 'PKCS#11 module to use instead of discovery (repeatable; colon-separated in the variable)' -r -F
 complete -c zca -n "__fish_zca_using_subcommand doctor" -l platform -d 'Platform base URL, e.g. https://platform.example.gov.cn' -r
 complete -c zca -n "__fish_zca_using_subcommand doctor" -l ca-file -d 'Extra CA certificate (PEM) to trust for the platform\'s TLS certificate' -r -F
-complete -c zca -n "__fish_zca_using_subcommand doctor" -l connect-timeout -d 'Seconds to wait for a connection to the platform' -r
-complete -c zca -n "__fish_zca_using_subcommand doctor" -l timeout -d 'Seconds a whole request to the platform may take' -r
+complete -c zca -n "__fish_zca_using_subcommand doctor" -l connect-timeout -d 'Seconds to wait for a connection to the platform [default: 10]' -r
+complete -c zca -n "__fish_zca_using_subcommand doctor" -l timeout -d 'Seconds a whole request to the platform may take [default: 30]' -r
 complete -c zca -n "__fish_zca_using_subcommand doctor" -l include-dn -d 'Put certificates\' full subject and issuer names into the report (default: common names only)'
 complete -c zca -n "__fish_zca_using_subcommand doctor" -l json -d 'Print one JSON document (schema_version 1) instead of tables'
 complete -c zca -n "__fish_zca_using_subcommand doctor" -l no-input -d 'Never prompt; fail with exit code 2 naming what is missing'
@@ -234,22 +234,22 @@ complete -c zca -n "__fish_zca_using_subcommand drivers; and not __fish_seen_sub
 complete -c zca -n "__fish_zca_using_subcommand drivers; and not __fish_seen_subcommand_from download" -l module -d 'PKCS#11 module to use instead of discovery (repeatable; colon-separated in the variable)' -r -F
 complete -c zca -n "__fish_zca_using_subcommand drivers; and not __fish_seen_subcommand_from download" -l platform -d 'Platform base URL, e.g. https://platform.example.gov.cn' -r
 complete -c zca -n "__fish_zca_using_subcommand drivers; and not __fish_seen_subcommand_from download" -l ca-file -d 'Extra CA certificate (PEM) to trust for the platform\'s TLS certificate' -r -F
-complete -c zca -n "__fish_zca_using_subcommand drivers; and not __fish_seen_subcommand_from download" -l connect-timeout -d 'Seconds to wait for a connection to the platform' -r
-complete -c zca -n "__fish_zca_using_subcommand drivers; and not __fish_seen_subcommand_from download" -l timeout -d 'Seconds a whole request to the platform may take' -r
+complete -c zca -n "__fish_zca_using_subcommand drivers; and not __fish_seen_subcommand_from download" -l connect-timeout -d 'Seconds to wait for a connection to the platform [default: 10]' -r
+complete -c zca -n "__fish_zca_using_subcommand drivers; and not __fish_seen_subcommand_from download" -l timeout -d 'Seconds a whole request to the platform may take [default: 30]' -r
 complete -c zca -n "__fish_zca_using_subcommand drivers; and not __fish_seen_subcommand_from download" -l json -d 'Print one JSON document (schema_version 1) instead of tables'
 complete -c zca -n "__fish_zca_using_subcommand drivers; and not __fish_seen_subcommand_from download" -l no-input -d 'Never prompt; fail with exit code 2 naming what is missing'
 complete -c zca -n "__fish_zca_using_subcommand drivers; and not __fish_seen_subcommand_from download" -s v -l verbose -d 'Say more about what zca does (repeat for more)'
 complete -c zca -n "__fish_zca_using_subcommand drivers; and not __fish_seen_subcommand_from download" -s h -l help -d 'Print help'
 complete -c zca -n "__fish_zca_using_subcommand drivers; and not __fish_seen_subcommand_from download" -f -a "download" -d 'Download a driver, checking its size and SHA-256'
-complete -c zca -n "__fish_zca_using_subcommand drivers; and __fish_seen_subcommand_from download" -s o -l output -d 'Folder to save the driver in' -r -F
+complete -c zca -n "__fish_zca_using_subcommand drivers; and __fish_seen_subcommand_from download" -s o -l output -d 'Folder to save the driver in [default: .]' -r -F
 complete -c zca -n "__fish_zca_using_subcommand drivers; and __fish_seen_subcommand_from download" -l profile -d 'Profile of the config file to use' -r
 complete -c zca -n "__fish_zca_using_subcommand drivers; and __fish_seen_subcommand_from download" -l config -d 'Config file [default: $XDG_CONFIG_HOME/zca/config.toml]' -r -F
 complete -c zca -n "__fish_zca_using_subcommand drivers; and __fish_seen_subcommand_from download" -l lang -d 'Language of messages: zh or en [default: from the locale]' -r
 complete -c zca -n "__fish_zca_using_subcommand drivers; and __fish_seen_subcommand_from download" -l module -d 'PKCS#11 module to use instead of discovery (repeatable; colon-separated in the variable)' -r -F
 complete -c zca -n "__fish_zca_using_subcommand drivers; and __fish_seen_subcommand_from download" -l platform -d 'Platform base URL, e.g. https://platform.example.gov.cn' -r
 complete -c zca -n "__fish_zca_using_subcommand drivers; and __fish_seen_subcommand_from download" -l ca-file -d 'Extra CA certificate (PEM) to trust for the platform\'s TLS certificate' -r -F
-complete -c zca -n "__fish_zca_using_subcommand drivers; and __fish_seen_subcommand_from download" -l connect-timeout -d 'Seconds to wait for a connection to the platform' -r
-complete -c zca -n "__fish_zca_using_subcommand drivers; and __fish_seen_subcommand_from download" -l timeout -d 'Seconds a whole request to the platform may take' -r
+complete -c zca -n "__fish_zca_using_subcommand drivers; and __fish_seen_subcommand_from download" -l connect-timeout -d 'Seconds to wait for a connection to the platform [default: 10]' -r
+complete -c zca -n "__fish_zca_using_subcommand drivers; and __fish_seen_subcommand_from download" -l timeout -d 'Seconds a whole request to the platform may take [default: 30]' -r
 complete -c zca -n "__fish_zca_using_subcommand drivers; and __fish_seen_subcommand_from download" -l json -d 'Print one JSON document (schema_version 1) instead of tables'
 complete -c zca -n "__fish_zca_using_subcommand drivers; and __fish_seen_subcommand_from download" -l no-input -d 'Never prompt; fail with exit code 2 naming what is missing'
 complete -c zca -n "__fish_zca_using_subcommand drivers; and __fish_seen_subcommand_from download" -s v -l verbose -d 'Say more about what zca does (repeat for more)'
@@ -260,8 +260,8 @@ complete -c zca -n "__fish_zca_using_subcommand pin; and not __fish_seen_subcomm
 complete -c zca -n "__fish_zca_using_subcommand pin; and not __fish_seen_subcommand_from status change unlock" -l module -d 'PKCS#11 module to use instead of discovery (repeatable; colon-separated in the variable)' -r -F
 complete -c zca -n "__fish_zca_using_subcommand pin; and not __fish_seen_subcommand_from status change unlock" -l platform -d 'Platform base URL, e.g. https://platform.example.gov.cn' -r
 complete -c zca -n "__fish_zca_using_subcommand pin; and not __fish_seen_subcommand_from status change unlock" -l ca-file -d 'Extra CA certificate (PEM) to trust for the platform\'s TLS certificate' -r -F
-complete -c zca -n "__fish_zca_using_subcommand pin; and not __fish_seen_subcommand_from status change unlock" -l connect-timeout -d 'Seconds to wait for a connection to the platform' -r
-complete -c zca -n "__fish_zca_using_subcommand pin; and not __fish_seen_subcommand_from status change unlock" -l timeout -d 'Seconds a whole request to the platform may take' -r
+complete -c zca -n "__fish_zca_using_subcommand pin; and not __fish_seen_subcommand_from status change unlock" -l connect-timeout -d 'Seconds to wait for a connection to the platform [default: 10]' -r
+complete -c zca -n "__fish_zca_using_subcommand pin; and not __fish_seen_subcommand_from status change unlock" -l timeout -d 'Seconds a whole request to the platform may take [default: 30]' -r
 complete -c zca -n "__fish_zca_using_subcommand pin; and not __fish_seen_subcommand_from status change unlock" -l json -d 'Print one JSON document (schema_version 1) instead of tables'
 complete -c zca -n "__fish_zca_using_subcommand pin; and not __fish_seen_subcommand_from status change unlock" -l no-input -d 'Never prompt; fail with exit code 2 naming what is missing'
 complete -c zca -n "__fish_zca_using_subcommand pin; and not __fish_seen_subcommand_from status change unlock" -s v -l verbose -d 'Say more about what zca does (repeat for more)'
@@ -276,8 +276,8 @@ complete -c zca -n "__fish_zca_using_subcommand pin; and __fish_seen_subcommand_
 complete -c zca -n "__fish_zca_using_subcommand pin; and __fish_seen_subcommand_from status" -l module -d 'PKCS#11 module to use instead of discovery (repeatable; colon-separated in the variable)' -r -F
 complete -c zca -n "__fish_zca_using_subcommand pin; and __fish_seen_subcommand_from status" -l platform -d 'Platform base URL, e.g. https://platform.example.gov.cn' -r
 complete -c zca -n "__fish_zca_using_subcommand pin; and __fish_seen_subcommand_from status" -l ca-file -d 'Extra CA certificate (PEM) to trust for the platform\'s TLS certificate' -r -F
-complete -c zca -n "__fish_zca_using_subcommand pin; and __fish_seen_subcommand_from status" -l connect-timeout -d 'Seconds to wait for a connection to the platform' -r
-complete -c zca -n "__fish_zca_using_subcommand pin; and __fish_seen_subcommand_from status" -l timeout -d 'Seconds a whole request to the platform may take' -r
+complete -c zca -n "__fish_zca_using_subcommand pin; and __fish_seen_subcommand_from status" -l connect-timeout -d 'Seconds to wait for a connection to the platform [default: 10]' -r
+complete -c zca -n "__fish_zca_using_subcommand pin; and __fish_seen_subcommand_from status" -l timeout -d 'Seconds a whole request to the platform may take [default: 30]' -r
 complete -c zca -n "__fish_zca_using_subcommand pin; and __fish_seen_subcommand_from status" -l json -d 'Print one JSON document (schema_version 1) instead of tables'
 complete -c zca -n "__fish_zca_using_subcommand pin; and __fish_seen_subcommand_from status" -l no-input -d 'Never prompt; fail with exit code 2 naming what is missing'
 complete -c zca -n "__fish_zca_using_subcommand pin; and __fish_seen_subcommand_from status" -s v -l verbose -d 'Say more about what zca does (repeat for more)'
@@ -291,8 +291,8 @@ complete -c zca -n "__fish_zca_using_subcommand pin; and __fish_seen_subcommand_
 complete -c zca -n "__fish_zca_using_subcommand pin; and __fish_seen_subcommand_from change" -l module -d 'PKCS#11 module to use instead of discovery (repeatable; colon-separated in the variable)' -r -F
 complete -c zca -n "__fish_zca_using_subcommand pin; and __fish_seen_subcommand_from change" -l platform -d 'Platform base URL, e.g. https://platform.example.gov.cn' -r
 complete -c zca -n "__fish_zca_using_subcommand pin; and __fish_seen_subcommand_from change" -l ca-file -d 'Extra CA certificate (PEM) to trust for the platform\'s TLS certificate' -r -F
-complete -c zca -n "__fish_zca_using_subcommand pin; and __fish_seen_subcommand_from change" -l connect-timeout -d 'Seconds to wait for a connection to the platform' -r
-complete -c zca -n "__fish_zca_using_subcommand pin; and __fish_seen_subcommand_from change" -l timeout -d 'Seconds a whole request to the platform may take' -r
+complete -c zca -n "__fish_zca_using_subcommand pin; and __fish_seen_subcommand_from change" -l connect-timeout -d 'Seconds to wait for a connection to the platform [default: 10]' -r
+complete -c zca -n "__fish_zca_using_subcommand pin; and __fish_seen_subcommand_from change" -l timeout -d 'Seconds a whole request to the platform may take [default: 30]' -r
 complete -c zca -n "__fish_zca_using_subcommand pin; and __fish_seen_subcommand_from change" -l pin-stdin -d 'Read the current PIN and the new PIN from the first two lines of stdin'
 complete -c zca -n "__fish_zca_using_subcommand pin; and __fish_seen_subcommand_from change" -l allow-final-try -d 'Allow zca to spend the key\'s final PIN try'
 complete -c zca -n "__fish_zca_using_subcommand pin; and __fish_seen_subcommand_from change" -l json -d 'Print one JSON document (schema_version 1) instead of tables'
@@ -308,8 +308,8 @@ complete -c zca -n "__fish_zca_using_subcommand pin; and __fish_seen_subcommand_
 complete -c zca -n "__fish_zca_using_subcommand pin; and __fish_seen_subcommand_from unlock" -l module -d 'PKCS#11 module to use instead of discovery (repeatable; colon-separated in the variable)' -r -F
 complete -c zca -n "__fish_zca_using_subcommand pin; and __fish_seen_subcommand_from unlock" -l platform -d 'Platform base URL, e.g. https://platform.example.gov.cn' -r
 complete -c zca -n "__fish_zca_using_subcommand pin; and __fish_seen_subcommand_from unlock" -l ca-file -d 'Extra CA certificate (PEM) to trust for the platform\'s TLS certificate' -r -F
-complete -c zca -n "__fish_zca_using_subcommand pin; and __fish_seen_subcommand_from unlock" -l connect-timeout -d 'Seconds to wait for a connection to the platform' -r
-complete -c zca -n "__fish_zca_using_subcommand pin; and __fish_seen_subcommand_from unlock" -l timeout -d 'Seconds a whole request to the platform may take' -r
+complete -c zca -n "__fish_zca_using_subcommand pin; and __fish_seen_subcommand_from unlock" -l connect-timeout -d 'Seconds to wait for a connection to the platform [default: 10]' -r
+complete -c zca -n "__fish_zca_using_subcommand pin; and __fish_seen_subcommand_from unlock" -l timeout -d 'Seconds a whole request to the platform may take [default: 30]' -r
 complete -c zca -n "__fish_zca_using_subcommand pin; and __fish_seen_subcommand_from unlock" -l so-pin-stdin -d 'Read the SO (admin) PIN and the new user PIN from the first two lines of stdin'
 complete -c zca -n "__fish_zca_using_subcommand pin; and __fish_seen_subcommand_from unlock" -l allow-final-try -d 'Allow zca to spend the SO PIN\'s final try'
 complete -c zca -n "__fish_zca_using_subcommand pin; and __fish_seen_subcommand_from unlock" -l json -d 'Print one JSON document (schema_version 1) instead of tables'
@@ -322,8 +322,8 @@ complete -c zca -n "__fish_zca_using_subcommand config; and not __fish_seen_subc
 complete -c zca -n "__fish_zca_using_subcommand config; and not __fish_seen_subcommand_from show" -l module -d 'PKCS#11 module to use instead of discovery (repeatable; colon-separated in the variable)' -r -F
 complete -c zca -n "__fish_zca_using_subcommand config; and not __fish_seen_subcommand_from show" -l platform -d 'Platform base URL, e.g. https://platform.example.gov.cn' -r
 complete -c zca -n "__fish_zca_using_subcommand config; and not __fish_seen_subcommand_from show" -l ca-file -d 'Extra CA certificate (PEM) to trust for the platform\'s TLS certificate' -r -F
-complete -c zca -n "__fish_zca_using_subcommand config; and not __fish_seen_subcommand_from show" -l connect-timeout -d 'Seconds to wait for a connection to the platform' -r
-complete -c zca -n "__fish_zca_using_subcommand config; and not __fish_seen_subcommand_from show" -l timeout -d 'Seconds a whole request to the platform may take' -r
+complete -c zca -n "__fish_zca_using_subcommand config; and not __fish_seen_subcommand_from show" -l connect-timeout -d 'Seconds to wait for a connection to the platform [default: 10]' -r
+complete -c zca -n "__fish_zca_using_subcommand config; and not __fish_seen_subcommand_from show" -l timeout -d 'Seconds a whole request to the platform may take [default: 30]' -r
 complete -c zca -n "__fish_zca_using_subcommand config; and not __fish_seen_subcommand_from show" -l json -d 'Print one JSON document (schema_version 1) instead of tables'
 complete -c zca -n "__fish_zca_using_subcommand config; and not __fish_seen_subcommand_from show" -l no-input -d 'Never prompt; fail with exit code 2 naming what is missing'
 complete -c zca -n "__fish_zca_using_subcommand config; and not __fish_seen_subcommand_from show" -s v -l verbose -d 'Say more about what zca does (repeat for more)'
@@ -335,8 +335,8 @@ complete -c zca -n "__fish_zca_using_subcommand config; and __fish_seen_subcomma
 complete -c zca -n "__fish_zca_using_subcommand config; and __fish_seen_subcommand_from show" -l module -d 'PKCS#11 module to use instead of discovery (repeatable; colon-separated in the variable)' -r -F
 complete -c zca -n "__fish_zca_using_subcommand config; and __fish_seen_subcommand_from show" -l platform -d 'Platform base URL, e.g. https://platform.example.gov.cn' -r
 complete -c zca -n "__fish_zca_using_subcommand config; and __fish_seen_subcommand_from show" -l ca-file -d 'Extra CA certificate (PEM) to trust for the platform\'s TLS certificate' -r -F
-complete -c zca -n "__fish_zca_using_subcommand config; and __fish_seen_subcommand_from show" -l connect-timeout -d 'Seconds to wait for a connection to the platform' -r
-complete -c zca -n "__fish_zca_using_subcommand config; and __fish_seen_subcommand_from show" -l timeout -d 'Seconds a whole request to the platform may take' -r
+complete -c zca -n "__fish_zca_using_subcommand config; and __fish_seen_subcommand_from show" -l connect-timeout -d 'Seconds to wait for a connection to the platform [default: 10]' -r
+complete -c zca -n "__fish_zca_using_subcommand config; and __fish_seen_subcommand_from show" -l timeout -d 'Seconds a whole request to the platform may take [default: 30]' -r
 complete -c zca -n "__fish_zca_using_subcommand config; and __fish_seen_subcommand_from show" -l json -d 'Print one JSON document (schema_version 1) instead of tables'
 complete -c zca -n "__fish_zca_using_subcommand config; and __fish_seen_subcommand_from show" -l no-input -d 'Never prompt; fail with exit code 2 naming what is missing'
 complete -c zca -n "__fish_zca_using_subcommand config; and __fish_seen_subcommand_from show" -s v -l verbose -d 'Say more about what zca does (repeat for more)'

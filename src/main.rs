@@ -1,5 +1,5 @@
 use std::ffi::OsString;
-use std::io::{self, IsTerminal};
+use std::io::{self, IsTerminal, Write};
 use std::process::ExitCode;
 
 use clap::parser::ValueSource;
@@ -97,18 +97,37 @@ fn report(out: &Output, failure: Failure) -> u8 {
     }
 }
 
+/// Help and version as clap prints them (the help is localized through its template); a
+/// missing subcommand is the help, however the language was chosen; every other error in the
+/// user's language, with the usage line and a hint, or as JSON under `--json`.
 fn clap_error(e: &clap::Error, json: bool) -> u8 {
     use clap::error::ErrorKind;
-    let code = e.exit_code() as u8;
-    let is_output = matches!(e.kind(), ErrorKind::DisplayHelp | ErrorKind::DisplayVersion);
-    if json && !is_output {
-        let detail = e.render().to_string();
-        let detail = detail.trim().trim_start_matches("error: ").to_string();
-        let _ = Output { json: true, color: false }.error(&Error::Usage { detail });
-        return exit::USAGE;
+    match e.kind() {
+        ErrorKind::DisplayHelp | ErrorKind::DisplayVersion => {
+            let _ = e.print();
+            return e.exit_code() as u8;
+        }
+        // clap gives the help itself when nothing at all was given, but not when an option or
+        // a variable was (`ZCA_LANG=zh zca`): the help either way.
+        ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand if !json => {
+            let _ = e.print();
+            return exit::USAGE;
+        }
+        ErrorKind::MissingSubcommand if !json => {
+            let _ = write!(io::stderr(), "{}", cli::help_for(e));
+            return exit::USAGE;
+        }
+        _ => {}
     }
-    let _ = e.print();
-    code
+    let error = Error::Usage { detail: cli::usage_error(e) };
+    let out = Output { json, color: !json && io::stderr().is_terminal(), width: None };
+    if json {
+        let _ = out.error(&error);
+    } else {
+        let mut stderr = io::stderr().lock();
+        let _ = out.write_error_with(&mut stderr, &error, cli::usage_line(e).as_deref());
+    }
+    exit::USAGE
 }
 
 /// Flags and environment as clap saw them, each with where it came from.

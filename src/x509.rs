@@ -104,9 +104,11 @@ impl CertFacts {
         })
     }
 
-    /// Whole days until `not_after` (negative once expired).
+    /// Days left as people count them: calendar days from today to the day it expires, in the
+    /// time zone of `now` (0 on its last day, negative once expired). Whole 24-hour periods
+    /// would call a 30-day certificate issued a minute ago "29 days".
     pub fn days_left(&self, now: OffsetDateTime) -> i64 {
-        (self.not_after - now).whole_days()
+        calendar_days(now, self.not_after)
     }
 
     /// The certificate's name as the platform shows it: CN, and O in brackets when there is one.
@@ -118,6 +120,11 @@ impl CertFacts {
             (None, None) => self.subject.clone(),
         }
     }
+}
+
+/// Calendar days from `now`'s day to `then`'s day, both in `now`'s time zone.
+fn calendar_days(now: OffsetDateTime, then: OffsetDateTime) -> i64 {
+    (then.to_offset(now.offset()).date() - now.date()).whole_days()
 }
 
 pub fn sha256_hex(data: &[u8]) -> String {
@@ -169,7 +176,7 @@ fn attr_text(attr: &AttributeTypeAndValue<'_>) -> String {
     let value = attr.attr_value();
     let data: &[u8] = value.data;
     match value.tag() {
-        Tag::BmpString if data.len() % 2 == 0 => {
+        Tag::BmpString if data.len().is_multiple_of(2) => {
             let units: Vec<u16> =
                 data.chunks_exact(2).map(|c| u16::from_be_bytes([c[0], c[1]])).collect();
             String::from_utf16_lossy(&units)
@@ -288,6 +295,22 @@ fn key_usage(cert: &X509Certificate<'_>) -> Vec<&'static str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn days_left_counts_calendar_days_in_the_local_zone() {
+        use ::time::macros::datetime;
+        use ::time::Duration;
+        let now = datetime!(2026-12-01 09:30:00 +8);
+        // Issued now for 30 days: 30, not 29.
+        assert_eq!(calendar_days(now, now + Duration::days(30)), 30);
+        // 23:00 tonight (local) is its last day: 0; 01:00 tomorrow (local) is 1.
+        assert_eq!(calendar_days(now, datetime!(2026-12-01 15:00:00 UTC)), 0);
+        assert_eq!(calendar_days(now, datetime!(2026-12-01 17:00:00 UTC)), 1);
+        // The same instant is still today in UTC.
+        let utc = now.to_offset(::time::UtcOffset::UTC);
+        assert_eq!(calendar_days(utc, datetime!(2026-12-01 17:00:00 UTC)), 0);
+        assert_eq!(calendar_days(now, now - Duration::days(1)), -1);
+    }
 
     #[test]
     fn garbage_is_an_error_not_a_panic() {

@@ -280,3 +280,141 @@ fn verbose_says_which_modules_were_tried() {
     let (_, _, err) = run(hsm.zca().args(["detect"]));
     assert!(!err.contains("zca: module"), "quiet without -v: {err}");
 }
+
+#[test]
+fn the_language_reaches_clap_however_it_was_chosen() {
+    let hsm = Hsm::new();
+    let ways = |lang: &str| -> Vec<Command> {
+        let locale = if lang == "zh" { "zh_CN.UTF-8" } else { "C.UTF-8" };
+        let mut flag = bare(&hsm);
+        flag.args(["--lang", lang]);
+        let mut var = bare(&hsm);
+        var.env("ZCA_LANG", lang);
+        let mut loc = bare(&hsm);
+        loc.env("LANG", locale);
+        vec![flag, var, loc]
+    };
+    for (lang, help_words, error_words) in
+        [("zh", "用法: zca", "未知的命令 'bogus'"), ("en", "Usage: zca", "unknown command 'bogus'")]
+    {
+        let mut helps = Vec::new();
+        for mut cmd in ways(lang) {
+            // `zca` alone: the help, in the language, whichever way it was chosen.
+            let (code, out, err) = run(&mut cmd);
+            assert_eq!(code, 2, "{out}{err}");
+            assert!(err.contains(help_words) && !err.contains("requires a subcommand"), "{err}");
+            helps.push(err);
+        }
+        assert!(helps.iter().all(|h| h == &helps[0]), "the same help every way: {helps:#?}");
+        for mut cmd in ways(lang) {
+            let (code, _, err) = run(cmd.arg("bogus"));
+            assert_eq!(code, 2);
+            assert!(err.contains(error_words), "{err}");
+            assert!(!err.contains("unrecognized") || lang == "en", "{err}");
+        }
+        for mut cmd in ways(lang) {
+            let (code, _, err) = run(cmd.args(["pin"]));
+            assert_eq!(code, 2);
+            assert!(err.contains(&format!("{help_words} pin")), "{err}");
+        }
+    }
+    let (code, _, err) = run(bare(&hsm).args(["--lang", "zh", "--timeout", "0", "status"]));
+    assert_eq!(code, 2);
+    assert!(err.contains("须为 1 到 3600 的整数秒") && err.contains("提示"), "{err}");
+    let (_, _, err) = run(bare(&hsm).args(["--lang", "zh", "detect", "--bogus"]));
+    assert!(err.contains("未知的选项或参数 '--bogus'"), "{err}");
+    let (_, out, _) = run(bare(&hsm).args(["--lang", "zh", "--help"]));
+    assert!(out.contains("[默认: 30]") && !out.contains("[default:"), "{out}");
+}
+
+#[test]
+fn days_left_count_the_certificate_s_last_day_as_people_do() {
+    let hsm = Hsm::new();
+    let ca = TestCa::new("CA");
+    let serial = hsm.init_token("k");
+    let (_, spki) = TestCa::software_key();
+    let now = time::OffsetDateTime::now_utc();
+    let spec = CertSpec {
+        not_before: now,
+        not_after: now + time::Duration::days(30),
+        ..CertSpec::valid("x")
+    };
+    hsm.write_cert(&serial, &ca.issue(&spki, &spec), "01", "c");
+    let (_, out, _) = run(hsm.zca().args(["certs", "--json"]));
+    assert_eq!(json(&out)["certificates"][0]["days_left"], 30, "issued now for 30 days");
+    // --fail-if-expiring counts the same days.
+    let (code, _, _) = run(hsm.zca().args(["certs", "--fail-if-expiring", "29"]));
+    assert_eq!(code, 0);
+    let (code, _, _) = run(hsm.zca().args(["certs", "--fail-if-expiring", "30"]));
+    assert_eq!(code, 7);
+}
+
+/// In a terminal 80 and 200 cells wide: no line wider than the terminal, and the CA锁ID, the
+/// dates and the fingerprint prefix never broken across lines.
+#[test]
+fn tables_fit_the_terminal_and_never_break_a_value() {
+    use expectrl::{Eof, Expect, Session};
+    let hsm = Hsm::new();
+    let ca = TestCa::new("某某数字证书认证中心 CA");
+    let serial = hsm.init_token("张三的锁");
+    hsm.set_serial(&serial, "3301000045102205");
+    let serial = "3301000045102205";
+    let spki = hsm.keygen(serial, "EC:prime256v1", "01", "签名密钥");
+    let spec = CertSpec {
+        org: Some("杭州市某某区政府采购中心采购单位"),
+        ..CertSpec::valid("张三丰 (经办人)")
+    };
+    hsm.write_cert(serial, &ca.issue(&spki, &spec), "01", "签名证书 signing certificate");
+    let (_, out, _) = run(hsm.zca().args(["certs", "--json"]));
+    let sha = json(&out)["certificates"][0]["sha256"].as_str().unwrap().to_string();
+    for (cols, lang) in [(80u16, "zh"), (80, "en"), (200, "zh"), (200, "en")] {
+        for args in [&["certs"][..], &["detect"], &["certs", "--long"]] {
+            // zca starts once the terminal has its size (the pty is made 80 wide first).
+            let zca = hsm.zca();
+            let mut cmd = Command::new("sh");
+            let wait = "until [ \"$(stty size)\" = \"40 $0\" ]; do sleep 0.05; done; exec \"$@\"";
+            cmd.args(["-c", wait, &cols.to_string()])
+                .arg(zca.get_program())
+                .args(zca.get_args())
+                .args(args)
+                .args(["--lang", lang]);
+            for (k, v) in zca.get_envs() {
+                match v {
+                    Some(v) => cmd.env(k, v),
+                    None => cmd.env_remove(k),
+                };
+            }
+            cmd.env("TERM", "xterm").env_remove("COLUMNS");
+            let mut s = Session::spawn(cmd).expect("a pty");
+            s.get_process_mut().set_window_size(cols, 40).unwrap();
+            s.set_expect_timeout(Some(std::time::Duration::from_secs(20)));
+            let found = s.expect(Eof).unwrap();
+            let shown = String::from_utf8_lossy(found.get(0).unwrap_or_default()).into_owned();
+            let lines: Vec<&str> = shown.lines().map(|l| l.trim_end_matches('\r')).collect();
+            let widest = lines.iter().map(|l| console::measure_text_width(l)).max().unwrap_or(0);
+            let long = args.contains(&"--long");
+            if !long {
+                assert!(widest <= cols as usize, "{cols} {lang} {args:?}: {widest} wide\n{shown}");
+            }
+            assert!(lines.iter().any(|l| l.contains(serial)), "{cols} {args:?}: whole\n{shown}");
+            if args == ["certs"] {
+                let date = lines.iter().any(|l| {
+                    l.split('│').chain(l.split('┆')).any(|cell| {
+                        let cell = cell.trim();
+                        cell.len() == 19
+                            && cell.as_bytes()[4] == b'-'
+                            && cell.as_bytes()[13] == b':'
+                    })
+                });
+                assert!(date, "the expiry date and time on one line:\n{shown}");
+                if cols >= 200 {
+                    assert!(lines.iter().any(|l| l.contains(&sha[..16])), "{shown}");
+                }
+            }
+            if long {
+                assert!(lines.iter().any(|l| l.contains(&sha)), "the whole SHA-256:\n{shown}");
+                assert!(lines.iter().any(|l| l.contains("pkcs11:serial=3301000045102205")));
+            }
+        }
+    }
+}

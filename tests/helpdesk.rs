@@ -344,3 +344,29 @@ fn doctor_tells_an_ended_session_from_a_failing_platform() {
         assert!(finding.contains(words) && !finding.contains("not logged in"), "{finding}");
     }
 }
+
+/// A check is as severe as what it keeps the user from: pcscd missing for OpenSC is only a
+/// warning when the key works through another module.
+#[test]
+fn doctor_warns_only_for_a_missing_pcscd_when_a_key_works_without_it() {
+    let (hsm, ca, p) = setup();
+    key_with_cert(&hsm, &ca, "k", "EC:prime256v1", &CertSpec::valid("x"));
+    let Some(opensc) = [
+        "/usr/lib/x86_64-linux-gnu/opensc-pkcs11.so",
+        "/usr/lib/aarch64-linux-gnu/opensc-pkcs11.so",
+    ]
+    .into_iter()
+    .find(|p| std::path::Path::new(p).exists()) else {
+        panic!("OpenSC's module is missing: sudo scripts/setup installs it");
+    };
+    let modules = format!("{}:{opensc}", softhsm_module().display());
+    let (code, out, _) = run(hsm
+        .zca_on(&p)
+        .env("ZCA_PKCS11_MODULE", modules)
+        .env("PCSCLITE_CSOCK_NAME", hsm.path("no-pcscd.comm"))
+        .args(["doctor", "--json"]));
+    let doc = json(&out);
+    assert_eq!(status_of(&doc, "pcscd"), "warn", "{out}");
+    assert_eq!(status_of(&doc, "key"), "ok");
+    assert_ne!(code, 3, "no driver-or-key failure: {out}");
+}

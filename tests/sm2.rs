@@ -50,7 +50,7 @@ fn openssl_verifies(token: &Sm2Token, point: &[u8], data: &[u8], der_signature: 
 fn der_of(raw: &[u8]) -> Vec<u8> {
     let int = |b: &[u8]| {
         let mut v: Vec<u8> = b.iter().copied().skip_while(|x| *x == 0).collect();
-        if v.first().map_or(true, |x| x & 0x80 != 0) {
+        if v.first().is_none_or(|x| x & 0x80 != 0) {
             v.insert(0, 0);
         }
         let mut out = vec![0x02, v.len() as u8];

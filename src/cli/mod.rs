@@ -87,9 +87,9 @@ pub struct GlobalArgs {
     pub platform: Option<String>,
     #[arg(long, global = true, env = "ZCA_CA_FILE", value_name = "PEM", help = t!("arg-ca-file"))]
     pub ca_file: Option<PathBuf>,
-    #[arg(long, global = true, env = "ZCA_CONNECT_TIMEOUT", value_name = "SECS", default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..=600), help = t!("arg-connect-timeout"))]
+    #[arg(long, global = true, env = "ZCA_CONNECT_TIMEOUT", value_name = "SECS", default_value_t = 10, value_parser = seconds_up_to::<600>, help = t!("arg-connect-timeout"))]
     pub connect_timeout: u64,
-    #[arg(long, global = true, env = "ZCA_TIMEOUT", value_name = "SECS", default_value_t = 30, value_parser = clap::value_parser!(u64).range(1..=3600), help = t!("arg-timeout"))]
+    #[arg(long, global = true, env = "ZCA_TIMEOUT", value_name = "SECS", default_value_t = 30, value_parser = seconds_up_to::<3600>, help = t!("arg-timeout"))]
     pub timeout: u64,
     #[arg(short = 'h', long, global = true, action = ArgAction::Help, help = t!("arg-help"))]
     help: Option<bool>,
@@ -112,6 +112,16 @@ pub enum Command {
     Config(config::ConfigArgs),
 }
 
+/// Whole seconds from 1 to `MAX`, refused in the user's language.
+fn seconds_up_to<const MAX: u64>(value: &str) -> Result<u64, String> {
+    value
+        .trim()
+        .parse()
+        .ok()
+        .filter(|s| (1..=MAX).contains(s))
+        .ok_or_else(|| t!("err-seconds", max = MAX))
+}
+
 fn parse_lang(value: &str) -> Result<Lang, String> {
     Lang::from_tag(value).ok_or_else(|| t!("err-bad-lang", value = value))
 }
@@ -130,11 +140,24 @@ fn localize(cmd: clap::Command) -> clap::Command {
         t!("heading-usage")
     );
     let names: Vec<String> = cmd.get_subcommands().map(|s| s.get_name().to_string()).collect();
-    let mut cmd = cmd.help_template(template).mut_args(|a| a.hide_env_values(true));
+    let mut cmd =
+        cmd.help_template(template).mut_args(|a| localize_default(a.hide_env_values(true)));
     for name in names {
         cmd = cmd.mut_subcommand(name, localize);
     }
     cmd
+}
+
+/// clap writes "[default: 30]" in English; zca writes it in the user's language.
+fn localize_default(arg: clap::Arg) -> clap::Arg {
+    let defaults: Vec<String> =
+        arg.get_default_values().iter().map(|v| v.to_string_lossy().into_owned()).collect();
+    if defaults.is_empty() || arg.is_hide_default_value_set() {
+        return arg;
+    }
+    let help = arg.get_help().map(ToString::to_string).unwrap_or_default();
+    let help = format!("{help} [{}: {}]", t!("help-default"), defaults.join(", "));
+    arg.hide_default_value(true).help(help)
 }
 
 /// The language for this run, decided before parsing so that help is localized:
@@ -173,4 +196,106 @@ fn early_value(args: &[OsString], flag: &str) -> Option<String> {
         }
     }
     None
+}
+
+/// What is wrong with a command line, in the user's language: clap's own messages are English
+/// only, so its errors are told again from their kind and context.
+pub fn usage_error(e: &clap::Error) -> String {
+    use clap::error::{ContextKind, ContextValue, ErrorKind};
+    let get = |kind: ContextKind| match e.get(kind) {
+        Some(ContextValue::String(s)) => Some(s.clone()),
+        Some(ContextValue::Strings(v)) => Some(v.join(", ")),
+        Some(ContextValue::StyledStr(s)) => Some(s.to_string()),
+        Some(ContextValue::StyledStrs(v)) => {
+            Some(v.iter().map(ToString::to_string).collect::<Vec<_>>().join(", "))
+        }
+        _ => None,
+    };
+    let arg = || get(ContextKind::InvalidArg).unwrap_or_default();
+    let value = || get(ContextKind::InvalidValue).unwrap_or_default();
+    let mut text = match e.kind() {
+        ErrorKind::InvalidSubcommand => {
+            t!(
+                "usage-unknown-command",
+                name = get(ContextKind::InvalidSubcommand).unwrap_or_default()
+            )
+        }
+        ErrorKind::UnknownArgument => t!("usage-unknown-argument", name = arg()),
+        ErrorKind::InvalidValue => {
+            let mut text = t!("usage-invalid-value", value = value(), arg = arg());
+            if let Some(values) = get(ContextKind::ValidValue) {
+                text = format!("{text}; {}", t!("usage-possible-values", values = values));
+            }
+            text
+        }
+        ErrorKind::ValueValidation => {
+            let reason = std::error::Error::source(e).map(ToString::to_string).unwrap_or_default();
+            t!("usage-bad-value", value = value(), arg = arg(), reason = reason)
+        }
+        ErrorKind::MissingRequiredArgument => t!("usage-missing-required", args = arg()),
+        ErrorKind::MissingSubcommand | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => {
+            t!("usage-missing-command", command = command_path(e).join(" "))
+        }
+        ErrorKind::ArgumentConflict => match get(ContextKind::PriorArg) {
+            // clap says "cannot be used multiple times" as a conflict with itself.
+            Some(other) if other != arg() => t!("usage-conflict", arg = arg(), other = other),
+            _ => t!("usage-once", arg = arg()),
+        },
+        ErrorKind::NoEquals | ErrorKind::TooFewValues if !arg().is_empty() => {
+            t!("usage-missing-value", arg = arg())
+        }
+        ErrorKind::TooManyValues | ErrorKind::WrongNumberOfValues => {
+            t!("usage-value-count", arg = arg())
+        }
+        _ => {
+            let clap_text = e.render().to_string();
+            let first = clap_text.lines().next().unwrap_or_default();
+            t!("usage-other", detail = first.trim_start_matches("error: "))
+        }
+    };
+    let suggestion =
+        [ContextKind::SuggestedSubcommand, ContextKind::SuggestedArg].into_iter().find_map(get);
+    if let Some(s) = suggestion {
+        text = format!("{text}; {}", t!("usage-did-you-mean", suggestion = s));
+    }
+    text
+}
+
+/// The usage line of the command a usage error is about, with the heading in the user's
+/// language.
+pub fn usage_line(e: &clap::Error) -> Option<String> {
+    use clap::error::{ContextKind, ContextValue};
+    match e.get(ContextKind::Usage) {
+        Some(ContextValue::StyledStr(s)) => {
+            let text = s.to_string();
+            let line = text.trim().trim_start_matches("Usage:").trim().to_string();
+            Some(format!("{} {line}", t!("heading-usage")))
+        }
+        _ => None,
+    }
+}
+
+/// The help of the command a "missing subcommand" error is about (`zca`, `zca pin`), localized:
+/// what `zca pin -h` prints.
+pub fn help_for(e: &clap::Error) -> String {
+    let mut args = command_path(e);
+    args.push("-h".into());
+    match command().try_get_matches_from(&args) {
+        Err(help) => help.render().to_string(),
+        Ok(_) => command().render_help().to_string(),
+    }
+}
+
+/// `["zca", "pin"]`: the subcommands named in the error's usage line, in order.
+fn command_path(e: &clap::Error) -> Vec<String> {
+    let usage = usage_line(e).unwrap_or_default();
+    let mut path = vec!["zca".to_string()];
+    let mut cmd = command();
+    for word in usage.split_whitespace() {
+        if let Some(sub) = cmd.find_subcommand(word).cloned() {
+            path.push(word.to_string());
+            cmd = sub;
+        }
+    }
+    path
 }

@@ -8,7 +8,7 @@ use zca_contract::{BindRequest, Binding, Purpose};
 use super::{key, local_rfc3339, CmdResult, Context};
 use crate::cli::bind::BindArgs;
 use crate::error::Error;
-use crate::output::{local_time, Human, Report};
+use crate::output::{local_time, Column, Human, Report};
 use crate::t;
 use crate::token::CertObject;
 
@@ -22,8 +22,11 @@ struct BindReport {
 impl Report for BindReport {
     fn render(&self, out: &mut Human<'_>) -> io::Result<()> {
         let b = &self.binding;
-        let mut table =
-            out.table(vec![t!("col-cert-info"), t!("col-ca-lock-id"), t!("col-expires")]);
+        let mut table = out.grid(vec![
+            Column::text(t!("col-cert-info")),
+            Column::whole(t!("col-ca-lock-id")),
+            Column::whole(t!("col-expires")),
+        ]);
         table.add_row(vec![
             cert_info(b),
             b.ca_lock_id.clone(),
@@ -69,8 +72,15 @@ pub fn run(ctx: &Context, args: &BindArgs) -> CmdResult {
     ctx.emit(&BindReport { created, binding })
 }
 
-/// Shows what will be bound and asks, unless `--yes`.
+/// Unless `--yes`: shows what will be bound and asks. (The result shows it once more, from the
+/// platform's answer; with `--yes` that is the only time.)
 fn confirm(ctx: &Context, yes: bool, ca_lock_id: &str, cert: &CertObject) -> Result<(), Error> {
+    if yes {
+        return Ok(());
+    }
+    if ctx.no_input {
+        return Err(Error::MissingInput { what: t!("what-confirmation"), sources: "--yes".into() });
+    }
     let f = cert.facts.as_ref().expect("only parsed certificates are chosen");
     let summary = t!(
         "bind-summary",
@@ -79,12 +89,6 @@ fn confirm(ctx: &Context, yes: bool, ca_lock_id: &str, cert: &CertObject) -> Res
         expires = local_time(f.not_after)
     );
     eprintln!("{summary}");
-    if yes {
-        return Ok(());
-    }
-    if ctx.no_input {
-        return Err(Error::MissingInput { what: t!("what-confirmation"), sources: "--yes".into() });
-    }
     if crate::prompt::confirm(&t!("prompt-bind-confirm"), true)? {
         Ok(())
     } else {

@@ -7,7 +7,7 @@ use zca_contract::{Binding, BindingStatus};
 use super::bind::cert_info;
 use super::{local_rfc3339, CmdResult, Context};
 use crate::cli::bindings::BindingsArgs;
-use crate::output::{Human, Report};
+use crate::output::{Column, Human, Report};
 use crate::t;
 
 #[derive(Serialize)]
@@ -50,14 +50,19 @@ fn status_label(s: BindingStatus) -> String {
 }
 
 fn header() -> Vec<String> {
+    columns().into_iter().map(|c| c.header().to_string()).collect()
+}
+
+/// The platform's table; on a narrow terminal the creator and the creation time give way.
+fn columns() -> Vec<Column> {
     vec![
-        t!("col-seq"),
-        t!("col-binding-status"),
-        t!("col-cert-info"),
-        t!("col-ca-lock-id"),
-        t!("col-expires"),
-        t!("col-created-by"),
-        t!("col-created-at"),
+        Column::whole(t!("col-seq")),
+        Column::whole(t!("col-binding-status")),
+        Column::text(t!("col-cert-info")),
+        Column::whole(t!("col-ca-lock-id")),
+        Column::whole(t!("col-expires")),
+        Column::text(t!("col-created-by")).optional(2),
+        Column::whole(t!("col-created-at")).optional(1),
     ]
 }
 
@@ -97,7 +102,7 @@ impl Report for BindingsReport {
         if self.bindings.is_empty() {
             return out.note(&t!("note-no-bindings"));
         }
-        let mut table = out.table(header());
+        let mut table = out.grid(columns());
         for row in &self.bindings {
             table.add_row(row.cells(true));
         }

@@ -8,7 +8,7 @@ use time::OffsetDateTime;
 use super::{CmdResult, Context};
 use crate::cli::certs::{CertsAction, CertsArgs, ExportArgs};
 use crate::error::{Error, Result};
-use crate::output::{local_time, Human, Report};
+use crate::output::{local_time, Column, Human, Report};
 use crate::t;
 use crate::token::{list_certificates, CertObject, Inventory, PrivateKeyPresence};
 
@@ -24,15 +24,15 @@ pub fn run(ctx: &Context, args: &CertsArgs) -> CmdResult {
         return export(ctx, export_args);
     }
     let inv = ctx.inventory();
-    let now = OffsetDateTime::now_utc();
+    let now = crate::output::now_local();
     let certificates = all_certificates(&inv, args.token.as_deref(), now)?;
     let report = CertsReport { certificates, long: args.long };
     if let Some(days) = args.fail_if_expiring {
-        let limit = now + time::Duration::days(days.into());
+        // The days shown in the table: expiring on or before the DAYSth day from today.
         let count = report
             .certificates
             .iter()
-            .filter(|c| c.facts.as_ref().is_some_and(|f| f.not_after <= limit))
+            .filter(|c| c.days_left.is_some_and(|d| d <= i64::from(days)))
             .count();
         if count > 0 {
             return ctx.emit_failing(&report, Error::CertificatesExpiring { count, days });
@@ -69,16 +69,17 @@ impl Report for CertsReport {
         if self.long {
             return self.render_long(out);
         }
-        let mut table = out.table(vec![
-            t!("col-ca-lock-id"),
-            t!("col-object"),
-            t!("col-subject"),
-            t!("col-issuer"),
-            t!("col-not-after"),
-            t!("col-days-left"),
-            t!("col-key"),
-            t!("col-private-key"),
-            "SHA-256".to_string(),
+        // Narrow terminals keep who, which key and until when; --long has everything.
+        let mut table = out.grid(vec![
+            Column::whole(t!("col-ca-lock-id")),
+            Column::text(t!("col-object")).optional(6),
+            Column::text(t!("col-subject")),
+            Column::text(t!("col-issuer")).optional(4),
+            Column::whole(t!("col-not-after")),
+            Column::whole(t!("col-days-left")),
+            Column::whole(t!("col-key")).optional(2),
+            Column::whole(t!("col-private-key")).optional(3),
+            Column::whole("SHA-256").optional(5),
         ]);
         for c in &self.certificates {
             let object = format!("{} ({})", c.object_label, c.id);
@@ -122,46 +123,42 @@ impl Report for CertsReport {
 }
 
 impl CertsReport {
+    /// Every fact, one per line: fingerprints and URIs are never broken by a table.
     fn render_long(&self, out: &mut Human<'_>) -> io::Result<()> {
         for (i, c) in self.certificates.iter().enumerate() {
-            let mut table = out.table(vec![t!("col-field"), t!("col-value")]);
-            let mut row = |k: String, v: String| {
-                table.add_row(vec![k, v]);
-            };
-            row(t!("col-ca-lock-id"), c.ca_lock_id.clone());
-            row(t!("col-label"), c.token_label.clone());
-            row(t!("col-object"), c.object_label.clone());
-            row("CKA_ID".into(), c.id.clone());
-            row("URI".into(), c.uri.clone());
+            let mut fields = vec![
+                (t!("col-ca-lock-id"), c.ca_lock_id.clone()),
+                (t!("col-label"), c.token_label.clone()),
+                (t!("col-object"), c.object_label.clone()),
+                ("CKA_ID".into(), c.id.clone()),
+                ("URI".into(), c.uri.clone()),
+            ];
             match &c.facts {
-                Some(f) => {
-                    row(t!("col-subject"), f.subject.clone());
-                    row(t!("col-issuer"), f.issuer.clone());
-                    row(t!("col-serial"), f.serial.clone());
-                    row(t!("col-not-before"), local_time(f.not_before));
-                    row(t!("col-not-after"), local_time(f.not_after));
-                    row(
-                        t!("col-days-left"),
-                        c.days_left.map(|d| d.to_string()).unwrap_or_default(),
-                    );
-                    row(t!("col-key"), f.key.display());
-                    row(t!("col-signature-algorithm"), f.signature_algorithm.clone());
-                    row(t!("col-key-usage"), f.key_usage.join(", "));
-                    row("SHA-256".into(), f.sha256.clone());
-                }
-                None => row(
+                Some(f) => fields.extend([
+                    (t!("col-subject"), f.subject.clone()),
+                    (t!("col-issuer"), f.issuer.clone()),
+                    (t!("col-serial"), f.serial.clone()),
+                    (t!("col-not-before"), local_time(f.not_before)),
+                    (t!("col-not-after"), local_time(f.not_after)),
+                    (t!("col-days-left"), c.days_left.map(|d| d.to_string()).unwrap_or_default()),
+                    (t!("col-key"), f.key.display()),
+                    (t!("col-signature-algorithm"), f.signature_algorithm.clone()),
+                    (t!("col-key-usage"), f.key_usage.join(", ")),
+                    ("SHA-256".into(), f.sha256.clone()),
+                ]),
+                None => fields.push((
                     t!("col-status"),
                     format!(
                         "✗ {}",
                         t!("cert-unreadable", detail = c.parse_error.clone().unwrap_or_default())
                     ),
-                ),
+                )),
             }
-            row(t!("col-private-key"), private_key_label(c.private_key));
+            fields.push((t!("col-private-key"), private_key_label(c.private_key)));
             if i > 0 {
                 writeln!(out.stdout)?;
             }
-            out.print_table(&table)?;
+            out.fields(&fields)?;
         }
         Ok(())
     }
@@ -187,7 +184,7 @@ impl Report for ExportReport {
 
 fn export(ctx: &Context, args: &ExportArgs) -> CmdResult {
     let inv = ctx.inventory();
-    let now = OffsetDateTime::now_utc();
+    let now = crate::output::now_local();
     let certs = all_certificates(&inv, args.token.as_deref(), now)?;
     let cert = find_one(&certs, args)?;
     let format = if args.der { "der" } else { "pem" };

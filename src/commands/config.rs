@@ -5,7 +5,7 @@ use serde::Serialize;
 use super::{CmdResult, Context};
 use crate::cli::config::{ConfigAction, ConfigArgs};
 use crate::config::{Settings, Source};
-use crate::output::{Human, Report};
+use crate::output::{Column, Human, Report};
 use crate::t;
 
 #[derive(Serialize)]
@@ -33,7 +33,11 @@ pub fn source_label(source: &Source) -> String {
 impl Report for ShowReport<'_> {
     fn render(&self, out: &mut Human<'_>) -> io::Result<()> {
         let s = self.settings;
-        let mut table = out.table(vec![t!("col-setting"), t!("col-value"), t!("col-source")]);
+        let mut table = out.grid(vec![
+            Column::whole(t!("col-setting")),
+            Column::whole(t!("col-value")),
+            Column::text(t!("col-source")).optional(1),
+        ]);
         let config = if s.config_exists {
             s.config.value.display().to_string()
         } else {

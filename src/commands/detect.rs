@@ -4,7 +4,7 @@ use serde::Serialize;
 
 use super::{CmdResult, Context};
 use crate::cli::detect::DetectArgs;
-use crate::output::{yes_no, Human, Report};
+use crate::output::{yes_no, Column, Human, Report};
 use crate::t;
 use crate::token::discover::ModuleSource;
 use crate::token::inventory::{Module, SlotEntry};
@@ -58,8 +58,12 @@ impl Report for DetectReport<'_> {
         if self.modules.is_empty() {
             return Ok(());
         }
-        let mut table =
-            out.table(vec![t!("col-module"), t!("col-source"), t!("col-vendor"), t!("col-status")]);
+        let mut table = out.grid(vec![
+            Column::whole(t!("col-module")),
+            Column::text(t!("col-source")).optional(2),
+            Column::text(t!("col-vendor")).optional(1),
+            Column::text(t!("col-status")),
+        ]);
         for m in self.modules {
             let status = match (&m.error, &m.library) {
                 (Some(e), _) => format!("✗ {}", e.message()),
@@ -79,11 +83,11 @@ impl Report for DetectReport<'_> {
         out.print_table(&table)?;
 
         if !self.slots.is_empty() {
-            let mut table = out.table(vec![
-                t!("col-module"),
-                t!("col-slot"),
-                t!("col-reader"),
-                t!("col-ca-lock-id"),
+            let mut table = out.grid(vec![
+                Column::whole(t!("col-module")),
+                Column::whole(t!("col-slot")),
+                Column::text(t!("col-reader")),
+                Column::whole(t!("col-ca-lock-id")),
             ]);
             for s in self.slots {
                 let key = match (&s.ca_lock_id, s.token_present) {
@@ -104,16 +108,16 @@ impl Report for DetectReport<'_> {
         }
 
         if !self.keys.is_empty() {
-            let mut table = out.table(vec![
-                t!("col-ca-lock-id"),
-                t!("col-label"),
-                t!("col-manufacturer"),
-                t!("col-model"),
-                t!("col-versions"),
-                t!("col-pin"),
-                t!("col-pin-pad"),
-                t!("col-certificates"),
-                t!("col-slots"),
+            let mut table = out.grid(vec![
+                Column::whole(t!("col-ca-lock-id")),
+                Column::text(t!("col-label")),
+                Column::text(t!("col-manufacturer")).optional(3),
+                Column::text(t!("col-model")).optional(4),
+                Column::whole(t!("col-versions")).optional(5),
+                Column::text(t!("col-pin")),
+                Column::whole(t!("col-pin-pad")).optional(2),
+                Column::whole(t!("col-certificates")),
+                Column::text(t!("col-slots")).optional(1),
             ]);
             for k in &self.keys {
                 let key = k.key;

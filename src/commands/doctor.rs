@@ -183,16 +183,18 @@ fn token_checks(ctx: &Context, inv: &Inventory, checks: &mut Vec<Check>) -> Vec<
                 t!("doctor-pcscd-ok", socket = socket.display().to_string()),
             ));
         } else {
-            checks.push(Check::fail(
-                "pcscd",
-                t!(
-                    "doctor-pcscd-missing",
-                    socket = socket.display().to_string(),
-                    modules = pcsc_modules.join(", ")
-                ),
-                t!("doctor-pcscd-fix"),
-                exit::NO_DRIVER_OR_KEY,
-            ));
+            let finding = t!(
+                "doctor-pcscd-missing",
+                socket = socket.display().to_string(),
+                modules = pcsc_modules.join(", ")
+            );
+            // Each check is as severe as what it keeps the user from: with a key found through
+            // another module, a missing pcscd stops nothing today.
+            checks.push(if inv.keys.is_empty() {
+                Check::fail("pcscd", finding, t!("doctor-pcscd-fix"), exit::NO_DRIVER_OR_KEY)
+            } else {
+                Check::warn("pcscd", finding, t!("doctor-pcscd-fix"))
+            });
         }
     }
 
@@ -237,7 +239,7 @@ fn token_checks(ctx: &Context, inv: &Inventory, checks: &mut Vec<Check>) -> Vec<
         PinState::Locked => Check::from_error("pin", &Error::PinLocked),
     });
 
-    let now = OffsetDateTime::now_utc();
+    let now = crate::output::now_local();
     let mut certs = Vec::new();
     for key in &inv.keys {
         match list_certificates(inv, key, now) {

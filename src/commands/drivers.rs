@@ -7,13 +7,12 @@ use std::path::Path;
 
 use serde::Serialize;
 use sha2::{Digest, Sha256};
-use time::OffsetDateTime;
 use zca_contract::Driver;
 
 use super::{CmdResult, Context};
 use crate::cli::drivers::{DownloadArgs, DriversAction, DriversArgs};
 use crate::error::Error;
-use crate::output::{yes_no, Human, Report};
+use crate::output::{yes_no, Column, Human, Report};
 use crate::t;
 use crate::token::list_certificates;
 
@@ -44,7 +43,7 @@ pub fn run(ctx: &Context, args: &DriversArgs) -> CmdResult {
         .iter()
         .filter_map(|m| m.path.file_name().map(|f| f.to_string_lossy().into_owned()))
         .collect();
-    let now = OffsetDateTime::now_utc();
+    let now = crate::output::now_local();
     let issuers: Vec<String> = inv
         .keys
         .iter()
@@ -71,15 +70,15 @@ impl Report for DriversReport {
         if self.drivers.is_empty() {
             return out.note(&t!("note-no-drivers"));
         }
-        let mut table = out.table(vec![
-            "ID".into(),
-            t!("col-vendor"),
-            t!("col-driver"),
-            t!("col-version"),
-            t!("col-system"),
-            t!("col-size"),
-            t!("col-for-your-key"),
-            t!("col-installed"),
+        let mut table = out.grid(vec![
+            Column::whole("ID"),
+            Column::text(t!("col-vendor")),
+            Column::text(t!("col-driver")),
+            Column::whole(t!("col-version")),
+            Column::whole(t!("col-system")).optional(2),
+            Column::whole(t!("col-size")).optional(1),
+            Column::whole(t!("col-for-your-key")),
+            Column::whole(t!("col-installed")),
         ]);
         for r in &self.drivers {
             let d = &r.driver;

@@ -1,7 +1,6 @@
 //! What `bind` and `login` share: choosing the key and certificate, unlocking the key with its
 //! PIN without ever spending a last try unasked, and signing the contract's bytes.
 
-use time::OffsetDateTime;
 use zca_contract::{signed_bytes, Challenge, Purpose};
 
 use super::Context;
@@ -18,7 +17,7 @@ pub fn choose<'a>(
     inv: &'a Inventory,
     choice: &KeyChoice,
 ) -> Result<(&'a Key, CertObject)> {
-    let now = OffsetDateTime::now_utc();
+    let now = crate::output::now_local();
     let mut candidates = Vec::new();
     for key in inv.select(choice.token.as_deref())? {
         for cert in list_certificates(inv, key, now)? {

@@ -8,7 +8,7 @@ use serde::Serialize;
 use super::{CmdResult, Context};
 use crate::cli::pin::{PinAction, PinArgs, PinChangeArgs, PinStatusArgs, PinUnlockArgs};
 use crate::error::{Error, Result};
-use crate::output::{yes_no, Human, Report};
+use crate::output::{yes_no, Column, Human, Report};
 use crate::secret::{
     from_environment, prompt_secret, read_secret, read_stdin_lines, Secret, SecretSources,
 };
@@ -63,13 +63,13 @@ fn status(ctx: &Context, args: &PinStatusArgs) -> CmdResult {
 
 impl Report for StatusReport {
     fn render(&self, out: &mut Human<'_>) -> io::Result<()> {
-        let mut table = out.table(vec![
-            t!("col-ca-lock-id"),
-            t!("col-label"),
-            t!("col-user-pin"),
-            t!("col-so-pin"),
-            t!("col-pin-length"),
-            t!("col-pin-pad"),
+        let mut table = out.grid(vec![
+            Column::whole(t!("col-ca-lock-id")),
+            Column::text(t!("col-label")),
+            Column::text(t!("col-user-pin")),
+            Column::text(t!("col-so-pin")),
+            Column::whole(t!("col-pin-length")).optional(2),
+            Column::whole(t!("col-pin-pad")).optional(1),
         ]);
         for k in &self.keys {
             let mut user = k.pin_state.label();

@@ -5,7 +5,7 @@ use serde::Serialize;
 use super::{local_rfc3339, CmdResult, Context};
 use crate::cli::status::StatusArgs;
 use crate::error::Error;
-use crate::output::{Human, Report};
+use crate::output::{Column, Human, Report};
 use crate::t;
 
 #[derive(Serialize, Default)]
@@ -23,7 +23,8 @@ struct StatusReport {
 
 impl Report for StatusReport {
     fn render(&self, out: &mut Human<'_>) -> io::Result<()> {
-        let mut table = out.table(vec![t!("col-setting"), t!("col-value")]);
+        let mut table =
+            out.grid(vec![Column::text(t!("col-setting")), Column::whole(t!("col-value"))]);
         let unset = t!("value-unset");
         let v = |o: &Option<String>| o.clone().unwrap_or_else(|| unset.clone());
         table.add_row(vec![t!("status-profile"), self.profile.clone()]);

@@ -50,15 +50,6 @@ pub fn run(ctx: &Context, args: &UnbindArgs) -> CmdResult {
         .unwrap_or_default();
     let binding = found
         .ok_or(Error::Platform { code: zca_contract::code::NOT_FOUND.into(), message: selector })?;
-    eprintln!(
-        "{}",
-        t!(
-            "unbind-summary",
-            cert = cert_info(&binding),
-            ca_lock_id = binding.ca_lock_id.as_str(),
-            expires = local_rfc3339(&binding.certificate.not_after)
-        )
-    );
     if !args.yes {
         if ctx.no_input {
             return Err(Error::MissingInput {
@@ -67,6 +58,15 @@ pub fn run(ctx: &Context, args: &UnbindArgs) -> CmdResult {
             }
             .into());
         }
+        eprintln!(
+            "{}",
+            t!(
+                "unbind-summary",
+                cert = cert_info(&binding),
+                ca_lock_id = binding.ca_lock_id.as_str(),
+                expires = local_rfc3339(&binding.certificate.not_after)
+            )
+        );
         if !crate::prompt::confirm(&t!("prompt-unbind-confirm"), false)? {
             return Err(Error::Cancelled.into());
         }

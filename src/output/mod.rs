@@ -1,9 +1,10 @@
 //! One report value per command, rendered either for people (tables on stdout, notes on stderr)
 //! or as one JSON document with a `schema_version`.
 
+mod grid;
+
 use std::io::{self, IsTerminal, Write};
 
-use comfy_table::{presets, ContentArrangement, Table};
 use console::Style;
 use serde::Serialize;
 
@@ -18,32 +19,39 @@ pub trait Report: Serialize {
     fn render(&self, out: &mut Human<'_>) -> io::Result<()>;
 }
 
-/// Where human output goes, and whether it may be coloured.
+pub use grid::{Column, Grid};
+
+/// Where human output goes, whether it may be coloured, and how wide the terminal is.
 pub struct Human<'a> {
     pub stdout: &'a mut dyn Write,
     pub stderr: &'a mut dyn Write,
     pub color: bool,
+    /// The terminal's width in cells; `None` when stdout is not a terminal.
     pub width: Option<u16>,
 }
 
 impl Human<'_> {
-    /// A table in the house style; its width follows the terminal only on a terminal.
-    pub fn table(&self, header: Vec<String>) -> Table {
-        let mut table = Table::new();
-        table.load_style(presets::UTF8_FULL_CONDENSED);
-        if !self.color {
-            table.force_no_tty();
-        }
-        if let Some(width) = self.width {
-            table.set_content_arrangement(ContentArrangement::Dynamic);
-            table.set_width(width);
-        }
-        table.set_header(header);
-        table
+    /// A table of these columns.
+    pub fn grid(&self, columns: Vec<Column>) -> Grid {
+        Grid::new(columns)
     }
 
-    pub fn print_table(&mut self, table: &Table) -> io::Result<()> {
-        writeln!(self.stdout, "{table}")
+    /// The table laid out for this terminal (see `Grid`).
+    pub fn print_table(&mut self, grid: &Grid) -> io::Result<()> {
+        writeln!(self.stdout, "{}", grid.layout(self.width, self.color))
+    }
+
+    /// `name  value` lines with the names aligned, values never wrapped: for long values
+    /// (fingerprints, URIs) that a table would break.
+    pub fn fields(&mut self, fields: &[(String, String)]) -> io::Result<()> {
+        let name_width =
+            fields.iter().map(|(k, _)| console::measure_text_width(k)).max().unwrap_or(0);
+        for (name, value) in fields {
+            let pad = name_width - console::measure_text_width(name);
+            let name = self.paint(name, Style::new().bold());
+            writeln!(self.stdout, "{name}{}  {value}", " ".repeat(pad))?;
+        }
+        Ok(())
     }
 
     /// A remark for people that is not part of the result: goes to stderr.
@@ -60,7 +68,7 @@ impl Human<'_> {
 
     /// `text` in `style` when this output is coloured, else as it is.
     pub fn paint(&self, text: &str, style: Style) -> String {
-        style.force_styling(self.color).apply_to(text).to_string()
+        paint(self.color, text, style)
     }
 }
 
@@ -78,12 +86,15 @@ struct Envelope<'a, R: Serialize> {
 pub struct Output {
     pub json: bool,
     pub color: bool,
+    /// The terminal's width when stdout is one.
+    pub width: Option<u16>,
 }
 
 impl Output {
     pub fn detect(json: bool) -> Output {
         let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
-        Output { json, color: !json && !no_color && io::stdout().is_terminal() }
+        let terminal = io::stdout().is_terminal();
+        Output { json, color: !json && !no_color && terminal, width: terminal_width() }
     }
 
     /// Prints a report; with an error as well when the command failed after gathering it
@@ -100,8 +111,8 @@ impl Output {
             };
             write_json(&mut out, &doc)
         } else {
-            let width = terminal_width(self.color);
-            let mut human = Human { stdout: &mut out, stderr: &mut err, color: self.color, width };
+            let mut human =
+                Human { stdout: &mut out, stderr: &mut err, color: self.color, width: self.width };
             report.render(&mut human)?;
             match error {
                 Some(e) => self.write_error_human(&mut err, e),
@@ -136,23 +147,33 @@ impl Output {
     }
 
     fn write_error_human(&self, w: &mut dyn Write, error: &Error) -> io::Result<()> {
-        let human = Human {
-            stdout: &mut io::sink(),
-            stderr: &mut io::sink(),
-            color: self.color,
-            width: None,
-        };
-        writeln!(
-            w,
-            "{}: {}",
-            human.paint(&t!("label-error"), Style::new().red().bold()),
-            error.message()
-        )?;
+        self.write_error_with(w, error, None)
+    }
+
+    /// The error's message, then `usage` (the usage line of a usage error) if any, then its
+    /// hint.
+    pub fn write_error_with(
+        &self,
+        w: &mut dyn Write,
+        error: &Error,
+        usage: Option<&str>,
+    ) -> io::Result<()> {
+        let label = paint(self.color, &t!("label-error"), Style::new().red().bold());
+        writeln!(w, "{label}: {}", error.message())?;
+        if let Some(usage) = usage {
+            writeln!(w, "\n{usage}\n")?;
+        }
         if let Some(hint) = error.hint() {
-            writeln!(w, "{}: {hint}", human.paint(&t!("label-hint"), Style::new().cyan().bold()))?;
+            let label = paint(self.color, &t!("label-hint"), Style::new().cyan().bold());
+            writeln!(w, "{label}: {hint}")?;
         }
         Ok(())
     }
+}
+
+/// `text` in `style` when `color`, else as it is.
+fn paint(color: bool, text: &str, style: Style) -> String {
+    style.force_styling(color).apply_to(text).to_string()
 }
 
 fn write_json(w: &mut dyn Write, doc: &impl Serialize) -> io::Result<()> {
@@ -162,12 +183,15 @@ fn write_json(w: &mut dyn Write, doc: &impl Serialize) -> io::Result<()> {
     w.write_all(&text)
 }
 
-/// The terminal's width when output is going to one (the COLUMNS variable, as most tools do).
-fn terminal_width(on_terminal: bool) -> Option<u16> {
-    if !on_terminal {
+/// The width of the terminal stdout is, as the terminal says it (TIOCGWINSZ); `COLUMNS` when it
+/// says nothing; `None` off a terminal, where tables keep their natural width.
+fn terminal_width() -> Option<u16> {
+    let term = console::Term::stdout();
+    if !term.is_term() {
         return None;
     }
-    std::env::var("COLUMNS").ok().and_then(|c| c.parse().ok()).or(Some(120))
+    let asked = term.size_checked().map(|(_, cols)| cols).filter(|c| *c > 0);
+    asked.or_else(|| std::env::var("COLUMNS").ok()?.parse().ok()).or(Some(80))
 }
 
 static LOCAL_OFFSET: std::sync::OnceLock<time::UtcOffset> = std::sync::OnceLock::new();
@@ -177,6 +201,12 @@ static LOCAL_OFFSET: std::sync::OnceLock<time::UtcOffset> = std::sync::OnceLock:
 pub fn init_local_offset() {
     LOCAL_OFFSET
         .get_or_init(|| time::UtcOffset::current_local_offset().unwrap_or(time::UtcOffset::UTC));
+}
+
+/// Now, in the local time zone (whose calendar days people count).
+pub fn now_local() -> time::OffsetDateTime {
+    let offset = *LOCAL_OFFSET.get_or_init(|| time::UtcOffset::UTC);
+    time::OffsetDateTime::now_utc().to_offset(offset)
 }
 
 /// Local time `YYYY-MM-DD HH:MM:SS`, as the platform's tables show it.

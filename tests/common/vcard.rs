@@ -1,7 +1,7 @@
 //! A virtual OpenPGP smart card behind the real driver stack of USB keys: pcscd, vsmartcard's
-//! vpcd reader driver, and OpenSC's PKCS#11 module. `tests/vcard/setup.sh` installs the parts
-//! once; the card itself is `tests/vcard/card.py`, fresh from the factory for every test (user
-//! PIN 123456, admin PIN 12345678, three tries each, real retry counters).
+//! vpcd reader driver, and OpenSC's PKCS#11 module. `scripts/setup` installs the parts (the
+//! tests install nothing); the card itself is `tests/vcard/card.py`, fresh from the factory for
+//! every test (user PIN 123456, admin PIN 12345678, three tries each, real retry counters).
 //!
 //! There is one pcscd and one reader per machine, so one card at a time: `VirtualCard::insert`
 //! holds a lock for the test's life.
@@ -26,40 +26,48 @@ pub fn opensc_module() -> PathBuf {
         .into_iter()
         .map(PathBuf::from)
         .find(|p| p.exists())
-        .expect("OpenSC's PKCS#11 module (tests/vcard/setup.sh installs it)")
+        .expect("OpenSC's PKCS#11 module is missing: sudo scripts/setup installs it")
 }
 
-/// The emulator's python, after installing what is missing (once per test process).
+/// The emulator's python, as `scripts/setup` installed it.
 fn python() -> &'static Path {
     static PYTHON: OnceLock<PathBuf> = OnceLock::new();
     PYTHON.get_or_init(|| {
-        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-        let out = Command::new(root.join("tests/vcard/setup.sh"))
-            .arg(root.join("target/vcard"))
-            .stderr(Stdio::inherit())
-            .output()
-            .expect("tests/vcard/setup.sh runs");
-        assert!(out.status.success(), "tests/vcard/setup.sh failed");
-        PathBuf::from(String::from_utf8(out.stdout).unwrap().trim())
+        let python = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/vcard/venv/bin/python");
+        let ok = Command::new(&python).args(["-c", "import jcecard"]).status();
+        assert!(
+            ok.is_ok_and(|s| s.success()),
+            "the card emulator is missing from {}: sudo scripts/setup installs it",
+            python.display()
+        );
+        for (what, path) in [
+            ("pcscd", "/usr/sbin/pcscd"),
+            ("vsmartcard-vpcd", "/usr/lib/pcsc/drivers/serial/libifdvpcd.so"),
+        ] {
+            assert!(Path::new(path).exists(), "{what} is missing: sudo scripts/setup installs it");
+        }
+        python
     })
 }
 
 /// Starts pcscd unless one answers on its socket. It exits by itself after 60 s without
-/// clients (`--auto-exit`), so nothing is left running after the tests.
+/// clients (`--auto-exit`), so nothing is left running after the tests. A socket or pid file
+/// left by a pcscd that died is pcscd's to clean up, and it does.
 fn ensure_pcscd() {
     if std::os::unix::net::UnixStream::connect(PCSCD_SOCKET).is_ok() {
         return;
     }
-    let _ = std::fs::remove_file(PCSCD_SOCKET);
-    let _ = std::fs::remove_file("/run/pcscd/pcscd.pid");
     // pcscd puts itself in the background; the command returns once it has.
     let started = Command::new("pcscd")
         .arg("--auto-exit")
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .status()
-        .expect("pcscd starts (tests/vcard/setup.sh installs it)");
-    assert!(started.success(), "pcscd failed to start");
+        .expect("pcscd is missing: sudo scripts/setup installs it");
+    assert!(
+        started.success(),
+        "pcscd did not start: it needs root, or start the system's (sudo systemctl start pcscd.socket)"
+    );
     wait_for("pcscd's socket", || std::os::unix::net::UnixStream::connect(PCSCD_SOCKET).is_ok());
 }
 
