@@ -182,6 +182,16 @@ pub enum Error {
     UnsupportedKey {
         what: String,
     },
+    /// The bridge cannot listen on its port (another CA client service has it).
+    BridgePort {
+        port: u16,
+        detail: String,
+    },
+    /// A program zca runs is not installed.
+    ToolMissing {
+        tool: String,
+        package: String,
+    },
 }
 
 impl Error {
@@ -229,6 +239,8 @@ impl Error {
             Error::PinChangeUnsupported { .. } => "pin_change_unsupported",
             Error::PrivateKeyMissing { .. } => "private_key_missing",
             Error::UnsupportedKey { .. } => "unsupported_key",
+            Error::BridgePort { .. } => "bridge_port_in_use",
+            Error::ToolMissing { .. } => "tool_missing",
         }
     }
 
@@ -283,7 +295,9 @@ impl Error {
             | Error::Pkcs11 { .. }
             | Error::Io { .. }
             | Error::Internal { .. }
-            | Error::UnsupportedKey { .. } => exit::FAILURE,
+            | Error::UnsupportedKey { .. }
+            | Error::BridgePort { .. }
+            | Error::ToolMissing { .. } => exit::FAILURE,
         }
     }
 
@@ -397,6 +411,10 @@ impl Error {
                 t!("err-private-key-missing", sha256 = sha256.as_str())
             }
             Error::UnsupportedKey { what } => t!("err-unsupported-key", what = what.as_str()),
+            Error::BridgePort { port, detail } => {
+                t!("err-bridge-port", port = u64::from(*port), detail = detail.as_str())
+            }
+            Error::ToolMissing { tool, .. } => t!("err-tool-missing", tool = tool.as_str()),
         }
     }
 
@@ -451,6 +469,10 @@ impl Error {
             ),
             Error::PrivateKeyMissing { .. } => t!("hint-private-key-missing"),
             Error::UnsupportedKey { .. } => t!("hint-unsupported-key"),
+            Error::BridgePort { .. } => t!("hint-bridge-port"),
+            Error::ToolMissing { package, .. } => {
+                t!("hint-tool-missing", package = package.as_str())
+            }
         })
     }
 

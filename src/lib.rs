@@ -7,6 +7,7 @@
 pub mod i18n;
 
 pub mod api;
+pub mod bridge;
 pub mod cli;
 pub mod commands;
 pub mod config;

@@ -73,6 +73,7 @@ fn run() -> u8 {
         Command::Doctor(args) => commands::doctor::run(&ctx, args),
         Command::Drivers(args) => commands::drivers::run(&ctx, args),
         Command::Pin(args) => commands::pin::run(&ctx, args),
+        Command::Bridge(args) => commands::bridge::run(&ctx, args),
     };
     match result {
         Ok(()) => exit::OK,

@@ -136,7 +136,7 @@ fn first_value<'a>(mut it: impl Iterator<Item = &'a AttributeTypeAndValue<'a>>) 
 }
 
 /// `C=CN, O=某某单位, CN=张三` in the certificate's own order.
-fn dn_string(name: &X509Name<'_>) -> String {
+pub(crate) fn dn_string(name: &X509Name<'_>) -> String {
     name.iter_attributes()
         .map(|attr| {
             format!("{}={}", attr_short_name(&attr.attr_type().to_id_string()), attr_text(attr))
@@ -169,7 +169,7 @@ fn attr_short_name(oid: &str) -> String {
 
 /// An attribute's text: UTF-8 family as is, BMPString (UCS-2, used by some Chinese CAs) decoded,
 /// anything else as `#hex` the way RFC 4514 writes unknown values.
-fn attr_text(attr: &AttributeTypeAndValue<'_>) -> String {
+pub(crate) fn attr_text(attr: &AttributeTypeAndValue<'_>) -> String {
     if let Ok(s) = attr.as_str() {
         return s.to_string();
     }
@@ -193,7 +193,9 @@ fn key_oids(spki: &SubjectPublicKeyInfo<'_>) -> (String, Option<String>) {
     (spki.algorithm.algorithm.to_id_string(), curve)
 }
 
-fn contract_algorithm(spki: &SubjectPublicKeyInfo<'_>) -> Option<zca_contract::Algorithm> {
+pub(crate) fn contract_algorithm(
+    spki: &SubjectPublicKeyInfo<'_>,
+) -> Option<zca_contract::Algorithm> {
     let (alg, curve) = key_oids(spki);
     zca_contract::Algorithm::for_key(&alg, curve.as_deref())
 }

@@ -509,3 +509,58 @@ warn-pin-well-known = key { $ca_lock_id } uses a well-known PIN that anyone woul
 ## SM2
 err-sm2-mechanism-missing = the CA driver { $module } offers none of the SM2 signing mechanisms zca knows for it (entry "{ $entry }", tried: { $tried })
 hint-sm2-mechanism-missing = ask the key's vendor for its SM2 numbers and add them to the config file (zca config show names it): [[module]] name = "...", file_names = ["{ $file }"], sm2_sm3_mechanism = 0x…, or sm2_digest_mechanism = 0x… with sm2_signature = "raw" or "der"
+
+## zca bridge
+bridge-about = The CA client service web pages call on 127.0.0.1 (ws 21051, wss 21061)
+bridge-long-about = The CA client service that procurement web pages call on 127.0.0.1: the GM/T 0020 SOF functions over WebSocket (ws://127.0.0.1:21051/xtxapp/ and wss://127.0.0.1:21061/xtxapp/), for every key zca can use. Without a subcommand it serves in the foreground until stopped. Safer than the vendors' services: it serves only the origins you allow (zca bridge allow), only requests that name this computer's loopback as Host, signs only after SOF_Login on the same connection, keeps no PIN, never spends a key's final PIN try unless you allow it (zca bridge allow-final-try), and bounds frames, connections and work.
+bridge-examples = Examples:
+      zca bridge allow https://zcy.example.gov.cn     # the platform's pages may use your keys
+      zca bridge trust                               # the local CA for wss, into the browsers
+      zca bridge                                     # serve in the foreground (Ctrl-C stops)
+      zca bridge install                             # or: a systemd user service at login
+      zca bridge status --json
+arg-bridge-ws-port = Port of ws://127.0.0.1:PORT/xtxapp/ (0: any free port)
+arg-bridge-wss-port = Port of wss://127.0.0.1:PORT/xtxapp/ (0: any free port)
+arg-bridge-no-wss = Do not serve wss
+arg-bridge-idle = A page's login to a key ends after this many seconds without a call
+arg-bridge-max-connections = At most this many pages connected at once; more are refused
+arg-bridge-origin = A web origin: https://host[:port] (or http://)
+arg-bridge-final-try-key = The key's CA lock ID (zca detect shows it)
+arg-bridge-final-try-minutes = The consent holds for this many minutes, for one attempt
+bridge-allow-about = Allow the pages of a web origin to use the bridge
+bridge-deny-about = Take a web origin off the allow-list
+bridge-origins-about = List the allowed origins
+bridge-trust-about = Put the bridge's local CA into the browsers' certificate stores (for wss)
+bridge-trust-long-about = Adds the bridge's local CA (made on first use; it can vouch only for 127.0.0.1, ::1 and localhost, and its private key is not kept) to the certificate stores of Chromium and the UOS browser (~/.pki/nssdb) and of each Firefox profile, with NSS's certutil (package libnss3-tools). Restart the browser afterwards.
+bridge-untrust-about = Take the bridge's local CA out of the browsers' certificate stores
+bridge-install-about = Run the bridge as a systemd user service, started at login
+bridge-install-long-about = Writes ~/.config/systemd/user/zca-bridge.service (zca bridge with the ports and idle time given here, restarted when it fails) and enables and starts it with systemctl --user.
+bridge-uninstall-about = Stop the systemd user service and remove it
+bridge-status-about = Whether the bridge runs and listens, whether its CA is trusted, which origins it serves
+bridge-allow-final-try-about = Allow one login at a key's final PIN try through the bridge
+bridge-allow-final-try-long-about = A key at its final PIN try is locked by one more wrong PIN. The bridge does not try it for a page unless you allow it here: one attempt, within the next minutes.
+bridge-listening = listening on { $url }
+bridge-allowed = { $origin } may use the bridge now
+bridge-denied = { $origin } is no longer allowed
+bridge-no-origins = no origin is allowed yet: zca bridge allow https://your-platform.example
+bridge-store = { $store }: { $result }
+bridge-store-added = the local CA is trusted
+bridge-store-removed = the local CA is removed
+bridge-store-absent = no local CA there
+bridge-store-failed = certutil failed
+bridge-trust-failed = some certificate stores could not be changed (see above)
+bridge-status-running = running
+bridge-status-listening = listening on
+bridge-status-ca = local CA trusted (Chromium)
+bridge-status-origins = allowed origins
+bridge-status-service = systemd user service
+bridge-status-start = start it with `zca bridge`, or at every login with `zca bridge install`
+bridge-installed = installed { $unit }
+bridge-uninstalled = removed { $unit }
+bridge-systemd-failed = systemd did not take it ({ $detail }); in your desktop session run: { $command }
+bridge-final-try-allowed = one login at the final PIN try of key { $ca_lock_id } is allowed until { $until }
+err-bad-origin = '{ $origin }' is not a web origin (https://host[:port] or http://host[:port], no path)
+err-bridge-port = cannot listen on 127.0.0.1:{ $port }: { $detail }
+hint-bridge-port = another CA client service (perhaps your key vendor's) may hold the port: stop it, or use --ws-port / --wss-port
+err-tool-missing = { $tool } is not installed
+hint-tool-missing = install it: sudo apt-get install { $package }

@@ -503,3 +503,58 @@ warn-pin-well-known = CA 锁 { $ca_lock_id } 使用的是人人都会先试的�
 ## SM2
 err-sm2-mechanism-missing = CA 驱动 { $module } 不提供 zca 已知的任何 SM2 签名机制 (配置项 "{ $entry }", 已尝试: { $tried })
 hint-sm2-mechanism-missing = 请向 CA 锁厂商索取 SM2 机制编号, 并写入配置文件 (zca config show 显示其位置): [[module]] name = "...", file_names = ["{ $file }"], sm2_sm3_mechanism = 0x…, 或 sm2_digest_mechanism = 0x… 并设置 sm2_signature = "raw" 或 "der"
+
+## zca bridge
+bridge-about = 网页在 127.0.0.1 上调用的 CA 客户端服务 (ws 21051, wss 21061)
+bridge-long-about = 政府采购网页在 127.0.0.1 上调用的 CA 客户端服务: 通过 WebSocket (ws://127.0.0.1:21051/xtxapp/ 和 wss://127.0.0.1:21061/xtxapp/) 提供 GM/T 0020 SOF 接口, 支持 zca 能用的所有 CA 锁。不带子命令时在前台运行直到停止。比厂商的服务更安全: 只为您允许的来源服务 (zca bridge allow), 只接受 Host 为本机回环地址的请求, 只在同一连接 SOF_Login 之后签名, 不保存 PIN 码, 未经您允许绝不使用 CA 锁的最后一次 PIN 机会 (zca bridge allow-final-try), 并限制帧大小、连接数和工作量。
+bridge-examples = 示例:
+      zca bridge allow https://zcy.example.gov.cn     # 允许平台网页使用您的 CA 锁
+      zca bridge trust                               # 把 wss 用的本地 CA 加入浏览器
+      zca bridge                                     # 在前台运行 (Ctrl-C 停止)
+      zca bridge install                             # 或: 作为登录时启动的 systemd 用户服务
+      zca bridge status --json
+arg-bridge-ws-port = ws://127.0.0.1:PORT/xtxapp/ 的端口 (0: 任意空闲端口)
+arg-bridge-wss-port = wss://127.0.0.1:PORT/xtxapp/ 的端口 (0: 任意空闲端口)
+arg-bridge-no-wss = 不提供 wss
+arg-bridge-idle = 网页对 CA 锁的登录在这么多秒没有调用后结束
+arg-bridge-max-connections = 同时最多连接这么多网页; 更多的会被拒绝
+arg-bridge-origin = 网页来源: https://主机[:端口] (或 http://)
+arg-bridge-final-try-key = CA 锁的 CA锁ID (zca detect 可显示)
+arg-bridge-final-try-minutes = 允许在这么多分钟内有效, 仅限一次尝试
+bridge-allow-about = 允许某个网页来源使用本服务
+bridge-deny-about = 把某个网页来源从允许列表中去掉
+bridge-origins-about = 列出允许的来源
+bridge-trust-about = 把本服务的本地 CA 加入浏览器的证书库 (用于 wss)
+bridge-trust-long-about = 用 NSS 的 certutil (软件包 libnss3-tools) 把本服务的本地 CA (首次使用时生成; 只能为 127.0.0.1、::1 和 localhost 签发, 私钥不保留) 加入 Chromium 和统信浏览器 (~/.pki/nssdb) 以及每个 Firefox 配置的证书库。之后请重启浏览器。
+bridge-untrust-about = 把本服务的本地 CA 从浏览器证书库中删除
+bridge-install-about = 作为 systemd 用户服务运行本服务, 登录时启动
+bridge-install-long-about = 写入 ~/.config/systemd/user/zca-bridge.service (使用这里给出的端口和空闲时间运行 zca bridge, 失败时重启), 并用 systemctl --user 启用并启动它。
+bridge-uninstall-about = 停止并删除 systemd 用户服务
+bridge-status-about = 本服务是否在运行和监听, 其 CA 是否受信任, 为哪些来源服务
+bridge-allow-final-try-about = 允许通过本服务在 CA 锁最后一次 PIN 机会时登录一次
+bridge-allow-final-try-long-about = 处于最后一次 PIN 机会的 CA 锁, 再输错一次就会锁死。除非您在这里允许, 本服务不会替网页尝试: 允许一次, 在接下来几分钟内有效。
+bridge-listening = 正在监听 { $url }
+bridge-allowed = { $origin } 现在可以使用本服务
+bridge-denied = { $origin } 已不再允许
+bridge-no-origins = 还没有允许任何来源: zca bridge allow https://您的平台.example
+bridge-store = { $store }: { $result }
+bridge-store-added = 已信任本地 CA
+bridge-store-removed = 已删除本地 CA
+bridge-store-absent = 其中没有本地 CA
+bridge-store-failed = certutil 失败
+bridge-trust-failed = 有些证书库无法修改 (见上)
+bridge-status-running = 运行中
+bridge-status-listening = 监听
+bridge-status-ca = 本地 CA 受信任 (Chromium)
+bridge-status-origins = 允许的来源
+bridge-status-service = systemd 用户服务
+bridge-status-start = 用 `zca bridge` 启动, 或用 `zca bridge install` 在每次登录时启动
+bridge-installed = 已安装 { $unit }
+bridge-uninstalled = 已删除 { $unit }
+bridge-systemd-failed = systemd 未接受 ({ $detail }); 请在您的桌面会话中运行: { $command }
+bridge-final-try-allowed = 已允许在 { $until } 前以 CA 锁 { $ca_lock_id } 的最后一次 PIN 机会登录一次
+err-bad-origin = '{ $origin }' 不是网页来源 (https://主机[:端口] 或 http://主机[:端口], 不带路径)
+err-bridge-port = 无法在 127.0.0.1:{ $port } 上监听: { $detail }
+hint-bridge-port = 可能有另一个 CA 客户端服务 (例如 CA 锁厂商的) 占用了该端口: 请停止它, 或使用 --ws-port / --wss-port
+err-tool-missing = 未安装 { $tool }
+hint-tool-missing = 请安装: sudo apt-get install { $package }

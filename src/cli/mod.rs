@@ -3,6 +3,7 @@
 pub mod account;
 pub mod bind;
 pub mod bindings;
+pub mod bridge;
 pub mod certs;
 pub mod config;
 pub mod detect;
@@ -109,6 +110,7 @@ pub enum Command {
     Doctor(doctor::DoctorArgs),
     Drivers(drivers::DriversArgs),
     Pin(pin::PinArgs),
+    Bridge(bridge::BridgeArgs),
     Config(config::ConfigArgs),
 }
 

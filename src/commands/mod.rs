@@ -3,6 +3,7 @@
 pub mod account;
 pub mod bind;
 pub mod bindings;
+pub mod bridge;
 pub mod certs;
 pub mod config;
 pub mod detect;
@@ -65,15 +66,7 @@ pub type CmdResult = Result<(), Failure>;
 impl Context {
     /// Loads the named modules, or the discovered ones, and lists their keys.
     pub fn inventory(&self) -> Inventory {
-        let named = self.settings.modules.as_ref().map(|m| {
-            let source = match m.source {
-                Source::Env(_) => ModuleSource::Env,
-                Source::Profile(_) => ModuleSource::Profile,
-                _ => ModuleSource::Flag,
-            };
-            (m.value.as_slice(), source)
-        });
-        let candidates = candidates(named, &self.search);
+        let candidates = candidates(named_modules(&self.settings), &self.search);
         if candidates.is_empty() {
             self.debug(&format!(
                 "no PKCS#11 module named or found under {}",
@@ -135,6 +128,18 @@ impl Context {
         self.out.emit(report, Some(&error))?;
         Err(Failure::Reported(error.exit_code()))
     }
+}
+
+/// The modules named by flag, environment or profile, which are then used alone.
+pub fn named_modules(settings: &Settings) -> Option<(&[std::path::PathBuf], ModuleSource)> {
+    settings.modules.as_ref().map(|m| {
+        let source = match m.source {
+            Source::Env(_) => ModuleSource::Env,
+            Source::Profile(_) => ModuleSource::Profile,
+            _ => ModuleSource::Flag,
+        };
+        (m.value.as_slice(), source)
+    })
 }
 
 /// An RFC 3339 time from the platform in local time, as the tables show times.

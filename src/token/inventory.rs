@@ -185,9 +185,15 @@ impl Inventory {
     /// slots is what makes PC/SC modules look for new readers; a module that sees tokens only
     /// at C_Initialize (SoftHSM reads its token folder then) is loaded afresh first.
     pub fn refresh(&mut self) {
+        self.refresh_except(&|_| false);
+    }
+
+    /// `refresh`, but modules for which `busy` is true are not loaded afresh: a login on one of
+    /// their keys would end with it.
+    pub fn refresh_except(&mut self, busy: &dyn Fn(&Path) -> bool) {
         for index in 0..self.modules.len() {
             let old = &mut self.modules[index];
-            if !sees_tokens_only_at_initialize(&old.path) {
+            if !sees_tokens_only_at_initialize(&old.path) || busy(&old.path) {
                 continue;
             }
             let Some(ctx) = old.ctx.take() else { continue };
@@ -294,6 +300,14 @@ impl Inventory {
                 entry.description = info.slot_description().trim().to_string();
             }
         }
+    }
+
+    /// Whether the key sits in a hardware slot (a reader, a USB key) rather than a software
+    /// token, as the slot's CKF_HW_SLOT flag says.
+    pub fn is_hardware(&self, key: &Key) -> bool {
+        let ctx =
+            self.modules[key.module_index].ctx.as_ref().expect("keys come from loaded modules");
+        ctx.get_slot_info(key.slot).is_ok_and(|i| i.hardware_slot())
     }
 
     /// The keys to work on: all, or the one `--token` names. Fails when there is none.

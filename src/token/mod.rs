@@ -14,4 +14,4 @@ pub mod watchdog;
 pub use discover::{candidates, Candidate, ModuleSource, SearchPaths};
 pub use inventory::{Inventory, Key, PinFlags, PinState};
 pub use objects::{list_certificates, CertObject, PrivateKeyPresence};
-pub use signing::{KeySession, Signer};
+pub use signing::{KeySession, RsaHash, Signer};

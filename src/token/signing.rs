@@ -201,14 +201,31 @@ impl<'a> KeySession<'a> {
         })
     }
 
-    /// A signature in the contract's format: PKCS#1 v1.5 for RSA, DER ECDSA-Sig-Value for EC.
+    /// A signature in the contract's format: PKCS#1 v1.5 with SHA-256 for RSA, DER
+    /// ECDSA-Sig-Value for EC, DER SM2 with SM3 and the default ID.
     pub fn sign(&self, signer: &Signer, msg: &[u8]) -> Result<Vec<u8>> {
+        self.sign_with(signer, RsaHash::Sha256, msg)
+    }
+
+    /// A signature over `msg`, the hash for RSA keys chosen by the caller (the CA client
+    /// service's sign methods); EC keys sign with SHA-256 and SM2 keys with SM3, whatever it is.
+    pub fn sign_with(&self, signer: &Signer, rsa_hash: RsaHash, msg: &[u8]) -> Result<Vec<u8>> {
         let ck = |e: CkError| pkcs11_error(&self.key.module, &e);
         let _watch = watchdog::guard("C_Sign", watchdog::limit());
         match signer.algorithm {
-            Algorithm::RsaPkcs1Sha256 => {
-                self.session.sign(&Mechanism::Sha256RsaPkcs, signer.handle, msg).map_err(ck)
-            }
+            Algorithm::RsaPkcs1Sha256 => match rsa_hash {
+                RsaHash::Sha256 => {
+                    self.session.sign(&Mechanism::Sha256RsaPkcs, signer.handle, msg).map_err(ck)
+                }
+                RsaHash::Sha1 => {
+                    self.session.sign(&Mechanism::Sha1RsaPkcs, signer.handle, msg).map_err(ck)
+                }
+                // No module has a mechanism for it: the DigestInfo is made here.
+                RsaHash::Sm3 => {
+                    let info = sm3_digest_info(msg);
+                    self.session.sign(&Mechanism::RsaPkcs, signer.handle, &info).map_err(ck)
+                }
+            },
             Algorithm::EcdsaP256Sha256 => {
                 // CKM_ECDSA signs a digest; PKCS#11 returns r || s, the contract wants DER.
                 let digest = Sha256::digest(msg);
@@ -238,6 +255,38 @@ impl<'a> KeySession<'a> {
             }
         }
     }
+
+    /// Ends the login on the key (C_Logout). Other sessions of this process lose it too: the
+    /// token has one login state per application.
+    pub fn logout(&self) {
+        let _watch = watchdog::guard("C_Logout", watchdog::limit());
+        let _ = self.session.logout();
+    }
+
+    /// The PKCS#11 session itself, kept open by a caller that must keep the login: the login
+    /// ends when the application's last session on the token closes.
+    pub fn into_session(self) -> Session {
+        self.session
+    }
+}
+
+/// The hash of an RSA signature (PKCS#1 v1.5).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RsaHash {
+    Sha1,
+    Sha256,
+    Sm3,
+}
+
+/// PKCS#1 DigestInfo for SM3 (OID 1.2.156.10197.1.401) over `msg`.
+fn sm3_digest_info(msg: &[u8]) -> Vec<u8> {
+    const PREFIX: [u8; 18] = [
+        0x30, 0x30, 0x30, 0x0c, 0x06, 0x08, 0x2a, 0x81, 0x1c, 0xcf, 0x55, 0x01, 0x83, 0x11, 0x05,
+        0x00, 0x04, 0x20,
+    ];
+    let mut info = PREFIX.to_vec();
+    info.extend_from_slice(&<sm3::Sm3 as sm3::Digest>::digest(msg));
+    info
 }
 
 pub struct Signer {

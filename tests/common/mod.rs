@@ -638,6 +638,7 @@ pub fn walk(dir: &Path) -> Vec<PathBuf> {
     }
     files
 }
+pub mod bridge;
 pub mod hostile;
 pub mod sm2;
 pub mod vcard;

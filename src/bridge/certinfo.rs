@@ -1,0 +1,146 @@
+//! SOF_GetCertInfo and SOF_GetCertInfoByOid: a certificate's fields as the pages ask for them.
+//!
+//! Type numbers are those of the CA client script the pages include (1 version, 2 serial, 3 key
+//! kind, 4–10 issuer C/O/OU/ST/CN/L/E, 11/12 validity, 13–19 subject C/O/OU/ST/CN/L/E, 20 public
+//! key, 33 subject DN, 34 issuer DN, 35 unique entity ID), and GM/T 0006's where they do not
+//! clash with those (0x31–0x36: subject CN/O/OU/E, notBefore, notAfter). Times are
+//! YYYYMMDDHHMMSS in UTC; several values of one attribute are joined with `&&&`.
+
+use base64::engine::general_purpose::STANDARD;
+use base64::Engine;
+use x509_parser::der_parser::asn1_rs::{Any, Tag};
+use x509_parser::prelude::{FromDer, X509Certificate, X509Name};
+
+use crate::x509::{attr_text, dn_string};
+
+const C: &str = "2.5.4.6";
+const O: &str = "2.5.4.10";
+const OU: &str = "2.5.4.11";
+const ST: &str = "2.5.4.8";
+const CN: &str = "2.5.4.3";
+const L: &str = "2.5.4.7";
+const E: &str = "1.2.840.113549.1.9.1";
+const SERIAL_NUMBER: &str = "2.5.4.5";
+/// GM/T 0015's identity code of the holder (个人身份标识码 / 统一社会信用代码 in Chinese CAs'
+/// certificates).
+const IDENTITY_CODE: &str = "1.2.156.10260.4.1.1";
+
+/// The field `kind` of the certificate (base64 DER); `None` when the certificate does not parse
+/// or the type is unknown (the page then gets the usual empty answer).
+pub fn cert_info(cert_b64: &str, kind: i64) -> Option<String> {
+    let der = STANDARD.decode(cert_b64.trim()).ok()?;
+    let (_, cert) = X509Certificate::from_der(&der).ok()?;
+    let tbs = &cert.tbs_certificate;
+    let issuer = |oid| attribute(tbs.issuer(), oid);
+    let subject = |oid| attribute(tbs.subject(), oid);
+    let time = |t: x509_parser::time::ASN1Time| yyyymmddhhmmss(t.to_datetime());
+    Some(match kind {
+        1 => format!("V{}", tbs.version.0 + 1),
+        2 => zca_contract::serial_hex(tbs.raw_serial()),
+        3 => key_kind(&cert),
+        4 => issuer(C),
+        5 => issuer(O),
+        6 => issuer(OU),
+        7 => issuer(ST),
+        8 => issuer(CN),
+        9 => issuer(L),
+        10 => issuer(E),
+        11 | 0x35 => time(tbs.validity.not_before),
+        12 | 0x36 => time(tbs.validity.not_after),
+        13 => subject(C),
+        14 | 0x32 => subject(O),
+        15 | 0x33 => subject(OU),
+        16 => subject(ST),
+        17 | 0x31 => subject(CN),
+        18 => subject(L),
+        19 | 0x34 => subject(E),
+        20 => STANDARD.encode(tbs.subject_pki.raw),
+        33 => dn_string(tbs.subject()),
+        34 => dn_string(tbs.issuer()),
+        35 => unique_id(&cert),
+        _ => return None,
+    })
+}
+
+/// The values of the attribute `oid` in `name`, joined with `&&&`.
+fn attribute(name: &X509Name<'_>, oid: &str) -> String {
+    name.iter_attributes()
+        .filter(|a| a.attr_type().to_id_string() == oid)
+        .map(attr_text)
+        .collect::<Vec<_>>()
+        .join("&&&")
+}
+
+fn key_kind(cert: &X509Certificate<'_>) -> String {
+    match crate::x509::contract_algorithm(cert.public_key()) {
+        Some(zca_contract::Algorithm::RsaPkcs1Sha256) => "RSA",
+        Some(zca_contract::Algorithm::Sm2Sm3) => "SM2",
+        Some(zca_contract::Algorithm::EcdsaP256Sha256) => "ECC",
+        None if cert.public_key().algorithm.algorithm.to_id_string() == "1.2.840.113549.1.1.1" => {
+            "RSA"
+        }
+        None => "",
+    }
+    .to_string()
+}
+
+/// The holder's unique ID: GM/T 0015's identity code extension, else the subject's
+/// serialNumber attribute.
+fn unique_id(cert: &X509Certificate<'_>) -> String {
+    extension_text(cert, IDENTITY_CODE)
+        .unwrap_or_else(|| attribute(cert.tbs_certificate.subject(), SERIAL_NUMBER))
+}
+
+fn yyyymmddhhmmss(t: time::OffsetDateTime) -> String {
+    let t = t.to_offset(time::UtcOffset::UTC);
+    format!(
+        "{:04}{:02}{:02}{:02}{:02}{:02}",
+        t.year(),
+        u8::from(t.month()),
+        t.day(),
+        t.hour(),
+        t.minute(),
+        t.second()
+    )
+}
+
+/// SOF_GetCertInfoByOid: the value of the extension `oid` (its text when it holds a string,
+/// else base64 of its DER value), or of the subject's attribute `oid`.
+pub fn cert_info_by_oid(cert_b64: &str, oid: &str) -> Option<String> {
+    let der = STANDARD.decode(cert_b64.trim()).ok()?;
+    let (_, cert) = X509Certificate::from_der(&der).ok()?;
+    let oid = oid.trim();
+    if let Some(text) = extension_text(&cert, oid) {
+        return Some(text);
+    }
+    let value = attribute(cert.tbs_certificate.subject(), oid);
+    (!value.is_empty()).then_some(value)
+}
+
+/// An extension's value as text when it is a DER string (as Chinese CAs put identity codes),
+/// else its DER value in base64.
+fn extension_text(cert: &X509Certificate<'_>, oid: &str) -> Option<String> {
+    let ext = cert.extensions().iter().find(|e| e.oid.to_id_string() == oid)?;
+    let value = ext.value;
+    let text = Any::from_der(value).ok().and_then(|(rest, any)| {
+        let is_string = matches!(
+            any.tag(),
+            Tag::Utf8String
+                | Tag::PrintableString
+                | Tag::Ia5String
+                | Tag::VisibleString
+                | Tag::BmpString
+                | Tag::OctetString
+        );
+        if !rest.is_empty() || !is_string {
+            return None;
+        }
+        if any.tag() == Tag::BmpString {
+            let units: Vec<u16> =
+                any.data.chunks_exact(2).map(|c| u16::from_be_bytes([c[0], c[1]])).collect();
+            return Some(String::from_utf16_lossy(&units));
+        }
+        std::str::from_utf8(any.data).ok().map(str::to_string)
+    });
+    Some(text.unwrap_or_else(|| STANDARD.encode(value)))
+}

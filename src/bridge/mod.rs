@@ -1,0 +1,134 @@
+//! `zca bridge`: the CA client service that procurement web pages call on 127.0.0.1 (GM/T 0020
+//! SOF functions over WebSocket, `ws://127.0.0.1:21051/xtxapp/` and `wss://…:21061/xtxapp/`),
+//! for every key zca can use.
+//!
+//! Unlike the vendors' services it serves only the origins on its allow-list, only requests
+//! that name the loopback as Host, signs only after SOF_Login on the same connection, never
+//! keeps a PIN, never spends a final PIN try unasked, and bounds frames, connections and work.
+
+pub mod certinfo;
+pub mod cms;
+pub mod der;
+pub mod keys;
+pub mod origins;
+pub mod protocol;
+pub mod server;
+pub mod sof;
+pub mod tls;
+pub mod verify;
+
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Error, Result};
+use crate::token::Inventory;
+
+/// The ports the pages call.
+pub const WS_PORT: u16 = 21051;
+pub const WSS_PORT: u16 = 21061;
+
+pub struct BridgeOptions {
+    pub ws_port: u16,
+    /// `None`: no wss listener.
+    pub wss_port: Option<u16>,
+    pub idle: Duration,
+    pub max_connections: usize,
+    pub paths: Paths,
+    /// Makes the inventory of keys (on the keys' own thread).
+    pub inventory: Box<dyn Fn() -> Inventory + Send>,
+    /// Where log lines go; never given a PIN or a cookie.
+    pub log: Arc<dyn Fn(&str) + Send + Sync>,
+}
+
+/// The bridge's files.
+#[derive(Clone, Debug)]
+pub struct Paths {
+    /// The origin allow-list (`bridge.toml` beside zca's config).
+    pub origins: PathBuf,
+    /// The local CA and server certificate for wss.
+    pub tls: PathBuf,
+    /// Consents to spend a final PIN try, and the running bridge's status file.
+    pub runtime: PathBuf,
+}
+
+impl Paths {
+    /// `$XDG_CONFIG_HOME/zca/bridge.toml`, `$XDG_DATA_HOME/zca/bridge/`, and
+    /// `$XDG_RUNTIME_DIR/zca/` (the state folder where there is no runtime folder).
+    pub fn default_for_user() -> Paths {
+        let data = dirs::data_dir().unwrap_or_else(|| PathBuf::from(".local/share"));
+        let runtime = dirs::runtime_dir()
+            .or_else(dirs::state_dir)
+            .unwrap_or_else(|| PathBuf::from(".local/state"));
+        Paths {
+            origins: origins::default_path(),
+            tls: data.join("zca").join("bridge"),
+            runtime: runtime.join("zca"),
+        }
+    }
+
+    pub fn status_file(&self) -> PathBuf {
+        self.runtime.join("bridge.json")
+    }
+}
+
+/// What a running bridge writes about itself, for `zca bridge status` and `zca doctor`.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct Status {
+    pub pid: u32,
+    pub ws: String,
+    pub wss: Option<String>,
+    pub started_at: String,
+}
+
+/// Serves until the process ends; `ready` is told where once the listeners are bound.
+pub fn run(opts: BridgeOptions, ready: impl FnOnce(&server::Bound)) -> Result<()> {
+    let wss = match opts.wss_port {
+        Some(port) => {
+            let identity = tls::Identity::new(opts.paths.tls.clone());
+            if identity.ensure()? {
+                (opts.log)(&format!(
+                    "made a local CA for wss in {}: trust it with `zca bridge trust`",
+                    opts.paths.tls.display()
+                ));
+            }
+            Some((port, identity.server_config()?))
+        }
+        None => None,
+    };
+    std::fs::create_dir_all(&opts.paths.runtime).map_err(|e| Error::io(&opts.paths.runtime, &e))?;
+    let listeners = keys::Listeners::default();
+    let keys = keys::Keys::start(keys::KeysOptions {
+        inventory: opts.inventory,
+        idle: opts.idle,
+        consent_dir: opts.paths.runtime.clone(),
+        log: opts.log.clone(),
+        listeners: listeners.clone(),
+    });
+    let status_file = opts.paths.status_file();
+    server::serve(
+        server::ServerOptions {
+            ws_port: opts.ws_port,
+            wss,
+            origins: Arc::new(origins::AllowList::new(opts.paths.origins.clone())),
+            max_connections: opts.max_connections,
+            keys,
+            listeners,
+            log: opts.log.clone(),
+        },
+        |bound| {
+            let status = Status {
+                pid: std::process::id(),
+                ws: format!("ws://{}{}", bound.ws, server::PATH),
+                wss: bound.wss.map(|a| format!("wss://{a}{}", server::PATH)),
+                started_at: crate::output::local_time(time::OffsetDateTime::now_utc()),
+            };
+            if let Ok(text) = serde_json::to_vec_pretty(&status) {
+                let _ = std::fs::write(&status_file, text);
+            }
+            ready(bound);
+        },
+    )
+}

@@ -1,0 +1,281 @@
+//! The SOF functions (GM/T 0020, certificate application service interface) as pages call
+//! them over the CA client protocol: argument order and answer format as in the standard and
+//! the pages' script; a failure is the page's usual failure value ("" for text, "false", a
+//! negative number) and a log line, never an end of the service.
+
+use base64::engine::general_purpose::STANDARD;
+use base64::Engine;
+use x509_parser::prelude::{FromDer, X509Certificate};
+
+use super::keys::{Keys, LoginRefusal};
+use super::protocol::{answer, Request};
+use super::{certinfo, cms, verify};
+use crate::token::RsaHash;
+
+/// What this service says it is; pages compare it as text (for example with "2.14").
+pub const VERSION: &str = "3.0.0";
+
+/// GM/T 0006 algorithm ids of the sign methods.
+pub const SGD_SM3_RSA: i64 = 0x0001_0001;
+pub const SGD_SHA1_RSA: i64 = 0x0001_0002;
+pub const SGD_SHA256_RSA: i64 = 0x0001_0004;
+pub const SGD_SM3_SM2: i64 = 0x0002_0201;
+
+/// The largest SOF_GenRandom a page gets.
+const MAX_RANDOM: i64 = 4096;
+
+/// One page's connection: its sign method and the certificate it last logged in with. Which
+/// keys it is logged in to, the keys' thread keeps.
+pub struct Connection {
+    pub id: u64,
+    pub origin: String,
+    keys: Keys,
+    sign_method: i64,
+    last_login: Option<String>,
+    log: std::sync::Arc<dyn Fn(&str) + Send + Sync>,
+}
+
+/// A call's answer: its text, and the kind of value it is (for the failure value).
+enum Ret {
+    Text(Option<String>),
+    Bool(bool),
+    Number(Option<i64>),
+}
+
+impl Connection {
+    pub fn new(
+        id: u64,
+        origin: String,
+        keys: Keys,
+        log: std::sync::Arc<dyn Fn(&str) + Send + Sync>,
+    ) -> Connection {
+        Connection { id, origin, keys, sign_method: SGD_SM3_SM2, last_login: None, log }
+    }
+
+    fn log(&self, line: &str) {
+        (self.log)(&format!("[{} {}] {line}", self.id, self.origin));
+    }
+
+    /// The answer frame for one request.
+    pub fn call(&mut self, mut req: Request) -> String {
+        let ret = self.dispatch(&mut req);
+        let text = match ret {
+            Ret::Text(Some(t)) => t,
+            Ret::Text(None) => String::new(),
+            Ret::Bool(b) => b.to_string(),
+            Ret::Number(Some(n)) => n.to_string(),
+            Ret::Number(None) => "-1".to_string(),
+        };
+        answer(&req.call_id, &text)
+    }
+
+    fn dispatch(&mut self, req: &mut Request) -> Ret {
+        let f = req.function.clone();
+        let text = |i| req.text(i);
+        match f.as_str() {
+            "SOF_GetVersion" => Ret::Text(Some(VERSION.to_string())),
+            "SOF_GetUserList" => Ret::Text(Some(
+                self.keys
+                    .user_list()
+                    .iter()
+                    .map(|c| format!("{}||{}&&&", c.name, c.cert_id))
+                    .collect(),
+            )),
+            "SOF_ExportUserCert" => Ret::Text(
+                text(0).and_then(|id| self.keys.cert(&id)).map(|c| STANDARD.encode(c.der)),
+            ),
+            "SOF_ExportExChangeUserCert" => Ret::Text(text(0).and_then(|id| {
+                let c = self.keys.cert(&id)?;
+                Some(c.exchange_der.map(|d| STANDARD.encode(d)).unwrap_or_default())
+            })),
+            "SOF_GetCertInfo" => {
+                let kind = req.number(1);
+                Ret::Text(text(0).zip(kind).and_then(|(cert, kind)| {
+                    let info = certinfo::cert_info(&cert, kind);
+                    if info.is_none() {
+                        self.log(&format!("SOF_GetCertInfo: no type {kind} or not a certificate"));
+                    }
+                    info
+                }))
+            }
+            "SOF_GetCertInfoByOid" => Ret::Text(
+                text(0).zip(text(1)).and_then(|(c, oid)| certinfo::cert_info_by_oid(&c, &oid)),
+            ),
+            "SOF_Login" => Ret::Bool(self.login(req)),
+            "SOF_Logout" => Ret::Bool(text(0).is_some_and(|id| self.keys.logout(self.id, &id))),
+            "SOF_IsLogin" => Ret::Bool(text(0).is_some_and(|id| self.keys.is_login(self.id, &id))),
+            "SOF_GetPinRetryCount" => {
+                Ret::Number(text(0).and_then(|id| self.keys.retry_count(&id)))
+            }
+            "SOF_ChangePassWd" => Ret::Bool(self.change_pin(req)),
+            "SOF_SetSignMethod" => Ret::Bool(self.set_sign_method(req.number(0))),
+            "SOF_GetSignMethod" => Ret::Number(Some(self.sign_method)),
+            "SOF_SignData" => Ret::Text(
+                text(0).zip(text(1)).and_then(|(id, data)| self.sign(&id, data.into_bytes())),
+            ),
+            "SOF_SignDataBase64" => Ret::Text(text(0).zip(text(1)).and_then(|(id, data)| {
+                let data = STANDARD.decode(data.trim()).ok()?;
+                self.sign(&id, data)
+            })),
+            "SOF_VerifySignedData" => Ret::Bool(self.verify_signed_data(req)),
+            "SOF_SignMessage" => Ret::Text(self.sign_message(req)),
+            "SOF_VerifySignedMessage" => Ret::Bool(text(0).is_some_and(|message| {
+                let Ok(der) = STANDARD.decode(message.trim()) else { return false };
+                let detached = text(1).filter(|d| !d.is_empty());
+                cms::verify_signed_data(&der, detached.as_deref().map(str::as_bytes))
+            })),
+            "SOF_GenRandom" => {
+                Ret::Text(req.number(0).filter(|n| (1..=MAX_RANDOM).contains(n)).map(|n| {
+                    let mut bytes = vec![0u8; n as usize];
+                    getrandom::fill(&mut bytes).expect("the OS random source works");
+                    STANDARD.encode(bytes)
+                }))
+            }
+            "SOF_ValidateCert" => Ret::Number(Some(validate(&text(0).unwrap_or_default()))),
+            "GetDeviceInfo" | "SOF_GetDeviceInfo" => Ret::Text(
+                text(0).zip(req.number(1)).and_then(|(id, kind)| self.keys.device_info(&id, kind)),
+            ),
+            "SOF_GetLastLoginCertID" => Ret::Text(self.last_login.clone()),
+            other => {
+                self.log(&format!("unknown function {}", printable(other)));
+                Ret::Text(None)
+            }
+        }
+    }
+
+    fn login(&mut self, req: &mut Request) -> bool {
+        let (Some(cert_id), Some(pin)) = (req.text(0), req.secret(1)) else { return false };
+        if pin.is_blank() {
+            self.log(&format!("SOF_Login {cert_id}: empty PIN, not sent to the key"));
+            return false;
+        }
+        match self.keys.login(self.id, &cert_id, pin) {
+            Ok(()) => {
+                self.log(&format!("SOF_Login {cert_id}: logged in"));
+                self.last_login = Some(cert_id);
+                true
+            }
+            Err(refusal) => {
+                let why = match refusal {
+                    LoginRefusal::NoSuchCertificate => "no such certificate".to_string(),
+                    LoginRefusal::Locked => "the PIN is locked".to_string(),
+                    LoginRefusal::FinalTry => format!(
+                        "the key is at its final PIN try; to allow one attempt: zca bridge allow-final-try {}",
+                        cert_id.split(':').next().unwrap_or_default()
+                    ),
+                    LoginRefusal::RateLimited(wait) => {
+                        format!("too soon after a wrong PIN: try again in {} s", wait.as_secs() + 1)
+                    }
+                    LoginRefusal::Incorrect(state) => format!("wrong PIN ({})", state.label()),
+                    LoginRefusal::Failed(detail) => detail,
+                };
+                self.log(&format!("SOF_Login {cert_id}: refused: {why}"));
+                false
+            }
+        }
+    }
+
+    fn change_pin(&mut self, req: &mut Request) -> bool {
+        let (Some(cert_id), Some(old), Some(new)) = (req.text(0), req.secret(1), req.secret(2))
+        else {
+            return false;
+        };
+        if old.is_blank() || new.is_blank() {
+            return false;
+        }
+        match self.keys.change_pin(&cert_id, old, new) {
+            Ok(()) => {
+                self.log(&format!("SOF_ChangePassWd {cert_id}: changed"));
+                true
+            }
+            Err(why) => {
+                self.log(&format!("SOF_ChangePassWd {cert_id}: refused: {why}"));
+                false
+            }
+        }
+    }
+
+    fn set_sign_method(&mut self, method: Option<i64>) -> bool {
+        match method {
+            Some(m @ (SGD_SM3_RSA | SGD_SHA1_RSA | SGD_SHA256_RSA | SGD_SM3_SM2)) => {
+                self.sign_method = m;
+                true
+            }
+            other => {
+                self.log(&format!("SOF_SetSignMethod: unknown method {other:?}"));
+                false
+            }
+        }
+    }
+
+    /// The hash RSA keys sign with under the current method (SM3withSM2 leaves RSA keys at
+    /// SHA-256; SM2 keys always sign SM3withSM2, EC keys ECDSA with SHA-256).
+    fn rsa_hash(&self) -> RsaHash {
+        match self.sign_method {
+            SGD_SM3_RSA => RsaHash::Sm3,
+            SGD_SHA1_RSA => RsaHash::Sha1,
+            _ => RsaHash::Sha256,
+        }
+    }
+
+    fn sign(&self, cert_id: &str, data: Vec<u8>) -> Option<String> {
+        match self.keys.sign(self.id, cert_id, self.rsa_hash(), data) {
+            Ok(sig) => Some(STANDARD.encode(sig)),
+            Err(why) => {
+                self.log(&format!("sign with {cert_id}: {why}"));
+                None
+            }
+        }
+    }
+
+    fn verify_signed_data(&self, req: &Request) -> bool {
+        let (Some(cert), Some(data), Some(sig)) = (req.text(0), req.text(1), req.text(2)) else {
+            return false;
+        };
+        let (Ok(cert), Ok(sig)) = (STANDARD.decode(cert.trim()), STANDARD.decode(sig.trim()))
+        else {
+            return false;
+        };
+        verify::verify(&cert, self.rsa_hash(), data.as_bytes(), &sig)
+    }
+
+    /// SOF_SignMessage(flag, certID, data): flag 0 carries the content, 1 is detached.
+    fn sign_message(&self, req: &Request) -> Option<String> {
+        let attached = match req.number(0)? {
+            0 => true,
+            1 => false,
+            _ => return None,
+        };
+        let (cert_id, data) = (req.text(1)?, req.text(2)?);
+        match self.keys.sign_message(
+            self.id,
+            &cert_id,
+            self.rsa_hash(),
+            data.into_bytes(),
+            attached,
+        ) {
+            Ok(der) => Some(STANDARD.encode(der)),
+            Err(why) => {
+                self.log(&format!("SOF_SignMessage with {cert_id}: {why}"));
+                None
+            }
+        }
+    }
+}
+
+/// SOF_ValidateCert: 0 within its validity, -1 outside it, -2 not a certificate. Whether the
+/// certificate is trusted is the platform's to say: the service has no trust anchors.
+fn validate(cert_b64: &str) -> i64 {
+    let Ok(der) = STANDARD.decode(cert_b64.trim()) else { return -2 };
+    let Ok((_, cert)) = X509Certificate::from_der(&der) else { return -2 };
+    if cert.validity().is_valid() {
+        0
+    } else {
+        -1
+    }
+}
+
+/// A function name as it may go into a log line: short, printable.
+fn printable(text: &str) -> String {
+    text.chars().filter(|c| !c.is_control()).take(64).collect()
+}

@@ -1,0 +1,65 @@
+use clap::{Args, Subcommand};
+
+use crate::t;
+
+#[derive(Debug, Args)]
+#[command(about = t!("bridge-about"), long_about = t!("bridge-long-about"), after_long_help = t!("bridge-examples"))]
+#[command(args_conflicts_with_subcommands = true, subcommand_help_heading = t!("heading-commands"))]
+#[command(next_help_heading = t!("heading-options"))]
+pub struct BridgeArgs {
+    #[command(subcommand)]
+    pub action: Option<BridgeAction>,
+    #[command(flatten)]
+    pub serve: ServeArgs,
+}
+
+/// How `zca bridge` serves (in the foreground, or as the service `install` sets up).
+#[derive(Debug, Args, Clone)]
+pub struct ServeArgs {
+    #[arg(long, value_name = "PORT", default_value_t = crate::bridge::WS_PORT, help = t!("arg-bridge-ws-port"))]
+    pub ws_port: u16,
+    #[arg(long, value_name = "PORT", default_value_t = crate::bridge::WSS_PORT, help = t!("arg-bridge-wss-port"))]
+    pub wss_port: u16,
+    #[arg(long, help = t!("arg-bridge-no-wss"))]
+    pub no_wss: bool,
+    #[arg(long, value_name = "SECS", default_value_t = 600, value_parser = clap::value_parser!(u64).range(10..=86400), help = t!("arg-bridge-idle"))]
+    pub idle: u64,
+    #[arg(long, value_name = "N", default_value_t = 64, value_parser = clap::value_parser!(u64).range(1..=1024), help = t!("arg-bridge-max-connections"))]
+    pub max_connections: u64,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum BridgeAction {
+    #[command(about = t!("bridge-allow-about"))]
+    Allow(OriginArg),
+    #[command(about = t!("bridge-deny-about"))]
+    Deny(OriginArg),
+    #[command(about = t!("bridge-origins-about"))]
+    Origins,
+    #[command(about = t!("bridge-trust-about"), long_about = t!("bridge-trust-long-about"))]
+    Trust,
+    #[command(about = t!("bridge-untrust-about"))]
+    Untrust,
+    #[command(about = t!("bridge-install-about"), long_about = t!("bridge-install-long-about"))]
+    Install,
+    #[command(about = t!("bridge-uninstall-about"))]
+    Uninstall,
+    #[command(about = t!("bridge-status-about"))]
+    Status,
+    #[command(about = t!("bridge-allow-final-try-about"), long_about = t!("bridge-allow-final-try-long-about"))]
+    AllowFinalTry(FinalTryArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct OriginArg {
+    #[arg(value_name = "ORIGIN", help = t!("arg-bridge-origin"))]
+    pub origin: String,
+}
+
+#[derive(Debug, Args)]
+pub struct FinalTryArgs {
+    #[arg(value_name = "CA_LOCK_ID", help = t!("arg-bridge-final-try-key"))]
+    pub ca_lock_id: String,
+    #[arg(long, value_name = "MINUTES", default_value_t = 5, value_parser = clap::value_parser!(u64).range(1..=60), help = t!("arg-bridge-final-try-minutes"))]
+    pub minutes: u64,
+}

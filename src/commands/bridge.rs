@@ -1,0 +1,428 @@
+//! `zca bridge`: serve web pages the CA client service, and set it up: origins, the local CA in
+//! the browsers' certificate stores, the systemd user service, status.
+
+use std::io::{self, Write};
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::sync::Arc;
+use std::time::Duration;
+
+use serde::Serialize;
+
+use super::{CmdResult, Context};
+use crate::bridge::{self, origins, tls, Paths};
+use crate::cli::bridge::{BridgeAction, BridgeArgs, FinalTryArgs, ServeArgs};
+use crate::error::Error;
+use crate::output::{Column, Human, Report};
+use crate::t;
+
+pub fn run(ctx: &Context, args: &BridgeArgs) -> CmdResult {
+    let paths = Paths::default_for_user();
+    match &args.action {
+        None => serve(ctx, &args.serve, paths),
+        Some(BridgeAction::Allow(a)) => edit_origins(ctx, &paths, &a.origin, true),
+        Some(BridgeAction::Deny(a)) => edit_origins(ctx, &paths, &a.origin, false),
+        Some(BridgeAction::Origins) => show_origins(ctx, &paths),
+        Some(BridgeAction::Trust) => trust(ctx, &paths, true),
+        Some(BridgeAction::Untrust) => trust(ctx, &paths, false),
+        Some(BridgeAction::Install) => install(ctx, &args.serve, true),
+        Some(BridgeAction::Uninstall) => install(ctx, &args.serve, false),
+        Some(BridgeAction::Status) => ctx.emit(&status(&paths)),
+        Some(BridgeAction::AllowFinalTry(a)) => allow_final_try(ctx, &paths, a),
+    }
+}
+
+/// In the foreground until stopped: where it listens on stdout, a line per event on stderr.
+fn serve(ctx: &Context, args: &ServeArgs, paths: Paths) -> CmdResult {
+    let search = ctx.search.clone();
+    let settings = ctx.settings.clone();
+    let inventory = Box::new(move || {
+        let named = super::named_modules(&settings);
+        let mut inv = crate::token::Inventory::scan(crate::token::candidates(named, &search));
+        inv.quirks = settings.module_quirks.clone();
+        inv
+    });
+    let log: Arc<dyn Fn(&str) + Send + Sync> = Arc::new(|line: &str| {
+        let time = crate::output::local_time(time::OffsetDateTime::now_utc());
+        let _ = writeln!(io::stderr(), "{time} {line}");
+    });
+    let opts = bridge::BridgeOptions {
+        ws_port: args.ws_port,
+        wss_port: (!args.no_wss).then_some(args.wss_port),
+        idle: Duration::from_secs(args.idle),
+        max_connections: args.max_connections as usize,
+        paths,
+        inventory,
+        log,
+    };
+    bridge::run(opts, |bound| {
+        let mut out = io::stdout().lock();
+        let _ = writeln!(
+            out,
+            "{}",
+            t!("bridge-listening", url = format!("ws://{}{}", bound.ws, bridge::server::PATH))
+        );
+        if let Some(wss) = bound.wss {
+            let _ = writeln!(
+                out,
+                "{}",
+                t!("bridge-listening", url = format!("wss://{wss}{}", bridge::server::PATH))
+            );
+        }
+        let _ = out.flush();
+    })?;
+    Ok(())
+}
+
+#[derive(Serialize)]
+struct OriginsReport {
+    file: String,
+    origins: Vec<String>,
+    #[serde(skip)]
+    changed: Option<(String, bool)>,
+}
+
+impl Report for OriginsReport {
+    fn render(&self, out: &mut Human<'_>) -> io::Result<()> {
+        if let Some((origin, allowed)) = &self.changed {
+            let origin = origin.as_str();
+            let text = if *allowed {
+                t!("bridge-allowed", origin = origin)
+            } else {
+                t!("bridge-denied", origin = origin)
+            };
+            return out.note(&text);
+        }
+        if self.origins.is_empty() {
+            return out.note(&t!("bridge-no-origins"));
+        }
+        for o in &self.origins {
+            writeln!(out.stdout, "{o}")?;
+        }
+        Ok(())
+    }
+}
+
+fn edit_origins(ctx: &Context, paths: &Paths, origin: &str, allow: bool) -> CmdResult {
+    let origin = origins::normalize(origin)?;
+    let mut file = origins::load(&paths.origins)?;
+    file.origins.retain(|o| *o != origin);
+    if allow {
+        file.origins.push(origin.clone());
+    }
+    origins::save(&paths.origins, &file)?;
+    ctx.emit(&OriginsReport {
+        file: paths.origins.display().to_string(),
+        origins: file.origins,
+        changed: Some((origin, allow)),
+    })
+}
+
+fn show_origins(ctx: &Context, paths: &Paths) -> CmdResult {
+    let file = origins::load(&paths.origins)?;
+    ctx.emit(&OriginsReport {
+        file: paths.origins.display().to_string(),
+        origins: file.origins,
+        changed: None,
+    })
+}
+
+/// The browsers' certificate stores zca knows: Chromium's (and the UOS browser's) in
+/// `~/.pki/nssdb`, and each Firefox profile.
+fn nss_databases() -> Vec<PathBuf> {
+    let home = dirs::home_dir().unwrap_or_default();
+    let mut dbs = vec![home.join(".pki/nssdb")];
+    for base in [".mozilla/firefox", "snap/firefox/common/.mozilla/firefox"] {
+        if let Ok(entries) = std::fs::read_dir(home.join(base)) {
+            for e in entries.flatten() {
+                if e.path().join("cert9.db").exists() {
+                    dbs.push(e.path());
+                }
+            }
+        }
+    }
+    dbs
+}
+
+#[derive(Serialize)]
+struct TrustReport {
+    ca_file: String,
+    /// Each store and what was done in it.
+    stores: Vec<StoreResult>,
+}
+
+#[derive(Serialize)]
+struct StoreResult {
+    path: String,
+    /// `added`, `removed`, `absent`, or `failed`.
+    result: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    detail: Option<String>,
+}
+
+impl Report for TrustReport {
+    fn render(&self, out: &mut Human<'_>) -> io::Result<()> {
+        for s in &self.stores {
+            let result = match s.result {
+                "added" => t!("bridge-store-added"),
+                "removed" => t!("bridge-store-removed"),
+                "absent" => t!("bridge-store-absent"),
+                _ => t!("bridge-store-failed"),
+            };
+            let text = t!("bridge-store", store = s.path.as_str(), result = result);
+            match &s.detail {
+                Some(d) => out.warn(&format!("{text}: {d}"))?,
+                None => out.note(&text)?,
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Adds the local CA to (or removes it from) the browsers' stores with NSS's certutil.
+fn trust(ctx: &Context, paths: &Paths, add: bool) -> CmdResult {
+    if which("certutil").is_none() {
+        return Err(Error::ToolMissing {
+            tool: "certutil".into(),
+            package: "libnss3-tools".into(),
+        }
+        .into());
+    }
+    let identity = tls::Identity::new(paths.tls.clone());
+    if add {
+        identity.ensure()?;
+    }
+    let mut stores = Vec::new();
+    for db in nss_databases() {
+        let spec = format!("sql:{}", db.display());
+        let result = if add {
+            if !db.join("cert9.db").exists() {
+                std::fs::create_dir_all(&db).map_err(|e| Error::io(&db, &e))?;
+                let _ = certutil(&["-d", &spec, "-N", "--empty-password"]);
+            }
+            let _ = certutil(&["-d", &spec, "-D", "-n", tls::CA_NICKNAME]);
+            let ca = identity.ca_file().display().to_string();
+            certutil(&["-d", &spec, "-A", "-t", "C,,", "-n", tls::CA_NICKNAME, "-i", &ca])
+                .map(|()| "added")
+        } else if !db.join("cert9.db").exists() {
+            Ok("absent")
+        } else {
+            match certutil(&["-d", &spec, "-D", "-n", tls::CA_NICKNAME]) {
+                Ok(()) => Ok("removed"),
+                Err(_) => Ok("absent"),
+            }
+        };
+        stores.push(match result {
+            Ok(r) => StoreResult { path: db.display().to_string(), result: r, detail: None },
+            Err(d) => {
+                StoreResult { path: db.display().to_string(), result: "failed", detail: Some(d) }
+            }
+        });
+    }
+    let failed = stores.iter().any(|s| s.result == "failed");
+    let report = TrustReport { ca_file: identity.ca_file().display().to_string(), stores };
+    if failed {
+        let e = Error::Internal { detail: t!("bridge-trust-failed") };
+        return ctx.emit_failing(&report, e);
+    }
+    ctx.emit(&report)
+}
+
+fn certutil(args: &[&str]) -> Result<(), String> {
+    let out = Command::new("certutil").args(args).output().map_err(|e| e.to_string())?;
+    if out.status.success() {
+        Ok(())
+    } else {
+        Err(String::from_utf8_lossy(&out.stderr).trim().to_string())
+    }
+}
+
+fn which(program: &str) -> Option<PathBuf> {
+    std::env::var_os("PATH")?
+        .to_str()?
+        .split(':')
+        .map(|d| Path::new(d).join(program))
+        .find(|p| p.is_file())
+}
+
+/// Whether the local CA is in Chromium's store.
+fn ca_trusted() -> Option<bool> {
+    which("certutil")?;
+    let db = dirs::home_dir()?.join(".pki/nssdb");
+    if !db.join("cert9.db").exists() {
+        return Some(false);
+    }
+    let spec = format!("sql:{}", db.display());
+    Some(certutil(&["-d", &spec, "-L", "-n", tls::CA_NICKNAME]).is_ok())
+}
+
+#[derive(Serialize)]
+pub struct StatusReport {
+    running: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pid: Option<u32>,
+    /// The listeners that answer now.
+    listening: Vec<String>,
+    ca_trusted: Option<bool>,
+    origins: Vec<String>,
+    service_installed: bool,
+}
+
+impl Report for StatusReport {
+    fn render(&self, out: &mut Human<'_>) -> io::Result<()> {
+        let mut table =
+            out.grid(vec![Column::text(t!("col-setting")), Column::whole(t!("col-value"))]);
+        let yes_no = |b| crate::output::yes_no(Some(b));
+        table.add_row(vec![t!("bridge-status-running"), yes_no(self.running)]);
+        let listening =
+            if self.listening.is_empty() { "-".into() } else { self.listening.join("\n") };
+        table.add_row(vec![t!("bridge-status-listening"), listening]);
+        table.add_row(vec![t!("bridge-status-ca"), crate::output::yes_no(self.ca_trusted)]);
+        let origins = if self.origins.is_empty() { "-".into() } else { self.origins.join("\n") };
+        table.add_row(vec![t!("bridge-status-origins"), origins]);
+        table.add_row(vec![t!("bridge-status-service"), yes_no(self.service_installed)]);
+        out.print_table(&table)?;
+        if !self.running {
+            out.note(&t!("bridge-status-start"))?;
+        }
+        Ok(())
+    }
+}
+
+/// What the running bridge wrote of itself, checked: its listeners are asked whether they
+/// answer (a bridge that died leaves its file behind).
+pub fn status(paths: &Paths) -> StatusReport {
+    let file: Option<bridge::Status> =
+        std::fs::read(paths.status_file()).ok().and_then(|b| serde_json::from_slice(&b).ok());
+    let answers = |url: &str| {
+        let addr = url.split("://").nth(1).and_then(|r| r.split('/').next()).unwrap_or_default();
+        addr.parse::<std::net::SocketAddr>().is_ok_and(|a| {
+            std::net::TcpStream::connect_timeout(&a, Duration::from_millis(500)).is_ok()
+        })
+    };
+    let listening: Vec<String> = file
+        .iter()
+        .flat_map(|s| std::iter::once(s.ws.clone()).chain(s.wss.clone()))
+        .filter(|u| answers(u))
+        .collect();
+    StatusReport {
+        running: !listening.is_empty(),
+        pid: file.as_ref().filter(|_| !listening.is_empty()).map(|s| s.pid),
+        listening,
+        ca_trusted: ca_trusted(),
+        origins: origins::load(&paths.origins).map(|f| f.origins).unwrap_or_default(),
+        service_installed: unit_path().is_some_and(|p| p.exists()),
+    }
+}
+
+fn unit_path() -> Option<PathBuf> {
+    Some(dirs::config_dir()?.join("systemd/user/zca-bridge.service"))
+}
+
+#[derive(Serialize)]
+struct InstallReport {
+    unit: String,
+    installed: bool,
+    /// Whether systemd took it (enabled and started, or stopped and disabled).
+    systemd: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    systemd_error: Option<String>,
+}
+
+impl Report for InstallReport {
+    fn render(&self, out: &mut Human<'_>) -> io::Result<()> {
+        let unit = self.unit.as_str();
+        let done = if self.installed {
+            t!("bridge-installed", unit = unit)
+        } else {
+            t!("bridge-uninstalled", unit = unit)
+        };
+        out.note(&done)?;
+        if let Some(e) = &self.systemd_error {
+            let cmd = if self.installed {
+                "systemctl --user daemon-reload && systemctl --user enable --now zca-bridge.service"
+            } else {
+                "systemctl --user disable --now zca-bridge.service"
+            };
+            out.warn(&t!("bridge-systemd-failed", detail = e.as_str(), command = cmd))?;
+        }
+        Ok(())
+    }
+}
+
+/// The systemd user service: `zca bridge` started at login, restarted when it fails.
+fn install(ctx: &Context, args: &ServeArgs, add: bool) -> CmdResult {
+    let unit = unit_path().ok_or_else(|| Error::Internal { detail: "no config folder".into() })?;
+    let systemctl = |a: &[&str]| -> Result<(), String> {
+        let out =
+            Command::new("systemctl").arg("--user").args(a).output().map_err(|e| e.to_string())?;
+        if out.status.success() {
+            Ok(())
+        } else {
+            Err(String::from_utf8_lossy(&out.stderr).trim().to_string())
+        }
+    };
+    let outcome = if add {
+        let exe = std::env::current_exe().map_err(|e| Error::io("<zca>", &e))?;
+        let mut flags = format!("--ws-port {} --idle {}", args.ws_port, args.idle);
+        if args.no_wss {
+            flags.push_str(" --no-wss");
+        } else {
+            flags.push_str(&format!(" --wss-port {}", args.wss_port));
+        }
+        let text = format!(
+            "[Unit]\nDescription=zca bridge: the CA client service for web pages (CA 客户端服务)\n\n\
+             [Service]\nExecStart={} bridge {flags}\nRestart=on-failure\nRestartSec=2\n\n\
+             [Install]\nWantedBy=default.target\n",
+            exe.display()
+        );
+        let dir = unit.parent().expect("a folder");
+        std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, &e))?;
+        std::fs::write(&unit, text).map_err(|e| Error::io(&unit, &e))?;
+        systemctl(&["daemon-reload"])
+            .and_then(|()| systemctl(&["enable", "--now", "zca-bridge.service"]))
+    } else {
+        let stopped = systemctl(&["disable", "--now", "zca-bridge.service"]);
+        match std::fs::remove_file(&unit) {
+            Ok(()) => {}
+            Err(e) if e.kind() == io::ErrorKind::NotFound => {}
+            Err(e) => return Err(Error::io(&unit, &e).into()),
+        }
+        let _ = systemctl(&["daemon-reload"]);
+        stopped
+    };
+    ctx.emit(&InstallReport {
+        unit: unit.display().to_string(),
+        installed: add,
+        systemd: outcome.is_ok(),
+        systemd_error: outcome.err(),
+    })
+}
+
+#[derive(Serialize)]
+struct ConsentReport {
+    ca_lock_id: String,
+    until: String,
+}
+
+impl Report for ConsentReport {
+    fn render(&self, out: &mut Human<'_>) -> io::Result<()> {
+        out.note(&t!(
+            "bridge-final-try-allowed",
+            ca_lock_id = self.ca_lock_id.as_str(),
+            until = self.until.as_str()
+        ))
+    }
+}
+
+/// The user's consent to one attempt at a key's final PIN try through the bridge.
+fn allow_final_try(ctx: &Context, paths: &Paths, args: &FinalTryArgs) -> CmdResult {
+    let until = time::OffsetDateTime::now_utc() + time::Duration::minutes(args.minutes as i64);
+    std::fs::create_dir_all(&paths.runtime).map_err(|e| Error::io(&paths.runtime, &e))?;
+    let file = bridge::keys::consent_path(&paths.runtime, args.ca_lock_id.trim());
+    std::fs::write(&file, until.unix_timestamp().to_string()).map_err(|e| Error::io(&file, &e))?;
+    ctx.emit(&ConsentReport {
+        ca_lock_id: args.ca_lock_id.trim().to_string(),
+        until: crate::output::local_time(until),
+    })
+}
