@@ -49,6 +49,7 @@ complete -c zca -n "__fish_zca_needs_command" -f -a "status" -d 'Show the profil
 complete -c zca -n "__fish_zca_needs_command" -f -a "doctor" -d 'Check the whole chain, driver to binding, and say what to fix'
 complete -c zca -n "__fish_zca_needs_command" -f -a "drivers" -d 'The platform\'s CA driver catalogue; download a driver'
 complete -c zca -n "__fish_zca_needs_command" -f -a "pin" -d 'See, change or unlock the key\'s PIN'
+complete -c zca -n "__fish_zca_needs_command" -f -a "bridge" -d 'The CA client service web pages call on 127.0.0.1 (ws 21051, wss 21061)'
 complete -c zca -n "__fish_zca_needs_command" -f -a "config" -d 'Show the configuration'
 complete -c zca -n "__fish_zca_using_subcommand detect" -l timeout -d 'With --watch: stop after SECS seconds (with --until-present: exit 3 when no key came)' -r
 complete -c zca -n "__fish_zca_using_subcommand detect" -l profile -d 'Profile of the config file to use' -r
@@ -316,6 +317,141 @@ complete -c zca -n "__fish_zca_using_subcommand pin; and __fish_seen_subcommand_
 complete -c zca -n "__fish_zca_using_subcommand pin; and __fish_seen_subcommand_from unlock" -l no-input -d 'Never prompt; fail with exit code 2 naming what is missing'
 complete -c zca -n "__fish_zca_using_subcommand pin; and __fish_seen_subcommand_from unlock" -s v -l verbose -d 'Say more about what zca does (repeat for more)'
 complete -c zca -n "__fish_zca_using_subcommand pin; and __fish_seen_subcommand_from unlock" -s h -l help -d 'Print help'
+complete -c zca -n "__fish_zca_using_subcommand bridge; and not __fish_seen_subcommand_from allow deny origins trust untrust install uninstall status allow-final-try" -l ws-port -d 'Port of ws://127.0.0.1:PORT/xtxapp/ (0: any free port) [default: 21051]' -r
+complete -c zca -n "__fish_zca_using_subcommand bridge; and not __fish_seen_subcommand_from allow deny origins trust untrust install uninstall status allow-final-try" -l wss-port -d 'Port of wss://127.0.0.1:PORT/xtxapp/ (0: any free port) [default: 21061]' -r
+complete -c zca -n "__fish_zca_using_subcommand bridge; and not __fish_seen_subcommand_from allow deny origins trust untrust install uninstall status allow-final-try" -l idle -d 'A page\'s login to a key ends after this many seconds without a call [default: 600]' -r
+complete -c zca -n "__fish_zca_using_subcommand bridge; and not __fish_seen_subcommand_from allow deny origins trust untrust install uninstall status allow-final-try" -l max-connections -d 'At most this many pages connected at once; more are refused [default: 64]' -r
+complete -c zca -n "__fish_zca_using_subcommand bridge; and not __fish_seen_subcommand_from allow deny origins trust untrust install uninstall status allow-final-try" -l profile -d 'Profile of the config file to use' -r
+complete -c zca -n "__fish_zca_using_subcommand bridge; and not __fish_seen_subcommand_from allow deny origins trust untrust install uninstall status allow-final-try" -l config -d 'Config file [default: $XDG_CONFIG_HOME/zca/config.toml]' -r -F
+complete -c zca -n "__fish_zca_using_subcommand bridge; and not __fish_seen_subcommand_from allow deny origins trust untrust install uninstall status allow-final-try" -l lang -d 'Language of messages: zh or en [default: from the locale]' -r
+complete -c zca -n "__fish_zca_using_subcommand bridge; and not __fish_seen_subcommand_from allow deny origins trust untrust install uninstall status allow-final-try" -l module -d 'PKCS#11 module to use instead of discovery (repeatable; colon-separated in the variable)' -r -F
+complete -c zca -n "__fish_zca_using_subcommand bridge; and not __fish_seen_subcommand_from allow deny origins trust untrust install uninstall status allow-final-try" -l platform -d 'Platform base URL, e.g. https://platform.example.gov.cn' -r
+complete -c zca -n "__fish_zca_using_subcommand bridge; and not __fish_seen_subcommand_from allow deny origins trust untrust install uninstall status allow-final-try" -l ca-file -d 'Extra CA certificate (PEM) to trust for the platform\'s TLS certificate' -r -F
+complete -c zca -n "__fish_zca_using_subcommand bridge; and not __fish_seen_subcommand_from allow deny origins trust untrust install uninstall status allow-final-try" -l connect-timeout -d 'Seconds to wait for a connection to the platform [default: 10]' -r
+complete -c zca -n "__fish_zca_using_subcommand bridge; and not __fish_seen_subcommand_from allow deny origins trust untrust install uninstall status allow-final-try" -l timeout -d 'Seconds a whole request to the platform may take [default: 30]' -r
+complete -c zca -n "__fish_zca_using_subcommand bridge; and not __fish_seen_subcommand_from allow deny origins trust untrust install uninstall status allow-final-try" -l no-wss -d 'Do not serve wss'
+complete -c zca -n "__fish_zca_using_subcommand bridge; and not __fish_seen_subcommand_from allow deny origins trust untrust install uninstall status allow-final-try" -l json -d 'Print one JSON document (schema_version 1) instead of tables'
+complete -c zca -n "__fish_zca_using_subcommand bridge; and not __fish_seen_subcommand_from allow deny origins trust untrust install uninstall status allow-final-try" -l no-input -d 'Never prompt; fail with exit code 2 naming what is missing'
+complete -c zca -n "__fish_zca_using_subcommand bridge; and not __fish_seen_subcommand_from allow deny origins trust untrust install uninstall status allow-final-try" -s v -l verbose -d 'Say more about what zca does (repeat for more)'
+complete -c zca -n "__fish_zca_using_subcommand bridge; and not __fish_seen_subcommand_from allow deny origins trust untrust install uninstall status allow-final-try" -s h -l help -d 'Print help'
+complete -c zca -n "__fish_zca_using_subcommand bridge; and not __fish_seen_subcommand_from allow deny origins trust untrust install uninstall status allow-final-try" -f -a "allow" -d 'Allow the pages of a web origin to use the bridge'
+complete -c zca -n "__fish_zca_using_subcommand bridge; and not __fish_seen_subcommand_from allow deny origins trust untrust install uninstall status allow-final-try" -f -a "deny" -d 'Take a web origin off the allow-list'
+complete -c zca -n "__fish_zca_using_subcommand bridge; and not __fish_seen_subcommand_from allow deny origins trust untrust install uninstall status allow-final-try" -f -a "origins" -d 'List the allowed origins'
+complete -c zca -n "__fish_zca_using_subcommand bridge; and not __fish_seen_subcommand_from allow deny origins trust untrust install uninstall status allow-final-try" -f -a "trust" -d 'Put the bridge\'s local CA into the browsers\' certificate stores (for wss)'
+complete -c zca -n "__fish_zca_using_subcommand bridge; and not __fish_seen_subcommand_from allow deny origins trust untrust install uninstall status allow-final-try" -f -a "untrust" -d 'Take the bridge\'s local CA out of the browsers\' certificate stores'
+complete -c zca -n "__fish_zca_using_subcommand bridge; and not __fish_seen_subcommand_from allow deny origins trust untrust install uninstall status allow-final-try" -f -a "install" -d 'Run the bridge as a systemd user service, started at login'
+complete -c zca -n "__fish_zca_using_subcommand bridge; and not __fish_seen_subcommand_from allow deny origins trust untrust install uninstall status allow-final-try" -f -a "uninstall" -d 'Stop the systemd user service and remove it'
+complete -c zca -n "__fish_zca_using_subcommand bridge; and not __fish_seen_subcommand_from allow deny origins trust untrust install uninstall status allow-final-try" -f -a "status" -d 'Whether the bridge runs and listens, whether its CA is trusted, which origins it serves'
+complete -c zca -n "__fish_zca_using_subcommand bridge; and not __fish_seen_subcommand_from allow deny origins trust untrust install uninstall status allow-final-try" -f -a "allow-final-try" -d 'Allow one login at a key\'s final PIN try through the bridge'
+complete -c zca -n "__fish_zca_using_subcommand bridge; and __fish_seen_subcommand_from allow" -l profile -d 'Profile of the config file to use' -r
+complete -c zca -n "__fish_zca_using_subcommand bridge; and __fish_seen_subcommand_from allow" -l config -d 'Config file [default: $XDG_CONFIG_HOME/zca/config.toml]' -r -F
+complete -c zca -n "__fish_zca_using_subcommand bridge; and __fish_seen_subcommand_from allow" -l lang -d 'Language of messages: zh or en [default: from the locale]' -r
+complete -c zca -n "__fish_zca_using_subcommand bridge; and __fish_seen_subcommand_from allow" -l module -d 'PKCS#11 module to use instead of discovery (repeatable; colon-separated in the variable)' -r -F
+complete -c zca -n "__fish_zca_using_subcommand bridge; and __fish_seen_subcommand_from allow" -l platform -d 'Platform base URL, e.g. https://platform.example.gov.cn' -r
+complete -c zca -n "__fish_zca_using_subcommand bridge; and __fish_seen_subcommand_from allow" -l ca-file -d 'Extra CA certificate (PEM) to trust for the platform\'s TLS certificate' -r -F
+complete -c zca -n "__fish_zca_using_subcommand bridge; and __fish_seen_subcommand_from allow" -l connect-timeout -d 'Seconds to wait for a connection to the platform [default: 10]' -r
+complete -c zca -n "__fish_zca_using_subcommand bridge; and __fish_seen_subcommand_from allow" -l timeout -d 'Seconds a whole request to the platform may take [default: 30]' -r
+complete -c zca -n "__fish_zca_using_subcommand bridge; and __fish_seen_subcommand_from allow" -l json -d 'Print one JSON document (schema_version 1) instead of tables'
+complete -c zca -n "__fish_zca_using_subcommand bridge; and __fish_seen_subcommand_from allow" -l no-input -d 'Never prompt; fail with exit code 2 naming what is missing'
+complete -c zca -n "__fish_zca_using_subcommand bridge; and __fish_seen_subcommand_from allow" -s v -l verbose -d 'Say more about what zca does (repeat for more)'
+complete -c zca -n "__fish_zca_using_subcommand bridge; and __fish_seen_subcommand_from allow" -s h -l help -d 'Print help'
+complete -c zca -n "__fish_zca_using_subcommand bridge; and __fish_seen_subcommand_from deny" -l profile -d 'Profile of the config file to use' -r
+complete -c zca -n "__fish_zca_using_subcommand bridge; and __fish_seen_subcommand_from deny" -l config -d 'Config file [default: $XDG_CONFIG_HOME/zca/config.toml]' -r -F
+complete -c zca -n "__fish_zca_using_subcommand bridge; and __fish_seen_subcommand_from deny" -l lang -d 'Language of messages: zh or en [default: from the locale]' -r
+complete -c zca -n "__fish_zca_using_subcommand bridge; and __fish_seen_subcommand_from deny" -l module -d 'PKCS#11 module to use instead of discovery (repeatable; colon-separated in the variable)' -r -F
+complete -c zca -n "__fish_zca_using_subcommand bridge; and __fish_seen_subcommand_from deny" -l platform -d 'Platform base URL, e.g. https://platform.example.gov.cn' -r
+complete -c zca -n "__fish_zca_using_subcommand bridge; and __fish_seen_subcommand_from deny" -l ca-file -d 'Extra CA certificate (PEM) to trust for the platform\'s TLS certificate' -r -F
+complete -c zca -n "__fish_zca_using_subcommand bridge; and __fish_seen_subcommand_from deny" -l connect-timeout -d 'Seconds to wait for a connection to the platform [default: 10]' -r
+complete -c zca -n "__fish_zca_using_subcommand bridge; and __fish_seen_subcommand_from deny" -l timeout -d 'Seconds a whole request to the platform may take [default: 30]' -r
+complete -c zca -n "__fish_zca_using_subcommand bridge; and __fish_seen_subcommand_from deny" -l json -d 'Print one JSON document (schema_version 1) instead of tables'
+complete -c zca -n "__fish_zca_using_subcommand bridge; and __fish_seen_subcommand_from deny" -l no-input -d 'Never prompt; fail with exit code 2 naming what is missing'
+complete -c zca -n "__fish_zca_using_subcommand bridge; and __fish_seen_subcommand_from deny" -s v -l verbose -d 'Say more about what zca does (repeat for more)'
+complete -c zca -n "__fish_zca_using_subcommand bridge; and __fish_seen_subcommand_from deny" -s h -l help -d 'Print help'
+complete -c zca -n "__fish_zca_using_subcommand bridge; and __fish_seen_subcommand_from origins" -l profile -d 'Profile of the config file to use' -r
+complete -c zca -n "__fish_zca_using_subcommand bridge; and __fish_seen_subcommand_from origins" -l config -d 'Config file [default: $XDG_CONFIG_HOME/zca/config.toml]' -r -F
+complete -c zca -n "__fish_zca_using_subcommand bridge; and __fish_seen_subcommand_from origins" -l lang -d 'Language of messages: zh or en [default: from the locale]' -r
+complete -c zca -n "__fish_zca_using_subcommand bridge; and __fish_seen_subcommand_from origins" -l module -d 'PKCS#11 module to use instead of discovery (repeatable; colon-separated in the variable)' -r -F
+complete -c zca -n "__fish_zca_using_subcommand bridge; and __fish_seen_subcommand_from origins" -l platform -d 'Platform base URL, e.g. https://platform.example.gov.cn' -r
+complete -c zca -n "__fish_zca_using_subcommand bridge; and __fish_seen_subcommand_from origins" -l ca-file -d 'Extra CA certificate (PEM) to trust for the platform\'s TLS certificate' -r -F
+complete -c zca -n "__fish_zca_using_subcommand bridge; and __fish_seen_subcommand_from origins" -l connect-timeout -d 'Seconds to wait for a connection to the platform [default: 10]' -r
+complete -c zca -n "__fish_zca_using_subcommand bridge; and __fish_seen_subcommand_from origins" -l timeout -d 'Seconds a whole request to the platform may take [default: 30]' -r
+complete -c zca -n "__fish_zca_using_subcommand bridge; and __fish_seen_subcommand_from origins" -l json -d 'Print one JSON document (schema_version 1) instead of tables'
+complete -c zca -n "__fish_zca_using_subcommand bridge; and __fish_seen_subcommand_from origins" -l no-input -d 'Never prompt; fail with exit code 2 naming what is missing'
+complete -c zca -n "__fish_zca_using_subcommand bridge; and __fish_seen_subcommand_from origins" -s v -l verbose -d 'Say more about what zca does (repeat for more)'
+complete -c zca -n "__fish_zca_using_subcommand bridge; and __fish_seen_subcommand_from origins" -s h -l help -d 'Print help'
+complete -c zca -n "__fish_zca_using_subcommand bridge; and __fish_seen_subcommand_from trust" -l profile -d 'Profile of the config file to use' -r
+complete -c zca -n "__fish_zca_using_subcommand bridge; and __fish_seen_subcommand_from trust" -l config -d 'Config file [default: $XDG_CONFIG_HOME/zca/config.toml]' -r -F
+complete -c zca -n "__fish_zca_using_subcommand bridge; and __fish_seen_subcommand_from trust" -l lang -d 'Language of messages: zh or en [default: from the locale]' -r
+complete -c zca -n "__fish_zca_using_subcommand bridge; and __fish_seen_subcommand_from trust" -l module -d 'PKCS#11 module to use instead of discovery (repeatable; colon-separated in the variable)' -r -F
+complete -c zca -n "__fish_zca_using_subcommand bridge; and __fish_seen_subcommand_from trust" -l platform -d 'Platform base URL, e.g. https://platform.example.gov.cn' -r
+complete -c zca -n "__fish_zca_using_subcommand bridge; and __fish_seen_subcommand_from trust" -l ca-file -d 'Extra CA certificate (PEM) to trust for the platform\'s TLS certificate' -r -F
+complete -c zca -n "__fish_zca_using_subcommand bridge; and __fish_seen_subcommand_from trust" -l connect-timeout -d 'Seconds to wait for a connection to the platform [default: 10]' -r
+complete -c zca -n "__fish_zca_using_subcommand bridge; and __fish_seen_subcommand_from trust" -l timeout -d 'Seconds a whole request to the platform may take [default: 30]' -r
+complete -c zca -n "__fish_zca_using_subcommand bridge; and __fish_seen_subcommand_from trust" -l json -d 'Print one JSON document (schema_version 1) instead of tables'
+complete -c zca -n "__fish_zca_using_subcommand bridge; and __fish_seen_subcommand_from trust" -l no-input -d 'Never prompt; fail with exit code 2 naming what is missing'
+complete -c zca -n "__fish_zca_using_subcommand bridge; and __fish_seen_subcommand_from trust" -s v -l verbose -d 'Say more about what zca does (repeat for more)'
+complete -c zca -n "__fish_zca_using_subcommand bridge; and __fish_seen_subcommand_from trust" -s h -l help -d 'Print help'
+complete -c zca -n "__fish_zca_using_subcommand bridge; and __fish_seen_subcommand_from untrust" -l profile -d 'Profile of the config file to use' -r
+complete -c zca -n "__fish_zca_using_subcommand bridge; and __fish_seen_subcommand_from untrust" -l config -d 'Config file [default: $XDG_CONFIG_HOME/zca/config.toml]' -r -F
+complete -c zca -n "__fish_zca_using_subcommand bridge; and __fish_seen_subcommand_from untrust" -l lang -d 'Language of messages: zh or en [default: from the locale]' -r
+complete -c zca -n "__fish_zca_using_subcommand bridge; and __fish_seen_subcommand_from untrust" -l module -d 'PKCS#11 module to use instead of discovery (repeatable; colon-separated in the variable)' -r -F
+complete -c zca -n "__fish_zca_using_subcommand bridge; and __fish_seen_subcommand_from untrust" -l platform -d 'Platform base URL, e.g. https://platform.example.gov.cn' -r
+complete -c zca -n "__fish_zca_using_subcommand bridge; and __fish_seen_subcommand_from untrust" -l ca-file -d 'Extra CA certificate (PEM) to trust for the platform\'s TLS certificate' -r -F
+complete -c zca -n "__fish_zca_using_subcommand bridge; and __fish_seen_subcommand_from untrust" -l connect-timeout -d 'Seconds to wait for a connection to the platform [default: 10]' -r
+complete -c zca -n "__fish_zca_using_subcommand bridge; and __fish_seen_subcommand_from untrust" -l timeout -d 'Seconds a whole request to the platform may take [default: 30]' -r
+complete -c zca -n "__fish_zca_using_subcommand bridge; and __fish_seen_subcommand_from untrust" -l json -d 'Print one JSON document (schema_version 1) instead of tables'
+complete -c zca -n "__fish_zca_using_subcommand bridge; and __fish_seen_subcommand_from untrust" -l no-input -d 'Never prompt; fail with exit code 2 naming what is missing'
+complete -c zca -n "__fish_zca_using_subcommand bridge; and __fish_seen_subcommand_from untrust" -s v -l verbose -d 'Say more about what zca does (repeat for more)'
+complete -c zca -n "__fish_zca_using_subcommand bridge; and __fish_seen_subcommand_from untrust" -s h -l help -d 'Print help'
+complete -c zca -n "__fish_zca_using_subcommand bridge; and __fish_seen_subcommand_from install" -l profile -d 'Profile of the config file to use' -r
+complete -c zca -n "__fish_zca_using_subcommand bridge; and __fish_seen_subcommand_from install" -l config -d 'Config file [default: $XDG_CONFIG_HOME/zca/config.toml]' -r -F
+complete -c zca -n "__fish_zca_using_subcommand bridge; and __fish_seen_subcommand_from install" -l lang -d 'Language of messages: zh or en [default: from the locale]' -r
+complete -c zca -n "__fish_zca_using_subcommand bridge; and __fish_seen_subcommand_from install" -l module -d 'PKCS#11 module to use instead of discovery (repeatable; colon-separated in the variable)' -r -F
+complete -c zca -n "__fish_zca_using_subcommand bridge; and __fish_seen_subcommand_from install" -l platform -d 'Platform base URL, e.g. https://platform.example.gov.cn' -r
+complete -c zca -n "__fish_zca_using_subcommand bridge; and __fish_seen_subcommand_from install" -l ca-file -d 'Extra CA certificate (PEM) to trust for the platform\'s TLS certificate' -r -F
+complete -c zca -n "__fish_zca_using_subcommand bridge; and __fish_seen_subcommand_from install" -l connect-timeout -d 'Seconds to wait for a connection to the platform [default: 10]' -r
+complete -c zca -n "__fish_zca_using_subcommand bridge; and __fish_seen_subcommand_from install" -l timeout -d 'Seconds a whole request to the platform may take [default: 30]' -r
+complete -c zca -n "__fish_zca_using_subcommand bridge; and __fish_seen_subcommand_from install" -l json -d 'Print one JSON document (schema_version 1) instead of tables'
+complete -c zca -n "__fish_zca_using_subcommand bridge; and __fish_seen_subcommand_from install" -l no-input -d 'Never prompt; fail with exit code 2 naming what is missing'
+complete -c zca -n "__fish_zca_using_subcommand bridge; and __fish_seen_subcommand_from install" -s v -l verbose -d 'Say more about what zca does (repeat for more)'
+complete -c zca -n "__fish_zca_using_subcommand bridge; and __fish_seen_subcommand_from install" -s h -l help -d 'Print help'
+complete -c zca -n "__fish_zca_using_subcommand bridge; and __fish_seen_subcommand_from uninstall" -l profile -d 'Profile of the config file to use' -r
+complete -c zca -n "__fish_zca_using_subcommand bridge; and __fish_seen_subcommand_from uninstall" -l config -d 'Config file [default: $XDG_CONFIG_HOME/zca/config.toml]' -r -F
+complete -c zca -n "__fish_zca_using_subcommand bridge; and __fish_seen_subcommand_from uninstall" -l lang -d 'Language of messages: zh or en [default: from the locale]' -r
+complete -c zca -n "__fish_zca_using_subcommand bridge; and __fish_seen_subcommand_from uninstall" -l module -d 'PKCS#11 module to use instead of discovery (repeatable; colon-separated in the variable)' -r -F
+complete -c zca -n "__fish_zca_using_subcommand bridge; and __fish_seen_subcommand_from uninstall" -l platform -d 'Platform base URL, e.g. https://platform.example.gov.cn' -r
+complete -c zca -n "__fish_zca_using_subcommand bridge; and __fish_seen_subcommand_from uninstall" -l ca-file -d 'Extra CA certificate (PEM) to trust for the platform\'s TLS certificate' -r -F
+complete -c zca -n "__fish_zca_using_subcommand bridge; and __fish_seen_subcommand_from uninstall" -l connect-timeout -d 'Seconds to wait for a connection to the platform [default: 10]' -r
+complete -c zca -n "__fish_zca_using_subcommand bridge; and __fish_seen_subcommand_from uninstall" -l timeout -d 'Seconds a whole request to the platform may take [default: 30]' -r
+complete -c zca -n "__fish_zca_using_subcommand bridge; and __fish_seen_subcommand_from uninstall" -l json -d 'Print one JSON document (schema_version 1) instead of tables'
+complete -c zca -n "__fish_zca_using_subcommand bridge; and __fish_seen_subcommand_from uninstall" -l no-input -d 'Never prompt; fail with exit code 2 naming what is missing'
+complete -c zca -n "__fish_zca_using_subcommand bridge; and __fish_seen_subcommand_from uninstall" -s v -l verbose -d 'Say more about what zca does (repeat for more)'
+complete -c zca -n "__fish_zca_using_subcommand bridge; and __fish_seen_subcommand_from uninstall" -s h -l help -d 'Print help'
+complete -c zca -n "__fish_zca_using_subcommand bridge; and __fish_seen_subcommand_from status" -l profile -d 'Profile of the config file to use' -r
+complete -c zca -n "__fish_zca_using_subcommand bridge; and __fish_seen_subcommand_from status" -l config -d 'Config file [default: $XDG_CONFIG_HOME/zca/config.toml]' -r -F
+complete -c zca -n "__fish_zca_using_subcommand bridge; and __fish_seen_subcommand_from status" -l lang -d 'Language of messages: zh or en [default: from the locale]' -r
+complete -c zca -n "__fish_zca_using_subcommand bridge; and __fish_seen_subcommand_from status" -l module -d 'PKCS#11 module to use instead of discovery (repeatable; colon-separated in the variable)' -r -F
+complete -c zca -n "__fish_zca_using_subcommand bridge; and __fish_seen_subcommand_from status" -l platform -d 'Platform base URL, e.g. https://platform.example.gov.cn' -r
+complete -c zca -n "__fish_zca_using_subcommand bridge; and __fish_seen_subcommand_from status" -l ca-file -d 'Extra CA certificate (PEM) to trust for the platform\'s TLS certificate' -r -F
+complete -c zca -n "__fish_zca_using_subcommand bridge; and __fish_seen_subcommand_from status" -l connect-timeout -d 'Seconds to wait for a connection to the platform [default: 10]' -r
+complete -c zca -n "__fish_zca_using_subcommand bridge; and __fish_seen_subcommand_from status" -l timeout -d 'Seconds a whole request to the platform may take [default: 30]' -r
+complete -c zca -n "__fish_zca_using_subcommand bridge; and __fish_seen_subcommand_from status" -l json -d 'Print one JSON document (schema_version 1) instead of tables'
+complete -c zca -n "__fish_zca_using_subcommand bridge; and __fish_seen_subcommand_from status" -l no-input -d 'Never prompt; fail with exit code 2 naming what is missing'
+complete -c zca -n "__fish_zca_using_subcommand bridge; and __fish_seen_subcommand_from status" -s v -l verbose -d 'Say more about what zca does (repeat for more)'
+complete -c zca -n "__fish_zca_using_subcommand bridge; and __fish_seen_subcommand_from status" -s h -l help -d 'Print help'
+complete -c zca -n "__fish_zca_using_subcommand bridge; and __fish_seen_subcommand_from allow-final-try" -l minutes -d 'The consent holds for this many minutes, for one attempt [default: 5]' -r
+complete -c zca -n "__fish_zca_using_subcommand bridge; and __fish_seen_subcommand_from allow-final-try" -l profile -d 'Profile of the config file to use' -r
+complete -c zca -n "__fish_zca_using_subcommand bridge; and __fish_seen_subcommand_from allow-final-try" -l config -d 'Config file [default: $XDG_CONFIG_HOME/zca/config.toml]' -r -F
+complete -c zca -n "__fish_zca_using_subcommand bridge; and __fish_seen_subcommand_from allow-final-try" -l lang -d 'Language of messages: zh or en [default: from the locale]' -r
+complete -c zca -n "__fish_zca_using_subcommand bridge; and __fish_seen_subcommand_from allow-final-try" -l module -d 'PKCS#11 module to use instead of discovery (repeatable; colon-separated in the variable)' -r -F
+complete -c zca -n "__fish_zca_using_subcommand bridge; and __fish_seen_subcommand_from allow-final-try" -l platform -d 'Platform base URL, e.g. https://platform.example.gov.cn' -r
+complete -c zca -n "__fish_zca_using_subcommand bridge; and __fish_seen_subcommand_from allow-final-try" -l ca-file -d 'Extra CA certificate (PEM) to trust for the platform\'s TLS certificate' -r -F
+complete -c zca -n "__fish_zca_using_subcommand bridge; and __fish_seen_subcommand_from allow-final-try" -l connect-timeout -d 'Seconds to wait for a connection to the platform [default: 10]' -r
+complete -c zca -n "__fish_zca_using_subcommand bridge; and __fish_seen_subcommand_from allow-final-try" -l timeout -d 'Seconds a whole request to the platform may take [default: 30]' -r
+complete -c zca -n "__fish_zca_using_subcommand bridge; and __fish_seen_subcommand_from allow-final-try" -l json -d 'Print one JSON document (schema_version 1) instead of tables'
+complete -c zca -n "__fish_zca_using_subcommand bridge; and __fish_seen_subcommand_from allow-final-try" -l no-input -d 'Never prompt; fail with exit code 2 naming what is missing'
+complete -c zca -n "__fish_zca_using_subcommand bridge; and __fish_seen_subcommand_from allow-final-try" -s v -l verbose -d 'Say more about what zca does (repeat for more)'
+complete -c zca -n "__fish_zca_using_subcommand bridge; and __fish_seen_subcommand_from allow-final-try" -s h -l help -d 'Print help'
 complete -c zca -n "__fish_zca_using_subcommand config; and not __fish_seen_subcommand_from show" -l profile -d 'Profile of the config file to use' -r
 complete -c zca -n "__fish_zca_using_subcommand config; and not __fish_seen_subcommand_from show" -l config -d 'Config file [default: $XDG_CONFIG_HOME/zca/config.toml]' -r -F
 complete -c zca -n "__fish_zca_using_subcommand config; and not __fish_seen_subcommand_from show" -l lang -d 'Language of messages: zh or en [default: from the locale]' -r

@@ -56,6 +56,9 @@ fn help_is_pinned_in_both_languages() {
             &["pin", "status", "--help"],
             &["pin", "change", "--help"],
             &["pin", "unlock", "--help"],
+            &["bridge", "--help"],
+            &["bridge", "allow", "--help"],
+            &["bridge", "status", "--help"],
         ] {
             let (code, out, err) = run(bare(&hsm).args(args).env("ZCA_LANG", lang));
             assert_eq!(code, 0, "{err}");
