@@ -36,8 +36,9 @@ pub fn cons(tag: u8, parts: &[&[u8]]) -> Vec<u8> {
 /// An OBJECT IDENTIFIER from its dotted text (a constant of this program: valid by design).
 pub fn oid(dotted: &str) -> Vec<u8> {
     let arcs: Vec<u64> = dotted.split('.').map(|a| a.parse().expect("a valid OID")).collect();
-    let mut body = vec![(arcs[0] * 40 + arcs[1]) as u8];
-    for &arc in &arcs[2..] {
+    let mut body = Vec::new();
+    let first = arcs[0] * 40 + arcs[1];
+    for &arc in std::iter::once(&first).chain(&arcs[2..]) {
         let mut chunk = vec![(arc & 0x7f) as u8];
         let mut rest = arc >> 7;
         while rest > 0 {
@@ -114,18 +115,20 @@ pub fn children(content: &[u8]) -> Option<Vec<Element<'_>>> {
 
 /// The dotted text of an OBJECT IDENTIFIER's content.
 pub fn oid_text(content: &[u8]) -> Option<String> {
-    let (&first, rest) = content.split_first()?;
-    let mut arcs = vec![u64::from(first / 40).min(2), 0];
-    arcs[1] = u64::from(first) - arcs[0] * 40;
+    let mut subids = Vec::new();
     let mut value = 0u64;
-    for &b in rest {
+    for &b in content {
         value = value.checked_mul(128)?.checked_add(u64::from(b & 0x7f))?;
         if b & 0x80 == 0 {
-            arcs.push(value);
+            subids.push(value);
             value = 0;
         }
     }
-    Some(arcs.iter().map(u64::to_string).collect::<Vec<_>>().join("."))
+    let (&first, rest) = subids.split_first()?;
+    // The first subidentifier holds two arcs: 40 × the first (0, 1 or 2) + the second.
+    let top = (first / 40).min(2);
+    let arcs = [top, first - top * 40].into_iter().chain(rest.iter().copied());
+    Some(arcs.map(|a| a.to_string()).collect::<Vec<_>>().join("."))
 }
 
 #[cfg(test)]
