@@ -51,13 +51,19 @@ fn doctor_passes_every_check_for_a_bound_key_and_a_live_session() {
             "tls",
             "clock",
             "session",
-            "binding"
+            "binding",
+            "bridge"
         ],
         "the chain in order"
     );
     for (id, status) in checks(&doc) {
-        // No PC/SC module here; SoftHSM hides private keys until the PIN, which doctor never asks.
-        let want = if id == "pcscd" || id == "private_key" { "skipped" } else { "ok" };
+        // No PC/SC module here; SoftHSM hides private keys until the PIN, which doctor never
+        // asks; the bridge for web pages is not set up, which zca's commands do not need.
+        let want = if ["pcscd", "private_key", "bridge"].contains(&id.as_str()) {
+            "skipped"
+        } else {
+            "ok"
+        };
         assert_eq!(status, want, "{id}: {out}");
     }
     assert_eq!(code, 0, "{out}{err}");
@@ -369,4 +375,26 @@ fn doctor_warns_only_for_a_missing_pcscd_when_a_key_works_without_it() {
     assert_eq!(status_of(&doc, "pcscd"), "warn", "{out}");
     assert_eq!(status_of(&doc, "key"), "ok");
     assert_ne!(code, 3, "no driver-or-key failure: {out}");
+}
+
+/// The bridge's check: not set up is skipped; running with origins and a trusted CA is fine;
+/// no origin allowed is a warning.
+#[test]
+fn doctor_reports_the_bridge_for_web_pages() {
+    let hsm = Hsm::new();
+    hsm.init_token("k");
+    let b = common::bridge::Bridge::start(hsm.home(), hsm.zca(), hsm.zca());
+    let (_, out, _) = run(hsm.zca().args(["--lang", "en", "doctor", "--json"]));
+    let doc = json(&out);
+    assert_eq!(status_of(&doc, "bridge"), "warn", "its CA is not trusted yet: {out}");
+    let (code, _, err) = run(hsm.zca().args(["bridge", "trust"]));
+    assert_eq!(code, 0, "{err}");
+    let (_, out, _) = run(hsm.zca().args(["--lang", "en", "doctor", "--json"]));
+    let doc = json(&out);
+    assert_eq!(status_of(&doc, "bridge"), "ok", "{out}");
+    assert!(out.contains(&b.ws), "names where it listens: {out}");
+    let (code, _, _) = run(hsm.zca().args(["bridge", "deny", common::bridge::ORIGIN]));
+    assert_eq!(code, 0);
+    let (_, out, _) = run(hsm.zca().args(["--lang", "en", "doctor", "--json"]));
+    assert_eq!(status_of(&json(&out), "bridge"), "warn", "no origin allowed: {out}");
 }

@@ -190,3 +190,49 @@ fn pin_change_on_the_card_keeps_the_final_try_and_unlock_says_what_to_do() {
     assert_eq!(code, 1, "{out}{err}");
     assert!(err.contains("cannot set a new user PIN") && err.contains("客服"), "{err}");
 }
+
+/// `zca bridge` on the card: pages list its certificate and sign on it; wrong PINs cost
+/// exactly one try each on the card's real counter, the final try is not spent without the
+/// user's consent, and pulling the card is told to the page.
+#[test]
+fn the_bridge_serves_the_card_and_keeps_its_last_try() {
+    use common::bridge::Bridge;
+    use serde_json::json;
+    let hsm = Hsm::new();
+    let ca = TestCa::new("Card CA");
+    let card = VirtualCard::insert();
+    let spki = card.public_key();
+    card.write_cert(&ca.issue(&spki, &CertSpec::valid("王五")));
+    let b = Bridge::start(hsm.home(), zca_card(&hsm), zca_card(&hsm));
+    let mut page = b.page();
+    let users = page.user_list();
+    assert_eq!(users.len(), 1, "one certificate on one key (two slots): {users:?}");
+    let (name, id) = users[0].clone();
+    assert_eq!(name, "王五");
+    assert_eq!(page.call("GetDeviceInfo", &[json!(id), json!(7)]), "HARD");
+    assert_eq!(page.call("SOF_Login", &[json!(id), json!("000000")]), "false");
+    assert_eq!(card.tries_left(), 2, "one wrong PIN, one try");
+    std::thread::sleep(Duration::from_millis(2100));
+    assert_eq!(page.call("SOF_Login", &[json!(id), json!("999999")]), "false");
+    assert_eq!(card.tries_left(), 1);
+    assert_eq!(page.call("SOF_GetPinRetryCount", &[json!(id)]), "1");
+    std::thread::sleep(Duration::from_millis(4100));
+    assert_eq!(page.call("SOF_Login", &[json!(id), json!(PIN)]), "false", "not unasked");
+    assert_eq!(card.tries_left(), 1, "the final try is kept");
+    let serial = id.split(':').next().unwrap().to_string();
+    let (code, _, err) = run(zca_card(&hsm).args(["bridge", "allow-final-try", &serial]));
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(page.call("SOF_Login", &[json!(id), json!(PIN)]), "true");
+    assert_eq!(card.tries_left(), 3, "a good PIN resets the counter");
+    page.call("SOF_SetSignMethod", &[json!(0x0001_0004)]);
+    let sig = page.call("SOF_SignData", &[json!(id), json!("signed on the card")]);
+    assert!(!sig.is_empty(), "{}", b.log());
+    let cert = page.call("SOF_ExportUserCert", &[json!(id)]);
+    let verified =
+        page.call("SOF_VerifySignedData", &[json!(cert), json!("signed on the card"), json!(sig)]);
+    assert_eq!(verified, "true");
+    drop(card);
+    let event = page.next_event(Duration::from_secs(20)).expect("the card's removal is told");
+    assert_eq!(event["call_cmd_id"], "onUsbkeyChange");
+    assert!(page.user_list().is_empty());
+}

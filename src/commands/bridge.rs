@@ -77,7 +77,7 @@ fn serve(ctx: &Context, args: &ServeArgs, paths: Paths) -> CmdResult {
 #[derive(Serialize)]
 struct OriginsReport {
     file: String,
-    origins: Vec<String>,
+    pub origins: Vec<String>,
     #[serde(skip)]
     changed: Option<(String, bool)>,
 }
@@ -258,14 +258,14 @@ fn ca_trusted() -> Option<bool> {
 
 #[derive(Serialize)]
 pub struct StatusReport {
-    running: bool,
+    pub running: bool,
     #[serde(skip_serializing_if = "Option::is_none")]
     pid: Option<u32>,
     /// The listeners that answer now.
-    listening: Vec<String>,
-    ca_trusted: Option<bool>,
-    origins: Vec<String>,
-    service_installed: bool,
+    pub listening: Vec<String>,
+    pub ca_trusted: Option<bool>,
+    pub origins: Vec<String>,
+    pub service_installed: bool,
 }
 
 impl Report for StatusReport {

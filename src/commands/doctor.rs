@@ -117,6 +117,7 @@ fn check_name(id: &str) -> String {
         "tls" => t!("check-tls"),
         "clock" => t!("check-clock"),
         "session" => t!("check-session"),
+        "bridge" => t!("check-bridge"),
         _ => t!("check-binding"),
     }
 }
@@ -126,6 +127,7 @@ pub fn run(ctx: &Context, args: &DoctorArgs) -> CmdResult {
     let inv = ctx.inventory();
     let certs = token_checks(ctx, &inv, &mut checks);
     platform_checks(ctx, &certs, &mut checks);
+    checks.push(bridge_check());
     let report = DoctorReport { zca_version: env!("CARGO_PKG_VERSION"), checks };
     if let Some(path) = &args.report {
         write_report(path, &report, &certs, args.include_dn)?;
@@ -306,6 +308,34 @@ fn token_checks(ctx: &Context, inv: &Inventory, checks: &mut Vec<Check>) -> Vec<
         )
     });
     certs
+}
+
+/// The CA client service for web pages: whether it runs, on which ports, whether the browser
+/// trusts its CA and which origins it serves. Not set up at all is no failure: zca's own
+/// commands do not need it.
+fn bridge_check() -> Check {
+    let s = super::bridge::status(&crate::bridge::Paths::default_for_user());
+    let origins = s.origins.len() as u64;
+    match (s.running, s.service_installed) {
+        (false, false) => Check::skipped("bridge", t!("doctor-bridge-not-set-up")),
+        (false, true) => {
+            Check::warn("bridge", t!("doctor-bridge-stopped"), t!("doctor-bridge-start"))
+        }
+        (true, _) if origins == 0 => Check::warn(
+            "bridge",
+            t!("doctor-bridge-no-origins", listening = s.listening.join(", ")),
+            t!("bridge-no-origins"),
+        ),
+        (true, _) if s.ca_trusted == Some(false) => Check::warn(
+            "bridge",
+            t!("doctor-bridge-untrusted", listening = s.listening.join(", ")),
+            "zca bridge trust".into(),
+        ),
+        (true, _) => Check::ok(
+            "bridge",
+            t!("doctor-bridge-ok", listening = s.listening.join(", "), origins = origins),
+        ),
+    }
 }
 
 /// pcscd's socket; PCSCLITE_CSOCK_NAME moves it, as it does for pcsc-lite itself.

@@ -639,6 +639,7 @@ pub fn walk(dir: &Path) -> Vec<PathBuf> {
     files
 }
 pub mod bridge;
+pub mod browser;
 pub mod hostile;
 pub mod sm2;
 pub mod vcard;
