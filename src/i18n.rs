@@ -4,7 +4,7 @@
 //! and read by every message lookup through [`t!`](crate::t).
 
 use std::sync::atomic::{AtomicU8, Ordering};
-use std::sync::LazyLock;
+use std::sync::OnceLock;
 
 use i18n_embed::fluent::{fluent_language_loader, FluentLanguageLoader};
 use i18n_embed::LanguageLoader;
@@ -73,14 +73,19 @@ impl Lang {
 static CURRENT: AtomicU8 = AtomicU8::new(0);
 
 /// One loader per language, over the same parsed catalogues.
-static LOADERS: LazyLock<[FluentLanguageLoader; 2]> = LazyLock::new(|| {
-    let base: FluentLanguageLoader = fluent_language_loader!();
-    base.load_languages(&Catalogues, &[Lang::Zh.langid(), Lang::En.langid()])
+/// One loader per language, each parsing its catalogue when first used: a run speaks one
+/// language, and parsing the other would cost every start-up (`--version`, `--help`).
+static LOADERS: [OnceLock<FluentLanguageLoader>; 2] = [OnceLock::new(), OnceLock::new()];
+
+fn load(lang: Lang) -> FluentLanguageLoader {
+    let loader: FluentLanguageLoader = fluent_language_loader!();
+    loader
+        .load_languages(&Catalogues, &[lang.langid()])
         .expect("the embedded catalogues are valid Fluent");
     // Unicode isolation marks around arguments would end up inside tables and JSON messages.
-    base.set_use_isolating(false);
-    [base.select_languages(&[Lang::En.langid()]), base.select_languages(&[Lang::Zh.langid()])]
-});
+    loader.set_use_isolating(false);
+    loader
+}
 
 /// Makes every later message come out in `lang`.
 pub fn set_lang(lang: Lang) {
@@ -96,7 +101,8 @@ pub fn lang() -> Lang {
 
 #[doc(hidden)]
 pub fn loader() -> &'static FluentLanguageLoader {
-    &LOADERS[lang() as usize]
+    let lang = lang();
+    LOADERS[lang as usize].get_or_init(|| load(lang))
 }
 
 /// The raw text of each embedded catalogue, for the test that compares their message ids.

@@ -2,6 +2,7 @@
 //! own SoftHSM2 tokens and its own zca-platform on 127.0.0.1, measures side by side in one run,
 //! and prints one table of figures with the goal each is held to.
 
+mod bridge;
 mod load;
 mod setup;
 
@@ -39,6 +40,7 @@ fn main() -> Result<()> {
     let platform = Platform::start(&bins.platform)?;
     if !load_only {
         measure_client(&bins, &platform, quick, &mut rows)?;
+        bridge::measure(&bins, &mut rows)?;
     }
     measure_platform(&platform, quick, &mut rows)?;
     print_table(&rows);

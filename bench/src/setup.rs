@@ -76,6 +76,38 @@ impl Tokens {
         Ok(())
     }
 
+    /// Gives the first token's key a certificate of its own from `ca` (the listing certificate
+    /// belongs to another key), so that it can sign.
+    pub fn certify_first(&self, ca: &Ca) -> Result<()> {
+        let public = self.dir.path().join("pub.der");
+        let p11 = |args: &[&str]| {
+            must(
+                self.tool("pkcs11-tool")
+                    .arg("--module")
+                    .arg(&self.module)
+                    .args(["--token-label", "b1"])
+                    .args(args),
+            )
+        };
+        p11(&["--read-object", "--type", "pubkey", "--id", "01", "-o", &path_str(&public)])?;
+        let spki = rcgen::SubjectPublicKeyInfo::from_der(&std::fs::read(&public)?)?;
+        let cert = self.dir.path().join("own.der");
+        std::fs::write(&cert, ca.issue(&spki, "bench signer")?)?;
+        p11(&["--login", "--pin", PIN, "--delete-object", "--type", "cert", "--id", "01"])?;
+        p11(&[
+            "--login",
+            "--pin",
+            PIN,
+            "--write-object",
+            &path_str(&cert),
+            "--type",
+            "cert",
+            "--id",
+            "01",
+        ])
+        .map(drop)
+    }
+
     /// zca on these tokens alone, in a private home.
     pub fn zca(&self, zca: &Path) -> Command {
         let mut cmd = self.tool(&path_str(zca));
@@ -298,39 +330,9 @@ impl<'a> LoginRig<'a> {
     pub fn new(bins: &Bins, platform: &'a Platform) -> Result<LoginRig<'a>> {
         let mut tokens = Tokens::new()?;
         tokens.grow_to(1)?;
-        let public = tokens.dir.path().join("pub.der");
-        must(
-            tokens
-                .tool("pkcs11-tool")
-                .arg("--module")
-                .arg(&tokens.module)
-                .args(["--read-object", "--type", "pubkey", "--id", "01", "-o"])
-                .arg(&public),
-        )?;
         let ca = Ca::new("Bench login CA");
         platform.trust(&ca.der)?;
-        let spki = rcgen::SubjectPublicKeyInfo::from_der(&std::fs::read(&public)?)?;
-        let cert = tokens.dir.path().join("login.der");
-        std::fs::write(&cert, ca.issue(&spki, "bench login")?)?;
-        // Replace the listing certificate with this one.
-        must(tokens.tool("pkcs11-tool").arg("--module").arg(&tokens.module).args([
-            "--login",
-            "--pin",
-            PIN,
-            "--delete-object",
-            "--type",
-            "cert",
-            "--id",
-            "01",
-        ]))?;
-        must(
-            tokens
-                .tool("pkcs11-tool")
-                .arg("--module")
-                .arg(&tokens.module)
-                .args(["--login", "--pin", PIN, "--write-object", &path_str(&cert)])
-                .args(["--type", "cert", "--id", "01"]),
-        )?;
+        tokens.certify_first(&ca)?;
         let rig = LoginRig { tokens, zca: bins.zca.clone(), platform };
         must(
             rig.zca()

@@ -123,6 +123,8 @@ pub struct KeysOptions {
     /// Log lines (never a PIN).
     pub log: Arc<dyn Fn(&str) + Send + Sync>,
     pub listeners: Listeners,
+    /// Log the time each signature took on the key (`zca -v bridge`).
+    pub timings: bool,
 }
 
 /// A handle to the keys' thread; cheap to clone, one per connection.
@@ -520,7 +522,12 @@ impl Worker {
         let session = KeySession::open(&self.inv, &key).map_err(|e| e.message())?;
         let signer = session.signer_for(&object).map_err(|e| e.message())?;
         let scheme = Scheme { algorithm: signer.algorithm, rsa_hash };
+        let started = Instant::now();
         let signature = session.sign_with(&signer, rsa_hash, data).map_err(|e| e.message())?;
+        if self.opts.timings {
+            let ms = started.elapsed().as_secs_f64() * 1e3;
+            self.log(&format!("[{conn}] signed on key {} in {ms:.3} ms", key.ca_lock_id));
+        }
         Ok((signature, scheme))
     }
 

@@ -41,6 +41,8 @@ pub struct BridgeOptions {
     pub inventory: Box<dyn Fn() -> Inventory + Send>,
     /// Where log lines go; never given a PIN or a cookie.
     pub log: Arc<dyn Fn(&str) + Send + Sync>,
+    /// Log the time of each signature on a key.
+    pub timings: bool,
 }
 
 /// The bridge's files.
@@ -106,6 +108,7 @@ pub fn run(opts: BridgeOptions, ready: impl FnOnce(&server::Bound)) -> Result<()
         consent_dir: opts.paths.runtime.clone(),
         log: opts.log.clone(),
         listeners: listeners.clone(),
+        timings: opts.timings,
     });
     let status_file = opts.paths.status_file();
     server::serve(

@@ -54,6 +54,7 @@ fn serve(ctx: &Context, args: &ServeArgs, paths: Paths) -> CmdResult {
         paths,
         inventory,
         log,
+        timings: ctx.verbose > 0,
     };
     bridge::run(opts, |bound| {
         let mut out = io::stdout().lock();
