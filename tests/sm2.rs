@@ -83,9 +83,7 @@ fn the_soft_module_signs_what_openssl_verifies() {
 fn certs_shows_the_sm2_key_and_certificate() {
     let hsm = Hsm::new();
     let ca = Sm2Ca::new();
-    let token = Sm2Token::new(&[]);
-    let point = token.keygen();
-    token.put_cert(&ca.issue(&point, "孙七"));
+    let (token, _) = Sm2Token::with_certificate(&[], &ca, "孙七");
     let (code, out, err) = run(token.zca(&hsm).args(["certs", "--json"]));
     assert_eq!(code, 0, "{err}");
     let cert = &json(&out)["certificates"][0];
@@ -124,9 +122,7 @@ fn bind_and_ca_login_with_sm2_three_ways() {
     ];
     for (case, env, entry) in cases {
         std::fs::write(&config, entry).unwrap();
-        let token = Sm2Token::new(env);
-        let point = token.keygen();
-        token.put_cert(&ca.issue(&point, "孙七"));
+        let (token, _) = Sm2Token::with_certificate(env, &ca, "孙七");
         let mut bind = token.zca(&hsm);
         bind.env("ZCA_PLATFORM", &p.origin).env("ZCA_CA_FILE", p.ca_file());
         let (code, out, err) = pin(bind.args(["bind", "--yes", "--json"]));
@@ -153,9 +149,8 @@ fn a_module_without_a_known_sm2_mechanism_is_named_with_the_setting_to_add() {
     let ca = Sm2Ca::new();
     p.trust(&ca.der);
     account_login(&hsm, &p, "alice");
-    let token = Sm2Token::new(&[("ZCA_SM2_MECH_SM3_SM2", "0x80009999")]);
-    let point = token.keygen();
-    token.put_cert(&ca.issue(&point, "孙七"));
+    let (token, _) =
+        Sm2Token::with_certificate(&[("ZCA_SM2_MECH_SM3_SM2", "0x80009999")], &ca, "孙七");
     let mut bind = token.zca(&hsm);
     bind.env("ZCA_PLATFORM", &p.origin).env("ZCA_CA_FILE", p.ca_file());
     let (code, out, err) = pin(bind.args(["--lang", "en", "bind", "--yes"]));

@@ -30,7 +30,7 @@ pub struct LoadResult {
 /// Software keys for the clients, signing with ring so that the load generator, which shares
 /// the machine's cores with the server, spends as little of them as it can.
 #[derive(Clone)]
-enum Key {
+pub(crate) enum Key {
     P256(Arc<ring::signature::EcdsaKeyPair>),
     Rsa(Arc<ring::signature::RsaKeyPair>),
 }
@@ -58,20 +58,20 @@ impl Key {
 
 /// A certificate with its key, and the CA锁ID it is (or will be) bound under.
 #[derive(Clone)]
-struct Identity {
+pub(crate) struct Identity {
     cert: Vec<u8>,
     sha256: String,
     key: Key,
     ca_lock_id: String,
 }
 
-struct Api {
-    http: reqwest::Client,
-    origin: String,
+pub(crate) struct Api {
+    pub http: reqwest::Client,
+    pub origin: String,
 }
 
 impl Api {
-    async fn post(&self, path: &str, token: Option<&str>, body: Value) -> Result<Value> {
+    pub async fn post(&self, path: &str, token: Option<&str>, body: Value) -> Result<Value> {
         let mut req = self.http.post(format!("{}{path}", self.origin)).json(&body);
         if let Some(t) = token {
             req = req.bearer_auth(t);
@@ -110,13 +110,24 @@ impl Api {
         self.post("/api/v1/sessions/ca", None, body).await.map(drop)
     }
 
-    async fn bind(&self, id: &Identity, token: &str) -> Result<()> {
+    pub async fn get(&self, path: &str, token: &str) -> Result<Value> {
+        let resp =
+            self.http.get(format!("{}{path}", self.origin)).bearer_auth(token).send().await?;
+        let status = resp.status();
+        let value: Value = resp.json().await?;
+        if !status.is_success() {
+            bail!("{path}: {status} {value}");
+        }
+        Ok(value)
+    }
+
+    pub async fn bind(&self, id: &Identity, token: &str) -> Result<()> {
         let body = self.proof(id, Purpose::Bind, Some(token)).await?;
         self.post("/api/v1/ca/bindings", Some(token), body).await.map(drop)
     }
 }
 
-fn client(platform: &Platform) -> Result<reqwest::Client> {
+pub(crate) fn client(platform: &Platform) -> Result<reqwest::Client> {
     let pem = std::fs::read(platform.ca_file())?;
     let mut roots = rustls::RootCertStore::empty();
     for cert in rustls::pki_types::CertificateDer::pem_slice_iter(&pem) {
@@ -130,7 +141,7 @@ fn client(platform: &Platform) -> Result<reqwest::Client> {
     Ok(reqwest::Client::builder().use_preconfigured_tls(tls).pool_max_idle_per_host(1).build()?)
 }
 
-fn identities(
+pub(crate) fn identities(
     ca: &Ca,
     key: &Key,
     public: &impl rcgen::PublicKeyData,
@@ -150,7 +161,7 @@ fn hex_lower(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
-fn p256_key() -> Result<(Key, rcgen::KeyPair)> {
+pub(crate) fn p256_key() -> Result<(Key, rcgen::KeyPair)> {
     let pair = rcgen::KeyPair::generate_for(&rcgen::PKCS_ECDSA_P256_SHA256)?;
     let alg = &ring::signature::ECDSA_P256_SHA256_ASN1_SIGNING;
     let rng = ring::rand::SystemRandom::new();
@@ -294,7 +305,7 @@ async fn measure(
 }
 
 /// The `p` quantile of sorted figures (0 when there are none).
-fn percentile(sorted: &[f64], p: f64) -> f64 {
+pub(crate) fn percentile(sorted: &[f64], p: f64) -> f64 {
     sorted
         .get(((sorted.len() as f64 * p) as usize).min(sorted.len().saturating_sub(1)))
         .map_or(0.0, |v| *v)

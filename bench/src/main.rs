@@ -4,6 +4,7 @@
 
 mod bridge;
 mod load;
+mod pages;
 mod setup;
 
 use std::path::{Path, PathBuf};
@@ -31,19 +32,51 @@ fn main() -> Result<()> {
     let quick = args.iter().any(|a| a == "--quick");
     // `--load` runs the platform's load part alone, for working on the server.
     let load_only = args.iter().any(|a| a == "--load");
-    if let Some(other) = args.iter().find(|a| !["--quick", "--load"].contains(&a.as_str())) {
-        bail!("unknown argument {other}: scripts/bench [--quick] [--load]");
+    // `--pages` the web pages alone.
+    let pages_only = args.iter().any(|a| a == "--pages");
+    if let Some(other) =
+        args.iter().find(|a| !["--quick", "--load", "--pages"].contains(&a.as_str()))
+    {
+        bail!("unknown argument {other}: scripts/bench [--quick] [--load | --pages]");
     }
     let bins = Bins::find()?;
     let mut rows = Vec::new();
     eprintln!("bench: machine: {}", machine());
     let platform = Platform::start(&bins.platform)?;
+    if pages_only {
+        measure_pages(&platform, quick, &mut rows)?;
+        print_table(&rows);
+        return Ok(());
+    }
     if !load_only {
         measure_client(&bins, &platform, quick, &mut rows)?;
         bridge::measure(&bins, &mut rows)?;
+        measure_pages(&platform, quick, &mut rows)?;
     }
     measure_platform(&platform, quick, &mut rows)?;
     print_table(&rows);
+    Ok(())
+}
+
+/// The platform's web pages: weight and server time at 16 browsers.
+fn measure_pages(platform: &Platform, quick: bool, rows: &mut Vec<Row>) -> Result<()> {
+    let seconds = if quick { 3 } else { 8 };
+    for p in pages::measure(platform, 16, Duration::from_secs(seconds))? {
+        let ok = p.with_assets < 100 << 10 && p.server_p99_ms < 20.0;
+        rows.push(row(
+            format!("web page {}, 16 clients", p.path),
+            format!(
+                "{:.1} KiB ({:.1} KiB with style and script), server p99 {:.1} ms, client p99 {:.1} ms ({} loads)",
+                p.bytes as f64 / 1024.0,
+                p.with_assets as f64 / 1024.0,
+                p.server_p99_ms,
+                p.client_p99_ms,
+                p.requests
+            ),
+            "< 100 KB, server p99 < 20 ms",
+            Some(ok),
+        ));
+    }
     Ok(())
 }
 

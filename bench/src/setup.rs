@@ -239,11 +239,30 @@ impl Platform {
             }
         });
         let p = Platform { dir, origin: format!("https://{addr}"), child, log, bin: bin.into() };
-        p.admin(
-            &["user", "add", "bench", "--name", "Bench", "--org", "Bench", "--password-stdin"],
-            Some(PASSWORD),
-        )?;
+        p.add_user("bench")?;
         Ok(p)
+    }
+
+    /// An account with the password PASSWORD.
+    pub fn add_user(&self, account: &str) -> Result<()> {
+        self.admin(
+            &["user", "add", account, "--name", account, "--org", "Bench", "--password-stdin"],
+            Some(PASSWORD),
+        )
+    }
+
+    /// A driver package of `size` bytes in the catalogue.
+    pub fn add_driver(&self, name: &str, os: &str, size: usize) -> Result<()> {
+        let file = self.dir.path().join(format!("{name}.deb"));
+        std::fs::write(&file, vec![0x5a; size])?;
+        self.admin(
+            &["driver", "add", &path_str(&file), "--name", name, "--vendor", "Bench Vendor"]
+                .into_iter()
+                .chain(["--version", "1.0", "--os", os, "--issuer", "Bench CA"])
+                .chain(["--module-name", "libbench.so"])
+                .collect::<Vec<_>>(),
+            None,
+        )
     }
 
     pub fn ca_file(&self) -> PathBuf {

@@ -44,6 +44,7 @@ pub fn router(state: AppState) -> Router {
         .route("/api/v1/ca/bindings/{id}", delete(unbind))
         .route("/api/v1/ca/drivers", get(drivers))
         .route("/downloads/drivers/{id}/{name}", get(download))
+        .merge(crate::web::router(state.clone()))
         .fallback(|| async { ApiError::not_found() })
         .method_not_allowed_fallback(|| async {
             ApiError::new(StatusCode::METHOD_NOT_ALLOWED, code::INVALID_REQUEST)
@@ -140,7 +141,8 @@ fn bearer(headers: &HeaderMap) -> Option<String> {
         .then(|| token.trim().to_string())
 }
 
-fn remote(parts: &axum::http::Extensions) -> Option<String> {
+/// The client's address, for the audit log.
+pub fn remote_of(parts: &axum::http::Extensions) -> Option<String> {
     parts.get::<RemoteAddr>().map(|r| r.0.ip().to_string())
 }
 
@@ -157,7 +159,7 @@ async fn password_login(
     ext: axum::http::Extensions,
     ApiJson(req): ApiJson<PasswordLogin>,
 ) -> Result<impl IntoResponse, ApiError> {
-    let remote = remote(&ext);
+    let remote = remote_of(&ext);
     let cfg = s.cfg.clone();
     let session =
         s.pool.run(move |c| Ok(service::password_login(c, &cfg, &req, remote.as_deref())?)).await?;
@@ -169,7 +171,7 @@ async fn ca_login(
     ext: axum::http::Extensions,
     ApiJson(req): ApiJson<CaLogin>,
 ) -> Result<impl IntoResponse, ApiError> {
-    let remote = remote(&ext);
+    let remote = remote_of(&ext);
     let cfg = s.cfg.clone();
     let session =
         s.pool.run(move |c| Ok(service::ca_login(c, &cfg, &req, remote.as_deref())?)).await?;
@@ -217,7 +219,7 @@ async fn bind(
     Auth(caller): Auth,
     ApiJson(req): ApiJson<BindRequest>,
 ) -> Result<impl IntoResponse, ApiError> {
-    let remote = remote(&ext);
+    let remote = remote_of(&ext);
     let cfg = s.cfg.clone();
     let (created, binding) = s
         .pool
@@ -236,7 +238,7 @@ async fn unbind(
     Path(id): Path<String>,
 ) -> Result<StatusCode, ApiError> {
     let id: i64 = id.parse().map_err(|_| ApiError::not_found())?;
-    let remote = remote(&ext);
+    let remote = remote_of(&ext);
     s.pool
         .run(move |c| Ok(db::durably(c, |c| service::unbind(c, &caller, id, remote.as_deref()))??))
         .await?;

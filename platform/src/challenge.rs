@@ -25,6 +25,17 @@ impl ChallengeKey {
     }
 }
 
+impl ChallengeKey {
+    /// The CSRF token of a web session: a MAC of the session's token hash, so that it needs no
+    /// storage and no page of another site can know it.
+    pub fn csrf_token(&self, session_hash: &[u8]) -> String {
+        let mut ctx = hmac::Context::with_key(&self.0);
+        ctx.update(b"zca-platform csrf\0");
+        ctx.update(session_hash);
+        URL_SAFE_NO_PAD.encode(ctx.sign())
+    }
+}
+
 impl std::fmt::Debug for ChallengeKey {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str("ChallengeKey(…)")

@@ -62,12 +62,13 @@ impl std::error::Error for ApiError {}
 #[derive(Clone, Copy)]
 struct ErrorCode(&'static str);
 
-impl IntoResponse for ApiError {
-    fn into_response(self) -> Response {
+impl ApiError {
+    /// The response with its message in Chinese or English.
+    pub fn response_in(self, chinese: bool) -> Response {
         let body = ErrorBody {
             error: ErrorDetail {
                 code: self.code.to_string(),
-                message: message(self.code, false).to_string(),
+                message: message(self.code, chinese).to_string(),
             },
         };
         let mut resp = (self.status, Json(body)).into_response();
@@ -76,6 +77,12 @@ impl IntoResponse for ApiError {
         }
         resp.extensions_mut().insert(ErrorCode(self.code));
         resp
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        self.response_in(false)
     }
 }
 
@@ -144,6 +151,10 @@ pub fn message(code: &str, chinese: bool) -> &'static str {
             ("This certificate is not bound to any account.", "该证书未绑定任何账号。")
         }
         code::NOT_FOUND => ("Not found.", "未找到。"),
+        code::CERTIFICATE_REVOKED => ("The certificate has been revoked.", "证书已被吊销。"),
+        crate::web::CSRF_REFUSED => {
+            ("This page has expired; reload it and try again.", "页面已过期，请刷新后重试。")
+        }
         _ => ("Internal error.", "内部错误。"),
     };
     if chinese {

@@ -12,3 +12,4 @@ pub mod pki;
 pub mod server;
 pub mod service;
 pub mod tls;
+pub mod web;

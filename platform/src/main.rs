@@ -40,6 +40,10 @@ enum Command {
         /// Challenge lifetime in seconds (at most 120).
         #[arg(long, default_value_t = 120, value_name = "SECS", value_parser = clap::value_parser!(i64).range(1..=120))]
         challenge_ttl: i64,
+        /// An address of the CA client service the web pages try for CA login and binding, in
+        /// order (repeatable) [default: ws://127.0.0.1:21051/xtxapp/, wss://127.0.0.1:21061/xtxapp/].
+        #[arg(long = "bridge", value_name = "URL")]
+        bridge: Vec<String>,
     },
     /// Platform accounts.
     #[command(subcommand)]
@@ -179,7 +183,15 @@ fn main() -> ExitCode {
 fn run(cli: Cli) -> Result<()> {
     let data = cli.data;
     match cli.command {
-        Command::Serve { listen, tls_cert, tls_key, origin, session_ttl, challenge_ttl } => {
+        Command::Serve {
+            listen,
+            tls_cert,
+            tls_key,
+            origin,
+            session_ttl,
+            challenge_ttl,
+            bridge,
+        } => {
             let opts = server::ServeOptions {
                 listen,
                 data_dir: data.clone(),
@@ -188,6 +200,7 @@ fn run(cli: Cli) -> Result<()> {
                 origin,
                 session_ttl,
                 challenge_ttl,
+                bridge_urls: server::bridge_urls(bridge)?,
             };
             let rt = tokio::runtime::Runtime::new()?;
             rt.block_on(server::serve(opts, announce, server::shutdown_signal()))

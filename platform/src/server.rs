@@ -28,6 +28,37 @@ pub struct ServeOptions {
     pub origin: Option<String>,
     pub session_ttl: i64,
     pub challenge_ttl: i64,
+    /// The CA client service's addresses the web pages try, in order.
+    pub bridge_urls: Vec<String>,
+}
+
+/// Where the most widely deployed CA client service listens, and `zca bridge` with it.
+pub const DEFAULT_BRIDGE_URLS: [&str; 2] =
+    ["ws://127.0.0.1:21051/xtxapp/", "wss://127.0.0.1:21061/xtxapp/"];
+
+/// The `--bridge` addresses, checked (ws or wss on a loopback host: the pages' Content-Security-
+/// Policy lets them connect there and nowhere else), or the defaults.
+pub fn bridge_urls(given: Vec<String>) -> Result<Vec<String>> {
+    if given.is_empty() {
+        return Ok(DEFAULT_BRIDGE_URLS.iter().map(|u| u.to_string()).collect());
+    }
+    given
+        .into_iter()
+        .map(|text| {
+            let url =
+                url::Url::parse(&text).with_context(|| format!("--bridge {text} is not a URL"))?;
+            let loopback = match url.host() {
+                Some(url::Host::Domain(d)) => d == "localhost",
+                Some(url::Host::Ipv4(a)) => a.is_loopback(),
+                Some(url::Host::Ipv6(a)) => a.is_loopback(),
+                None => false,
+            };
+            if !matches!(url.scheme(), "ws" | "wss") || !loopback {
+                anyhow::bail!("--bridge {text}: the CA client service is ws:// or wss:// on 127.0.0.1, ::1 or localhost");
+            }
+            Ok(url.to_string())
+        })
+        .collect()
 }
 
 /// What a started server tells its caller.
@@ -70,6 +101,7 @@ pub async fn serve(
         challenge_ttl: opts.challenge_ttl,
         challenge_key: ChallengeKey::new(&challenge_key),
         data_dir: opts.data_dir.clone(),
+        bridge_urls: opts.bridge_urls.clone(),
     };
     tokio::spawn(maintain(pool.clone()));
     let app = api::router(AppState { pool, cfg: Arc::new(cfg) });

@@ -149,7 +149,19 @@ impl Connection {
             self.log(&format!("SOF_Login {cert_id}: empty PIN, not sent to the key"));
             return false;
         }
-        match self.keys.login(self.id, &cert_id, pin) {
+        let mut outcome = self.keys.login(self.id, &cert_id, pin.clone());
+        // After a wrong PIN the key takes the next try only later (2 s, doubling to 32 s): the
+        // answer waits rather than refuses, so that a person who retypes at once is not told
+        // that a right PIN was wrong. A page that guesses still gets one try per pause.
+        if let Err(LoginRefusal::RateLimited(wait)) = outcome {
+            self.log(&format!(
+                "SOF_Login {cert_id}: waiting {} ms after a wrong PIN",
+                wait.as_millis()
+            ));
+            std::thread::sleep(wait);
+            outcome = self.keys.login(self.id, &cert_id, pin);
+        }
+        match outcome {
             Ok(()) => {
                 self.log(&format!("SOF_Login {cert_id}: logged in"));
                 self.last_login = Some(cert_id);

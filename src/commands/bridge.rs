@@ -230,7 +230,12 @@ fn trust(ctx: &Context, paths: &Paths, add: bool) -> CmdResult {
 }
 
 fn certutil(args: &[&str]) -> Result<(), String> {
-    let out = Command::new("certutil").args(args).output().map_err(|e| e.to_string())?;
+    // stdin closed: certutil asks for passwords on it and would wait (or spin) on a script's.
+    let out = Command::new("certutil")
+        .args(args)
+        .stdin(std::process::Stdio::null())
+        .output()
+        .map_err(|e| e.to_string())?;
     if out.status.success() {
         Ok(())
     } else {

@@ -431,10 +431,16 @@ pub const ACCOUNT_PASSWORD: &str = "a good password";
 
 impl PlatformProc {
     pub fn start() -> PlatformProc {
+        PlatformProc::start_with(&[])
+    }
+
+    /// Started with more `serve` options.
+    pub fn start_with(options: &[&str]) -> PlatformProc {
         use std::io::BufRead;
         let dir = tempfile::tempdir().unwrap();
         let mut child = Command::new(platform_bin())
             .args(["serve", "--listen", "127.0.0.1:0"])
+            .args(options)
             .env("ZCA_PLATFORM_DATA", dir.path())
             .env("RUST_LOG", "info")
             .stdout(std::process::Stdio::piped())
@@ -643,3 +649,4 @@ pub mod browser;
 pub mod hostile;
 pub mod sm2;
 pub mod vcard;
+pub mod web;

@@ -49,6 +49,14 @@ impl Sm2Token {
         cmd
     }
 
+    /// A token with a key pair and a certificate for it from `ca`; with the public point.
+    pub fn with_certificate(env: &[(&str, &str)], ca: &Sm2Ca, cn: &str) -> (Sm2Token, Vec<u8>) {
+        let token = Sm2Token::new(env);
+        let point = token.keygen();
+        token.put_cert(&ca.issue(&point, cn));
+        (token, point)
+    }
+
     /// Generates a key pair with id 01 on the token; returns its public point (04 ‖ x ‖ y).
     pub fn keygen(&self) -> Vec<u8> {
         let mut cmd = Command::new(testkit_bin());

@@ -173,6 +173,16 @@ pub fn authenticate(conn: &Connection, token: &str) -> Result<Caller, ApiError> 
     Ok(Caller { user_id, account, token_hash: hash })
 }
 
+/// How the caller's session was opened (`password` or `ca`) and when it expires (RFC 3339).
+pub fn session_facts(conn: &Connection, caller: &Caller) -> Result<(String, String), ApiError> {
+    conn.query_row(
+        "SELECT kind, expires_at FROM sessions WHERE token_hash = ?1",
+        [&caller.token_hash],
+        |r| Ok((r.get(0)?, rfc3339_unix(r.get(1)?))),
+    )
+    .map_err(db)
+}
+
 pub fn me(conn: &Connection, caller: &Caller) -> Result<User, ApiError> {
     user_by_id(conn, caller.user_id)
 }

@@ -13,8 +13,8 @@ use std::path::PathBuf;
 use rusqlite::{params, Connection, Transaction, TransactionBehavior};
 
 pub use accounts::{
-    authenticate, ca_login, hash_password, logout, me, password_login, LOCKOUT_FAILURES,
-    LOCKOUT_WINDOW,
+    authenticate, ca_login, hash_password, logout, me, password_login, session_facts,
+    LOCKOUT_FAILURES, LOCKOUT_WINDOW,
 };
 pub use bindings::{bind, bindings, unbind};
 pub use challenges::{new_challenge, MAX_CHALLENGE_TTL};
@@ -33,6 +33,8 @@ pub struct Config {
     pub challenge_ttl: i64,
     pub challenge_key: ChallengeKey,
     pub data_dir: PathBuf,
+    /// The CA client service's addresses the web pages try (`--bridge`).
+    pub bridge_urls: Vec<String>,
 }
 
 /// The caller of an authenticated request.

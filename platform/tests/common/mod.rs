@@ -58,6 +58,7 @@ impl Platform {
             origin: None,
             session_ttl: 3600,
             challenge_ttl,
+            bridge_urls: zca_platform::server::bridge_urls(Vec::new()).unwrap(),
         };
         let (tx, rx) = tokio::sync::oneshot::channel::<()>();
         let (ready_tx, ready_rx) = tokio::sync::oneshot::channel();
