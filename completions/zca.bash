@@ -113,7 +113,7 @@ _zca() {
 
     case "${cmd}" in
         zca)
-            opts="-v -h -V --profile --config --lang --json --no-input --verbose --module --platform --ca-file --connect-timeout --timeout --help --version detect certs account bind unbind bindings login logout status doctor drivers pin bridge config"
+            opts="-v -h -V --profile --config --lang --json --no-input --verbose --module --skf --platform --ca-file --connect-timeout --timeout --help --version detect certs account bind unbind bindings login logout status doctor drivers pin bridge config"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -132,6 +132,10 @@ _zca() {
                     return 0
                     ;;
                 --module)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --skf)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -159,7 +163,7 @@ _zca() {
             return 0
             ;;
         zca__subcmd__account)
-            opts="-v -h --profile --config --lang --json --no-input --verbose --module --platform --ca-file --connect-timeout --timeout --help login"
+            opts="-v -h --profile --config --lang --json --no-input --verbose --module --skf --platform --ca-file --connect-timeout --timeout --help login"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -178,6 +182,10 @@ _zca() {
                     return 0
                     ;;
                 --module)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --skf)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -205,7 +213,7 @@ _zca() {
             return 0
             ;;
         zca__subcmd__account__subcmd__login)
-            opts="-v -h --account --password-stdin --password-file --print-token --profile --config --lang --json --no-input --verbose --module --platform --ca-file --connect-timeout --timeout --help"
+            opts="-v -h --account --password-stdin --password-file --print-token --profile --config --lang --json --no-input --verbose --module --skf --platform --ca-file --connect-timeout --timeout --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -235,6 +243,10 @@ _zca() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --skf)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --platform)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -259,7 +271,7 @@ _zca() {
             return 0
             ;;
         zca__subcmd__bind)
-            opts="-y -v -h --token --cert --pin-stdin --pin-file --allow-final-try --yes --profile --config --lang --json --no-input --verbose --module --platform --ca-file --connect-timeout --timeout --help"
+            opts="-y -v -h --token --cert --pin-stdin --pin-file --allow-final-try --yes --profile --config --lang --json --no-input --verbose --module --skf --platform --ca-file --connect-timeout --timeout --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -293,6 +305,10 @@ _zca() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --skf)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --platform)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -317,7 +333,7 @@ _zca() {
             return 0
             ;;
         zca__subcmd__bindings)
-            opts="-v -h --csv --profile --config --lang --json --no-input --verbose --module --platform --ca-file --connect-timeout --timeout --help"
+            opts="-v -h --csv --profile --config --lang --json --no-input --verbose --module --skf --platform --ca-file --connect-timeout --timeout --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -336,6 +352,10 @@ _zca() {
                     return 0
                     ;;
                 --module)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --skf)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -363,7 +383,7 @@ _zca() {
             return 0
             ;;
         zca__subcmd__bridge)
-            opts="-v -h --ws-port --wss-port --no-wss --idle --max-connections --profile --config --lang --json --no-input --verbose --module --platform --ca-file --connect-timeout --timeout --help allow deny origins trust untrust install uninstall status allow-final-try"
+            opts="-v -h --ws-port --wss-port --no-wss --idle --max-connections --profile --config --lang --json --no-input --verbose --module --skf --platform --ca-file --connect-timeout --timeout --help allow deny origins trust untrust install uninstall status allow-final-try"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -401,6 +421,10 @@ _zca() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --skf)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --platform)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -425,7 +449,7 @@ _zca() {
             return 0
             ;;
         zca__subcmd__bridge__subcmd__allow)
-            opts="-v -h --profile --config --lang --json --no-input --verbose --module --platform --ca-file --connect-timeout --timeout --help"
+            opts="-v -h --profile --config --lang --json --no-input --verbose --module --skf --platform --ca-file --connect-timeout --timeout --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -444,6 +468,10 @@ _zca() {
                     return 0
                     ;;
                 --module)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --skf)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -471,7 +499,7 @@ _zca() {
             return 0
             ;;
         zca__subcmd__bridge__subcmd__allow__subcmd__final__subcmd__try)
-            opts="-v -h --minutes --profile --config --lang --json --no-input --verbose --module --platform --ca-file --connect-timeout --timeout --help"
+            opts="-v -h --minutes --profile --config --lang --json --no-input --verbose --module --skf --platform --ca-file --connect-timeout --timeout --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -494,6 +522,10 @@ _zca() {
                     return 0
                     ;;
                 --module)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --skf)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -521,7 +553,7 @@ _zca() {
             return 0
             ;;
         zca__subcmd__bridge__subcmd__deny)
-            opts="-v -h --profile --config --lang --json --no-input --verbose --module --platform --ca-file --connect-timeout --timeout --help"
+            opts="-v -h --profile --config --lang --json --no-input --verbose --module --skf --platform --ca-file --connect-timeout --timeout --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -540,6 +572,10 @@ _zca() {
                     return 0
                     ;;
                 --module)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --skf)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -567,7 +603,7 @@ _zca() {
             return 0
             ;;
         zca__subcmd__bridge__subcmd__install)
-            opts="-v -h --profile --config --lang --json --no-input --verbose --module --platform --ca-file --connect-timeout --timeout --help"
+            opts="-v -h --profile --config --lang --json --no-input --verbose --module --skf --platform --ca-file --connect-timeout --timeout --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -586,6 +622,10 @@ _zca() {
                     return 0
                     ;;
                 --module)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --skf)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -613,7 +653,7 @@ _zca() {
             return 0
             ;;
         zca__subcmd__bridge__subcmd__origins)
-            opts="-v -h --profile --config --lang --json --no-input --verbose --module --platform --ca-file --connect-timeout --timeout --help"
+            opts="-v -h --profile --config --lang --json --no-input --verbose --module --skf --platform --ca-file --connect-timeout --timeout --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -632,6 +672,10 @@ _zca() {
                     return 0
                     ;;
                 --module)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --skf)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -659,7 +703,7 @@ _zca() {
             return 0
             ;;
         zca__subcmd__bridge__subcmd__status)
-            opts="-v -h --profile --config --lang --json --no-input --verbose --module --platform --ca-file --connect-timeout --timeout --help"
+            opts="-v -h --profile --config --lang --json --no-input --verbose --module --skf --platform --ca-file --connect-timeout --timeout --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -678,6 +722,10 @@ _zca() {
                     return 0
                     ;;
                 --module)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --skf)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -705,7 +753,7 @@ _zca() {
             return 0
             ;;
         zca__subcmd__bridge__subcmd__trust)
-            opts="-v -h --profile --config --lang --json --no-input --verbose --module --platform --ca-file --connect-timeout --timeout --help"
+            opts="-v -h --profile --config --lang --json --no-input --verbose --module --skf --platform --ca-file --connect-timeout --timeout --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -724,6 +772,10 @@ _zca() {
                     return 0
                     ;;
                 --module)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --skf)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -751,7 +803,7 @@ _zca() {
             return 0
             ;;
         zca__subcmd__bridge__subcmd__uninstall)
-            opts="-v -h --profile --config --lang --json --no-input --verbose --module --platform --ca-file --connect-timeout --timeout --help"
+            opts="-v -h --profile --config --lang --json --no-input --verbose --module --skf --platform --ca-file --connect-timeout --timeout --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -770,6 +822,10 @@ _zca() {
                     return 0
                     ;;
                 --module)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --skf)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -797,7 +853,7 @@ _zca() {
             return 0
             ;;
         zca__subcmd__bridge__subcmd__untrust)
-            opts="-v -h --profile --config --lang --json --no-input --verbose --module --platform --ca-file --connect-timeout --timeout --help"
+            opts="-v -h --profile --config --lang --json --no-input --verbose --module --skf --platform --ca-file --connect-timeout --timeout --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -816,6 +872,10 @@ _zca() {
                     return 0
                     ;;
                 --module)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --skf)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -843,7 +903,7 @@ _zca() {
             return 0
             ;;
         zca__subcmd__certs)
-            opts="-l -v -h --token --fail-if-expiring --long --profile --config --lang --json --no-input --verbose --module --platform --ca-file --connect-timeout --timeout --help export"
+            opts="-l -v -h --token --fail-if-expiring --long --profile --config --lang --json --no-input --verbose --module --skf --platform --ca-file --connect-timeout --timeout --help export"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -873,6 +933,10 @@ _zca() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --skf)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --platform)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -897,7 +961,7 @@ _zca() {
             return 0
             ;;
         zca__subcmd__certs__subcmd__export)
-            opts="-o -v -h --sha256 --token --id --der --output --profile --config --lang --json --no-input --verbose --module --platform --ca-file --connect-timeout --timeout --help"
+            opts="-o -v -h --sha256 --token --id --der --output --profile --config --lang --json --no-input --verbose --module --skf --platform --ca-file --connect-timeout --timeout --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -939,6 +1003,10 @@ _zca() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --skf)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --platform)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -963,7 +1031,7 @@ _zca() {
             return 0
             ;;
         zca__subcmd__config)
-            opts="-v -h --profile --config --lang --json --no-input --verbose --module --platform --ca-file --connect-timeout --timeout --help show"
+            opts="-v -h --profile --config --lang --json --no-input --verbose --module --skf --platform --ca-file --connect-timeout --timeout --help show"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -982,6 +1050,10 @@ _zca() {
                     return 0
                     ;;
                 --module)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --skf)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1009,7 +1081,7 @@ _zca() {
             return 0
             ;;
         zca__subcmd__config__subcmd__show)
-            opts="-v -h --profile --config --lang --json --no-input --verbose --module --platform --ca-file --connect-timeout --timeout --help"
+            opts="-v -h --profile --config --lang --json --no-input --verbose --module --skf --platform --ca-file --connect-timeout --timeout --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1028,6 +1100,10 @@ _zca() {
                     return 0
                     ;;
                 --module)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --skf)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1055,7 +1131,7 @@ _zca() {
             return 0
             ;;
         zca__subcmd__detect)
-            opts="-v -h --watch --until-present --timeout --profile --config --lang --json --no-input --verbose --module --platform --ca-file --connect-timeout --help"
+            opts="-v -h --watch --until-present --timeout --profile --config --lang --json --no-input --verbose --module --skf --platform --ca-file --connect-timeout --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1081,6 +1157,10 @@ _zca() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --skf)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --platform)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -1101,7 +1181,7 @@ _zca() {
             return 0
             ;;
         zca__subcmd__doctor)
-            opts="-v -h --report --include-dn --profile --config --lang --json --no-input --verbose --module --platform --ca-file --connect-timeout --timeout --help"
+            opts="-v -h --report --include-dn --profile --config --lang --json --no-input --verbose --module --skf --platform --ca-file --connect-timeout --timeout --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1124,6 +1204,10 @@ _zca() {
                     return 0
                     ;;
                 --module)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --skf)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1151,7 +1235,7 @@ _zca() {
             return 0
             ;;
         zca__subcmd__drivers)
-            opts="-v -h --profile --config --lang --json --no-input --verbose --module --platform --ca-file --connect-timeout --timeout --help download"
+            opts="-v -h --profile --config --lang --json --no-input --verbose --module --skf --platform --ca-file --connect-timeout --timeout --help download"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1170,6 +1254,10 @@ _zca() {
                     return 0
                     ;;
                 --module)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --skf)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1197,7 +1285,7 @@ _zca() {
             return 0
             ;;
         zca__subcmd__drivers__subcmd__download)
-            opts="-o -v -h --output --profile --config --lang --json --no-input --verbose --module --platform --ca-file --connect-timeout --timeout --help"
+            opts="-o -v -h --output --profile --config --lang --json --no-input --verbose --module --skf --platform --ca-file --connect-timeout --timeout --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1227,6 +1315,10 @@ _zca() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --skf)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --platform)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -1251,7 +1343,7 @@ _zca() {
             return 0
             ;;
         zca__subcmd__login)
-            opts="-v -h --token --cert --pin-stdin --pin-file --allow-final-try --print-token --profile --config --lang --json --no-input --verbose --module --platform --ca-file --connect-timeout --timeout --help"
+            opts="-v -h --token --cert --pin-stdin --pin-file --allow-final-try --print-token --profile --config --lang --json --no-input --verbose --module --skf --platform --ca-file --connect-timeout --timeout --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1285,6 +1377,10 @@ _zca() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --skf)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --platform)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -1309,7 +1405,7 @@ _zca() {
             return 0
             ;;
         zca__subcmd__logout)
-            opts="-v -h --profile --config --lang --json --no-input --verbose --module --platform --ca-file --connect-timeout --timeout --help"
+            opts="-v -h --profile --config --lang --json --no-input --verbose --module --skf --platform --ca-file --connect-timeout --timeout --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1328,6 +1424,10 @@ _zca() {
                     return 0
                     ;;
                 --module)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --skf)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1355,7 +1455,7 @@ _zca() {
             return 0
             ;;
         zca__subcmd__pin)
-            opts="-v -h --profile --config --lang --json --no-input --verbose --module --platform --ca-file --connect-timeout --timeout --help status change unlock"
+            opts="-v -h --profile --config --lang --json --no-input --verbose --module --skf --platform --ca-file --connect-timeout --timeout --help status change unlock"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1374,6 +1474,10 @@ _zca() {
                     return 0
                     ;;
                 --module)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --skf)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1401,7 +1505,7 @@ _zca() {
             return 0
             ;;
         zca__subcmd__pin__subcmd__change)
-            opts="-v -h --token --pin-stdin --pin-file --new-pin-file --allow-final-try --profile --config --lang --json --no-input --verbose --module --platform --ca-file --connect-timeout --timeout --help"
+            opts="-v -h --token --pin-stdin --pin-file --new-pin-file --allow-final-try --profile --config --lang --json --no-input --verbose --module --skf --platform --ca-file --connect-timeout --timeout --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1435,6 +1539,10 @@ _zca() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --skf)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --platform)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -1459,7 +1567,7 @@ _zca() {
             return 0
             ;;
         zca__subcmd__pin__subcmd__status)
-            opts="-v -h --token --profile --config --lang --json --no-input --verbose --module --platform --ca-file --connect-timeout --timeout --help"
+            opts="-v -h --token --profile --config --lang --json --no-input --verbose --module --skf --platform --ca-file --connect-timeout --timeout --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1482,6 +1590,10 @@ _zca() {
                     return 0
                     ;;
                 --module)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --skf)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1509,7 +1621,7 @@ _zca() {
             return 0
             ;;
         zca__subcmd__pin__subcmd__unlock)
-            opts="-v -h --token --so-pin-stdin --so-pin-file --new-pin-file --allow-final-try --profile --config --lang --json --no-input --verbose --module --platform --ca-file --connect-timeout --timeout --help"
+            opts="-v -h --token --so-pin-stdin --so-pin-file --new-pin-file --allow-final-try --profile --config --lang --json --no-input --verbose --module --skf --platform --ca-file --connect-timeout --timeout --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1543,6 +1655,10 @@ _zca() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --skf)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --platform)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -1567,7 +1683,7 @@ _zca() {
             return 0
             ;;
         zca__subcmd__status)
-            opts="-v -h --profile --config --lang --json --no-input --verbose --module --platform --ca-file --connect-timeout --timeout --help"
+            opts="-v -h --profile --config --lang --json --no-input --verbose --module --skf --platform --ca-file --connect-timeout --timeout --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1586,6 +1702,10 @@ _zca() {
                     return 0
                     ;;
                 --module)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --skf)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1613,7 +1733,7 @@ _zca() {
             return 0
             ;;
         zca__subcmd__unbind)
-            opts="-y -v -h --ca-lock --cert --yes --profile --config --lang --json --no-input --verbose --module --platform --ca-file --connect-timeout --timeout --help"
+            opts="-y -v -h --ca-lock --cert --yes --profile --config --lang --json --no-input --verbose --module --skf --platform --ca-file --connect-timeout --timeout --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1640,6 +1760,10 @@ _zca() {
                     return 0
                     ;;
                 --module)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --skf)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_zca_global_optspecs
-    string join \n profile= config= lang= json no-input v/verbose module= platform= ca-file= connect-timeout= timeout= h/help V/version
+    string join \n profile= config= lang= json no-input v/verbose module= skf= platform= ca-file= connect-timeout= timeout= h/help V/version
 end
 
 function __fish_zca_needs_command
@@ -28,6 +28,7 @@ complete -c zca -n "__fish_zca_needs_command" -l profile -d 'Profile of the conf
 complete -c zca -n "__fish_zca_needs_command" -l config -d 'Config file [default: $XDG_CONFIG_HOME/zca/config.toml]' -r -F
 complete -c zca -n "__fish_zca_needs_command" -l lang -d 'Language of messages: zh or en [default: from the locale]' -r
 complete -c zca -n "__fish_zca_needs_command" -l module -d 'PKCS#11 module to use instead of discovery (repeatable; colon-separated in the variable)' -r -F
+complete -c zca -n "__fish_zca_needs_command" -l skf -d 'SKF (GM/T 0016) library to use instead of discovery (repeatable; colon-separated in the variable)' -r -F
 complete -c zca -n "__fish_zca_needs_command" -l platform -d 'Platform base URL, e.g. https://platform.example.gov.cn' -r
 complete -c zca -n "__fish_zca_needs_command" -l ca-file -d 'Extra CA certificate (PEM) to trust for the platform\'s TLS certificate' -r -F
 complete -c zca -n "__fish_zca_needs_command" -l connect-timeout -d 'Seconds to wait for a connection to the platform [default: 10]' -r
@@ -56,6 +57,7 @@ complete -c zca -n "__fish_zca_using_subcommand detect" -l profile -d 'Profile o
 complete -c zca -n "__fish_zca_using_subcommand detect" -l config -d 'Config file [default: $XDG_CONFIG_HOME/zca/config.toml]' -r -F
 complete -c zca -n "__fish_zca_using_subcommand detect" -l lang -d 'Language of messages: zh or en [default: from the locale]' -r
 complete -c zca -n "__fish_zca_using_subcommand detect" -l module -d 'PKCS#11 module to use instead of discovery (repeatable; colon-separated in the variable)' -r -F
+complete -c zca -n "__fish_zca_using_subcommand detect" -l skf -d 'SKF (GM/T 0016) library to use instead of discovery (repeatable; colon-separated in the variable)' -r -F
 complete -c zca -n "__fish_zca_using_subcommand detect" -l platform -d 'Platform base URL, e.g. https://platform.example.gov.cn' -r
 complete -c zca -n "__fish_zca_using_subcommand detect" -l ca-file -d 'Extra CA certificate (PEM) to trust for the platform\'s TLS certificate' -r -F
 complete -c zca -n "__fish_zca_using_subcommand detect" -l connect-timeout -d 'Seconds to wait for a connection to the platform [default: 10]' -r
@@ -71,6 +73,7 @@ complete -c zca -n "__fish_zca_using_subcommand certs; and not __fish_seen_subco
 complete -c zca -n "__fish_zca_using_subcommand certs; and not __fish_seen_subcommand_from export" -l config -d 'Config file [default: $XDG_CONFIG_HOME/zca/config.toml]' -r -F
 complete -c zca -n "__fish_zca_using_subcommand certs; and not __fish_seen_subcommand_from export" -l lang -d 'Language of messages: zh or en [default: from the locale]' -r
 complete -c zca -n "__fish_zca_using_subcommand certs; and not __fish_seen_subcommand_from export" -l module -d 'PKCS#11 module to use instead of discovery (repeatable; colon-separated in the variable)' -r -F
+complete -c zca -n "__fish_zca_using_subcommand certs; and not __fish_seen_subcommand_from export" -l skf -d 'SKF (GM/T 0016) library to use instead of discovery (repeatable; colon-separated in the variable)' -r -F
 complete -c zca -n "__fish_zca_using_subcommand certs; and not __fish_seen_subcommand_from export" -l platform -d 'Platform base URL, e.g. https://platform.example.gov.cn' -r
 complete -c zca -n "__fish_zca_using_subcommand certs; and not __fish_seen_subcommand_from export" -l ca-file -d 'Extra CA certificate (PEM) to trust for the platform\'s TLS certificate' -r -F
 complete -c zca -n "__fish_zca_using_subcommand certs; and not __fish_seen_subcommand_from export" -l connect-timeout -d 'Seconds to wait for a connection to the platform [default: 10]' -r
@@ -89,6 +92,7 @@ complete -c zca -n "__fish_zca_using_subcommand certs; and __fish_seen_subcomman
 complete -c zca -n "__fish_zca_using_subcommand certs; and __fish_seen_subcommand_from export" -l config -d 'Config file [default: $XDG_CONFIG_HOME/zca/config.toml]' -r -F
 complete -c zca -n "__fish_zca_using_subcommand certs; and __fish_seen_subcommand_from export" -l lang -d 'Language of messages: zh or en [default: from the locale]' -r
 complete -c zca -n "__fish_zca_using_subcommand certs; and __fish_seen_subcommand_from export" -l module -d 'PKCS#11 module to use instead of discovery (repeatable; colon-separated in the variable)' -r -F
+complete -c zca -n "__fish_zca_using_subcommand certs; and __fish_seen_subcommand_from export" -l skf -d 'SKF (GM/T 0016) library to use instead of discovery (repeatable; colon-separated in the variable)' -r -F
 complete -c zca -n "__fish_zca_using_subcommand certs; and __fish_seen_subcommand_from export" -l platform -d 'Platform base URL, e.g. https://platform.example.gov.cn' -r
 complete -c zca -n "__fish_zca_using_subcommand certs; and __fish_seen_subcommand_from export" -l ca-file -d 'Extra CA certificate (PEM) to trust for the platform\'s TLS certificate' -r -F
 complete -c zca -n "__fish_zca_using_subcommand certs; and __fish_seen_subcommand_from export" -l connect-timeout -d 'Seconds to wait for a connection to the platform [default: 10]' -r
@@ -102,6 +106,7 @@ complete -c zca -n "__fish_zca_using_subcommand account; and not __fish_seen_sub
 complete -c zca -n "__fish_zca_using_subcommand account; and not __fish_seen_subcommand_from login" -l config -d 'Config file [default: $XDG_CONFIG_HOME/zca/config.toml]' -r -F
 complete -c zca -n "__fish_zca_using_subcommand account; and not __fish_seen_subcommand_from login" -l lang -d 'Language of messages: zh or en [default: from the locale]' -r
 complete -c zca -n "__fish_zca_using_subcommand account; and not __fish_seen_subcommand_from login" -l module -d 'PKCS#11 module to use instead of discovery (repeatable; colon-separated in the variable)' -r -F
+complete -c zca -n "__fish_zca_using_subcommand account; and not __fish_seen_subcommand_from login" -l skf -d 'SKF (GM/T 0016) library to use instead of discovery (repeatable; colon-separated in the variable)' -r -F
 complete -c zca -n "__fish_zca_using_subcommand account; and not __fish_seen_subcommand_from login" -l platform -d 'Platform base URL, e.g. https://platform.example.gov.cn' -r
 complete -c zca -n "__fish_zca_using_subcommand account; and not __fish_seen_subcommand_from login" -l ca-file -d 'Extra CA certificate (PEM) to trust for the platform\'s TLS certificate' -r -F
 complete -c zca -n "__fish_zca_using_subcommand account; and not __fish_seen_subcommand_from login" -l connect-timeout -d 'Seconds to wait for a connection to the platform [default: 10]' -r
@@ -117,6 +122,7 @@ complete -c zca -n "__fish_zca_using_subcommand account; and __fish_seen_subcomm
 complete -c zca -n "__fish_zca_using_subcommand account; and __fish_seen_subcommand_from login" -l config -d 'Config file [default: $XDG_CONFIG_HOME/zca/config.toml]' -r -F
 complete -c zca -n "__fish_zca_using_subcommand account; and __fish_seen_subcommand_from login" -l lang -d 'Language of messages: zh or en [default: from the locale]' -r
 complete -c zca -n "__fish_zca_using_subcommand account; and __fish_seen_subcommand_from login" -l module -d 'PKCS#11 module to use instead of discovery (repeatable; colon-separated in the variable)' -r -F
+complete -c zca -n "__fish_zca_using_subcommand account; and __fish_seen_subcommand_from login" -l skf -d 'SKF (GM/T 0016) library to use instead of discovery (repeatable; colon-separated in the variable)' -r -F
 complete -c zca -n "__fish_zca_using_subcommand account; and __fish_seen_subcommand_from login" -l platform -d 'Platform base URL, e.g. https://platform.example.gov.cn' -r
 complete -c zca -n "__fish_zca_using_subcommand account; and __fish_seen_subcommand_from login" -l ca-file -d 'Extra CA certificate (PEM) to trust for the platform\'s TLS certificate' -r -F
 complete -c zca -n "__fish_zca_using_subcommand account; and __fish_seen_subcommand_from login" -l connect-timeout -d 'Seconds to wait for a connection to the platform [default: 10]' -r
@@ -134,6 +140,7 @@ complete -c zca -n "__fish_zca_using_subcommand bind" -l profile -d 'Profile of 
 complete -c zca -n "__fish_zca_using_subcommand bind" -l config -d 'Config file [default: $XDG_CONFIG_HOME/zca/config.toml]' -r -F
 complete -c zca -n "__fish_zca_using_subcommand bind" -l lang -d 'Language of messages: zh or en [default: from the locale]' -r
 complete -c zca -n "__fish_zca_using_subcommand bind" -l module -d 'PKCS#11 module to use instead of discovery (repeatable; colon-separated in the variable)' -r -F
+complete -c zca -n "__fish_zca_using_subcommand bind" -l skf -d 'SKF (GM/T 0016) library to use instead of discovery (repeatable; colon-separated in the variable)' -r -F
 complete -c zca -n "__fish_zca_using_subcommand bind" -l platform -d 'Platform base URL, e.g. https://platform.example.gov.cn' -r
 complete -c zca -n "__fish_zca_using_subcommand bind" -l ca-file -d 'Extra CA certificate (PEM) to trust for the platform\'s TLS certificate' -r -F
 complete -c zca -n "__fish_zca_using_subcommand bind" -l connect-timeout -d 'Seconds to wait for a connection to the platform [default: 10]' -r
@@ -151,6 +158,7 @@ complete -c zca -n "__fish_zca_using_subcommand unbind" -l profile -d 'Profile o
 complete -c zca -n "__fish_zca_using_subcommand unbind" -l config -d 'Config file [default: $XDG_CONFIG_HOME/zca/config.toml]' -r -F
 complete -c zca -n "__fish_zca_using_subcommand unbind" -l lang -d 'Language of messages: zh or en [default: from the locale]' -r
 complete -c zca -n "__fish_zca_using_subcommand unbind" -l module -d 'PKCS#11 module to use instead of discovery (repeatable; colon-separated in the variable)' -r -F
+complete -c zca -n "__fish_zca_using_subcommand unbind" -l skf -d 'SKF (GM/T 0016) library to use instead of discovery (repeatable; colon-separated in the variable)' -r -F
 complete -c zca -n "__fish_zca_using_subcommand unbind" -l platform -d 'Platform base URL, e.g. https://platform.example.gov.cn' -r
 complete -c zca -n "__fish_zca_using_subcommand unbind" -l ca-file -d 'Extra CA certificate (PEM) to trust for the platform\'s TLS certificate' -r -F
 complete -c zca -n "__fish_zca_using_subcommand unbind" -l connect-timeout -d 'Seconds to wait for a connection to the platform [default: 10]' -r
@@ -164,6 +172,7 @@ complete -c zca -n "__fish_zca_using_subcommand bindings" -l profile -d 'Profile
 complete -c zca -n "__fish_zca_using_subcommand bindings" -l config -d 'Config file [default: $XDG_CONFIG_HOME/zca/config.toml]' -r -F
 complete -c zca -n "__fish_zca_using_subcommand bindings" -l lang -d 'Language of messages: zh or en [default: from the locale]' -r
 complete -c zca -n "__fish_zca_using_subcommand bindings" -l module -d 'PKCS#11 module to use instead of discovery (repeatable; colon-separated in the variable)' -r -F
+complete -c zca -n "__fish_zca_using_subcommand bindings" -l skf -d 'SKF (GM/T 0016) library to use instead of discovery (repeatable; colon-separated in the variable)' -r -F
 complete -c zca -n "__fish_zca_using_subcommand bindings" -l platform -d 'Platform base URL, e.g. https://platform.example.gov.cn' -r
 complete -c zca -n "__fish_zca_using_subcommand bindings" -l ca-file -d 'Extra CA certificate (PEM) to trust for the platform\'s TLS certificate' -r -F
 complete -c zca -n "__fish_zca_using_subcommand bindings" -l connect-timeout -d 'Seconds to wait for a connection to the platform [default: 10]' -r
@@ -180,6 +189,7 @@ complete -c zca -n "__fish_zca_using_subcommand login" -l profile -d 'Profile of
 complete -c zca -n "__fish_zca_using_subcommand login" -l config -d 'Config file [default: $XDG_CONFIG_HOME/zca/config.toml]' -r -F
 complete -c zca -n "__fish_zca_using_subcommand login" -l lang -d 'Language of messages: zh or en [default: from the locale]' -r
 complete -c zca -n "__fish_zca_using_subcommand login" -l module -d 'PKCS#11 module to use instead of discovery (repeatable; colon-separated in the variable)' -r -F
+complete -c zca -n "__fish_zca_using_subcommand login" -l skf -d 'SKF (GM/T 0016) library to use instead of discovery (repeatable; colon-separated in the variable)' -r -F
 complete -c zca -n "__fish_zca_using_subcommand login" -l platform -d 'Platform base URL, e.g. https://platform.example.gov.cn' -r
 complete -c zca -n "__fish_zca_using_subcommand login" -l ca-file -d 'Extra CA certificate (PEM) to trust for the platform\'s TLS certificate' -r -F
 complete -c zca -n "__fish_zca_using_subcommand login" -l connect-timeout -d 'Seconds to wait for a connection to the platform [default: 10]' -r
@@ -195,6 +205,7 @@ complete -c zca -n "__fish_zca_using_subcommand logout" -l profile -d 'Profile o
 complete -c zca -n "__fish_zca_using_subcommand logout" -l config -d 'Config file [default: $XDG_CONFIG_HOME/zca/config.toml]' -r -F
 complete -c zca -n "__fish_zca_using_subcommand logout" -l lang -d 'Language of messages: zh or en [default: from the locale]' -r
 complete -c zca -n "__fish_zca_using_subcommand logout" -l module -d 'PKCS#11 module to use instead of discovery (repeatable; colon-separated in the variable)' -r -F
+complete -c zca -n "__fish_zca_using_subcommand logout" -l skf -d 'SKF (GM/T 0016) library to use instead of discovery (repeatable; colon-separated in the variable)' -r -F
 complete -c zca -n "__fish_zca_using_subcommand logout" -l platform -d 'Platform base URL, e.g. https://platform.example.gov.cn' -r
 complete -c zca -n "__fish_zca_using_subcommand logout" -l ca-file -d 'Extra CA certificate (PEM) to trust for the platform\'s TLS certificate' -r -F
 complete -c zca -n "__fish_zca_using_subcommand logout" -l connect-timeout -d 'Seconds to wait for a connection to the platform [default: 10]' -r
@@ -207,6 +218,7 @@ complete -c zca -n "__fish_zca_using_subcommand status" -l profile -d 'Profile o
 complete -c zca -n "__fish_zca_using_subcommand status" -l config -d 'Config file [default: $XDG_CONFIG_HOME/zca/config.toml]' -r -F
 complete -c zca -n "__fish_zca_using_subcommand status" -l lang -d 'Language of messages: zh or en [default: from the locale]' -r
 complete -c zca -n "__fish_zca_using_subcommand status" -l module -d 'PKCS#11 module to use instead of discovery (repeatable; colon-separated in the variable)' -r -F
+complete -c zca -n "__fish_zca_using_subcommand status" -l skf -d 'SKF (GM/T 0016) library to use instead of discovery (repeatable; colon-separated in the variable)' -r -F
 complete -c zca -n "__fish_zca_using_subcommand status" -l platform -d 'Platform base URL, e.g. https://platform.example.gov.cn' -r
 complete -c zca -n "__fish_zca_using_subcommand status" -l ca-file -d 'Extra CA certificate (PEM) to trust for the platform\'s TLS certificate' -r -F
 complete -c zca -n "__fish_zca_using_subcommand status" -l connect-timeout -d 'Seconds to wait for a connection to the platform [default: 10]' -r
@@ -220,6 +232,7 @@ complete -c zca -n "__fish_zca_using_subcommand doctor" -l profile -d 'Profile o
 complete -c zca -n "__fish_zca_using_subcommand doctor" -l config -d 'Config file [default: $XDG_CONFIG_HOME/zca/config.toml]' -r -F
 complete -c zca -n "__fish_zca_using_subcommand doctor" -l lang -d 'Language of messages: zh or en [default: from the locale]' -r
 complete -c zca -n "__fish_zca_using_subcommand doctor" -l module -d 'PKCS#11 module to use instead of discovery (repeatable; colon-separated in the variable)' -r -F
+complete -c zca -n "__fish_zca_using_subcommand doctor" -l skf -d 'SKF (GM/T 0016) library to use instead of discovery (repeatable; colon-separated in the variable)' -r -F
 complete -c zca -n "__fish_zca_using_subcommand doctor" -l platform -d 'Platform base URL, e.g. https://platform.example.gov.cn' -r
 complete -c zca -n "__fish_zca_using_subcommand doctor" -l ca-file -d 'Extra CA certificate (PEM) to trust for the platform\'s TLS certificate' -r -F
 complete -c zca -n "__fish_zca_using_subcommand doctor" -l connect-timeout -d 'Seconds to wait for a connection to the platform [default: 10]' -r
@@ -233,6 +246,7 @@ complete -c zca -n "__fish_zca_using_subcommand drivers; and not __fish_seen_sub
 complete -c zca -n "__fish_zca_using_subcommand drivers; and not __fish_seen_subcommand_from download" -l config -d 'Config file [default: $XDG_CONFIG_HOME/zca/config.toml]' -r -F
 complete -c zca -n "__fish_zca_using_subcommand drivers; and not __fish_seen_subcommand_from download" -l lang -d 'Language of messages: zh or en [default: from the locale]' -r
 complete -c zca -n "__fish_zca_using_subcommand drivers; and not __fish_seen_subcommand_from download" -l module -d 'PKCS#11 module to use instead of discovery (repeatable; colon-separated in the variable)' -r -F
+complete -c zca -n "__fish_zca_using_subcommand drivers; and not __fish_seen_subcommand_from download" -l skf -d 'SKF (GM/T 0016) library to use instead of discovery (repeatable; colon-separated in the variable)' -r -F
 complete -c zca -n "__fish_zca_using_subcommand drivers; and not __fish_seen_subcommand_from download" -l platform -d 'Platform base URL, e.g. https://platform.example.gov.cn' -r
 complete -c zca -n "__fish_zca_using_subcommand drivers; and not __fish_seen_subcommand_from download" -l ca-file -d 'Extra CA certificate (PEM) to trust for the platform\'s TLS certificate' -r -F
 complete -c zca -n "__fish_zca_using_subcommand drivers; and not __fish_seen_subcommand_from download" -l connect-timeout -d 'Seconds to wait for a connection to the platform [default: 10]' -r
@@ -247,6 +261,7 @@ complete -c zca -n "__fish_zca_using_subcommand drivers; and __fish_seen_subcomm
 complete -c zca -n "__fish_zca_using_subcommand drivers; and __fish_seen_subcommand_from download" -l config -d 'Config file [default: $XDG_CONFIG_HOME/zca/config.toml]' -r -F
 complete -c zca -n "__fish_zca_using_subcommand drivers; and __fish_seen_subcommand_from download" -l lang -d 'Language of messages: zh or en [default: from the locale]' -r
 complete -c zca -n "__fish_zca_using_subcommand drivers; and __fish_seen_subcommand_from download" -l module -d 'PKCS#11 module to use instead of discovery (repeatable; colon-separated in the variable)' -r -F
+complete -c zca -n "__fish_zca_using_subcommand drivers; and __fish_seen_subcommand_from download" -l skf -d 'SKF (GM/T 0016) library to use instead of discovery (repeatable; colon-separated in the variable)' -r -F
 complete -c zca -n "__fish_zca_using_subcommand drivers; and __fish_seen_subcommand_from download" -l platform -d 'Platform base URL, e.g. https://platform.example.gov.cn' -r
 complete -c zca -n "__fish_zca_using_subcommand drivers; and __fish_seen_subcommand_from download" -l ca-file -d 'Extra CA certificate (PEM) to trust for the platform\'s TLS certificate' -r -F
 complete -c zca -n "__fish_zca_using_subcommand drivers; and __fish_seen_subcommand_from download" -l connect-timeout -d 'Seconds to wait for a connection to the platform [default: 10]' -r
@@ -259,6 +274,7 @@ complete -c zca -n "__fish_zca_using_subcommand pin; and not __fish_seen_subcomm
 complete -c zca -n "__fish_zca_using_subcommand pin; and not __fish_seen_subcommand_from status change unlock" -l config -d 'Config file [default: $XDG_CONFIG_HOME/zca/config.toml]' -r -F
 complete -c zca -n "__fish_zca_using_subcommand pin; and not __fish_seen_subcommand_from status change unlock" -l lang -d 'Language of messages: zh or en [default: from the locale]' -r
 complete -c zca -n "__fish_zca_using_subcommand pin; and not __fish_seen_subcommand_from status change unlock" -l module -d 'PKCS#11 module to use instead of discovery (repeatable; colon-separated in the variable)' -r -F
+complete -c zca -n "__fish_zca_using_subcommand pin; and not __fish_seen_subcommand_from status change unlock" -l skf -d 'SKF (GM/T 0016) library to use instead of discovery (repeatable; colon-separated in the variable)' -r -F
 complete -c zca -n "__fish_zca_using_subcommand pin; and not __fish_seen_subcommand_from status change unlock" -l platform -d 'Platform base URL, e.g. https://platform.example.gov.cn' -r
 complete -c zca -n "__fish_zca_using_subcommand pin; and not __fish_seen_subcommand_from status change unlock" -l ca-file -d 'Extra CA certificate (PEM) to trust for the platform\'s TLS certificate' -r -F
 complete -c zca -n "__fish_zca_using_subcommand pin; and not __fish_seen_subcommand_from status change unlock" -l connect-timeout -d 'Seconds to wait for a connection to the platform [default: 10]' -r
@@ -275,6 +291,7 @@ complete -c zca -n "__fish_zca_using_subcommand pin; and __fish_seen_subcommand_
 complete -c zca -n "__fish_zca_using_subcommand pin; and __fish_seen_subcommand_from status" -l config -d 'Config file [default: $XDG_CONFIG_HOME/zca/config.toml]' -r -F
 complete -c zca -n "__fish_zca_using_subcommand pin; and __fish_seen_subcommand_from status" -l lang -d 'Language of messages: zh or en [default: from the locale]' -r
 complete -c zca -n "__fish_zca_using_subcommand pin; and __fish_seen_subcommand_from status" -l module -d 'PKCS#11 module to use instead of discovery (repeatable; colon-separated in the variable)' -r -F
+complete -c zca -n "__fish_zca_using_subcommand pin; and __fish_seen_subcommand_from status" -l skf -d 'SKF (GM/T 0016) library to use instead of discovery (repeatable; colon-separated in the variable)' -r -F
 complete -c zca -n "__fish_zca_using_subcommand pin; and __fish_seen_subcommand_from status" -l platform -d 'Platform base URL, e.g. https://platform.example.gov.cn' -r
 complete -c zca -n "__fish_zca_using_subcommand pin; and __fish_seen_subcommand_from status" -l ca-file -d 'Extra CA certificate (PEM) to trust for the platform\'s TLS certificate' -r -F
 complete -c zca -n "__fish_zca_using_subcommand pin; and __fish_seen_subcommand_from status" -l connect-timeout -d 'Seconds to wait for a connection to the platform [default: 10]' -r
@@ -290,6 +307,7 @@ complete -c zca -n "__fish_zca_using_subcommand pin; and __fish_seen_subcommand_
 complete -c zca -n "__fish_zca_using_subcommand pin; and __fish_seen_subcommand_from change" -l config -d 'Config file [default: $XDG_CONFIG_HOME/zca/config.toml]' -r -F
 complete -c zca -n "__fish_zca_using_subcommand pin; and __fish_seen_subcommand_from change" -l lang -d 'Language of messages: zh or en [default: from the locale]' -r
 complete -c zca -n "__fish_zca_using_subcommand pin; and __fish_seen_subcommand_from change" -l module -d 'PKCS#11 module to use instead of discovery (repeatable; colon-separated in the variable)' -r -F
+complete -c zca -n "__fish_zca_using_subcommand pin; and __fish_seen_subcommand_from change" -l skf -d 'SKF (GM/T 0016) library to use instead of discovery (repeatable; colon-separated in the variable)' -r -F
 complete -c zca -n "__fish_zca_using_subcommand pin; and __fish_seen_subcommand_from change" -l platform -d 'Platform base URL, e.g. https://platform.example.gov.cn' -r
 complete -c zca -n "__fish_zca_using_subcommand pin; and __fish_seen_subcommand_from change" -l ca-file -d 'Extra CA certificate (PEM) to trust for the platform\'s TLS certificate' -r -F
 complete -c zca -n "__fish_zca_using_subcommand pin; and __fish_seen_subcommand_from change" -l connect-timeout -d 'Seconds to wait for a connection to the platform [default: 10]' -r
@@ -307,6 +325,7 @@ complete -c zca -n "__fish_zca_using_subcommand pin; and __fish_seen_subcommand_
 complete -c zca -n "__fish_zca_using_subcommand pin; and __fish_seen_subcommand_from unlock" -l config -d 'Config file [default: $XDG_CONFIG_HOME/zca/config.toml]' -r -F
 complete -c zca -n "__fish_zca_using_subcommand pin; and __fish_seen_subcommand_from unlock" -l lang -d 'Language of messages: zh or en [default: from the locale]' -r
 complete -c zca -n "__fish_zca_using_subcommand pin; and __fish_seen_subcommand_from unlock" -l module -d 'PKCS#11 module to use instead of discovery (repeatable; colon-separated in the variable)' -r -F
+complete -c zca -n "__fish_zca_using_subcommand pin; and __fish_seen_subcommand_from unlock" -l skf -d 'SKF (GM/T 0016) library to use instead of discovery (repeatable; colon-separated in the variable)' -r -F
 complete -c zca -n "__fish_zca_using_subcommand pin; and __fish_seen_subcommand_from unlock" -l platform -d 'Platform base URL, e.g. https://platform.example.gov.cn' -r
 complete -c zca -n "__fish_zca_using_subcommand pin; and __fish_seen_subcommand_from unlock" -l ca-file -d 'Extra CA certificate (PEM) to trust for the platform\'s TLS certificate' -r -F
 complete -c zca -n "__fish_zca_using_subcommand pin; and __fish_seen_subcommand_from unlock" -l connect-timeout -d 'Seconds to wait for a connection to the platform [default: 10]' -r
@@ -325,6 +344,7 @@ complete -c zca -n "__fish_zca_using_subcommand bridge; and not __fish_seen_subc
 complete -c zca -n "__fish_zca_using_subcommand bridge; and not __fish_seen_subcommand_from allow deny origins trust untrust install uninstall status allow-final-try" -l config -d 'Config file [default: $XDG_CONFIG_HOME/zca/config.toml]' -r -F
 complete -c zca -n "__fish_zca_using_subcommand bridge; and not __fish_seen_subcommand_from allow deny origins trust untrust install uninstall status allow-final-try" -l lang -d 'Language of messages: zh or en [default: from the locale]' -r
 complete -c zca -n "__fish_zca_using_subcommand bridge; and not __fish_seen_subcommand_from allow deny origins trust untrust install uninstall status allow-final-try" -l module -d 'PKCS#11 module to use instead of discovery (repeatable; colon-separated in the variable)' -r -F
+complete -c zca -n "__fish_zca_using_subcommand bridge; and not __fish_seen_subcommand_from allow deny origins trust untrust install uninstall status allow-final-try" -l skf -d 'SKF (GM/T 0016) library to use instead of discovery (repeatable; colon-separated in the variable)' -r -F
 complete -c zca -n "__fish_zca_using_subcommand bridge; and not __fish_seen_subcommand_from allow deny origins trust untrust install uninstall status allow-final-try" -l platform -d 'Platform base URL, e.g. https://platform.example.gov.cn' -r
 complete -c zca -n "__fish_zca_using_subcommand bridge; and not __fish_seen_subcommand_from allow deny origins trust untrust install uninstall status allow-final-try" -l ca-file -d 'Extra CA certificate (PEM) to trust for the platform\'s TLS certificate' -r -F
 complete -c zca -n "__fish_zca_using_subcommand bridge; and not __fish_seen_subcommand_from allow deny origins trust untrust install uninstall status allow-final-try" -l connect-timeout -d 'Seconds to wait for a connection to the platform [default: 10]' -r
@@ -347,6 +367,7 @@ complete -c zca -n "__fish_zca_using_subcommand bridge; and __fish_seen_subcomma
 complete -c zca -n "__fish_zca_using_subcommand bridge; and __fish_seen_subcommand_from allow" -l config -d 'Config file [default: $XDG_CONFIG_HOME/zca/config.toml]' -r -F
 complete -c zca -n "__fish_zca_using_subcommand bridge; and __fish_seen_subcommand_from allow" -l lang -d 'Language of messages: zh or en [default: from the locale]' -r
 complete -c zca -n "__fish_zca_using_subcommand bridge; and __fish_seen_subcommand_from allow" -l module -d 'PKCS#11 module to use instead of discovery (repeatable; colon-separated in the variable)' -r -F
+complete -c zca -n "__fish_zca_using_subcommand bridge; and __fish_seen_subcommand_from allow" -l skf -d 'SKF (GM/T 0016) library to use instead of discovery (repeatable; colon-separated in the variable)' -r -F
 complete -c zca -n "__fish_zca_using_subcommand bridge; and __fish_seen_subcommand_from allow" -l platform -d 'Platform base URL, e.g. https://platform.example.gov.cn' -r
 complete -c zca -n "__fish_zca_using_subcommand bridge; and __fish_seen_subcommand_from allow" -l ca-file -d 'Extra CA certificate (PEM) to trust for the platform\'s TLS certificate' -r -F
 complete -c zca -n "__fish_zca_using_subcommand bridge; and __fish_seen_subcommand_from allow" -l connect-timeout -d 'Seconds to wait for a connection to the platform [default: 10]' -r
@@ -359,6 +380,7 @@ complete -c zca -n "__fish_zca_using_subcommand bridge; and __fish_seen_subcomma
 complete -c zca -n "__fish_zca_using_subcommand bridge; and __fish_seen_subcommand_from deny" -l config -d 'Config file [default: $XDG_CONFIG_HOME/zca/config.toml]' -r -F
 complete -c zca -n "__fish_zca_using_subcommand bridge; and __fish_seen_subcommand_from deny" -l lang -d 'Language of messages: zh or en [default: from the locale]' -r
 complete -c zca -n "__fish_zca_using_subcommand bridge; and __fish_seen_subcommand_from deny" -l module -d 'PKCS#11 module to use instead of discovery (repeatable; colon-separated in the variable)' -r -F
+complete -c zca -n "__fish_zca_using_subcommand bridge; and __fish_seen_subcommand_from deny" -l skf -d 'SKF (GM/T 0016) library to use instead of discovery (repeatable; colon-separated in the variable)' -r -F
 complete -c zca -n "__fish_zca_using_subcommand bridge; and __fish_seen_subcommand_from deny" -l platform -d 'Platform base URL, e.g. https://platform.example.gov.cn' -r
 complete -c zca -n "__fish_zca_using_subcommand bridge; and __fish_seen_subcommand_from deny" -l ca-file -d 'Extra CA certificate (PEM) to trust for the platform\'s TLS certificate' -r -F
 complete -c zca -n "__fish_zca_using_subcommand bridge; and __fish_seen_subcommand_from deny" -l connect-timeout -d 'Seconds to wait for a connection to the platform [default: 10]' -r
@@ -371,6 +393,7 @@ complete -c zca -n "__fish_zca_using_subcommand bridge; and __fish_seen_subcomma
 complete -c zca -n "__fish_zca_using_subcommand bridge; and __fish_seen_subcommand_from origins" -l config -d 'Config file [default: $XDG_CONFIG_HOME/zca/config.toml]' -r -F
 complete -c zca -n "__fish_zca_using_subcommand bridge; and __fish_seen_subcommand_from origins" -l lang -d 'Language of messages: zh or en [default: from the locale]' -r
 complete -c zca -n "__fish_zca_using_subcommand bridge; and __fish_seen_subcommand_from origins" -l module -d 'PKCS#11 module to use instead of discovery (repeatable; colon-separated in the variable)' -r -F
+complete -c zca -n "__fish_zca_using_subcommand bridge; and __fish_seen_subcommand_from origins" -l skf -d 'SKF (GM/T 0016) library to use instead of discovery (repeatable; colon-separated in the variable)' -r -F
 complete -c zca -n "__fish_zca_using_subcommand bridge; and __fish_seen_subcommand_from origins" -l platform -d 'Platform base URL, e.g. https://platform.example.gov.cn' -r
 complete -c zca -n "__fish_zca_using_subcommand bridge; and __fish_seen_subcommand_from origins" -l ca-file -d 'Extra CA certificate (PEM) to trust for the platform\'s TLS certificate' -r -F
 complete -c zca -n "__fish_zca_using_subcommand bridge; and __fish_seen_subcommand_from origins" -l connect-timeout -d 'Seconds to wait for a connection to the platform [default: 10]' -r
@@ -383,6 +406,7 @@ complete -c zca -n "__fish_zca_using_subcommand bridge; and __fish_seen_subcomma
 complete -c zca -n "__fish_zca_using_subcommand bridge; and __fish_seen_subcommand_from trust" -l config -d 'Config file [default: $XDG_CONFIG_HOME/zca/config.toml]' -r -F
 complete -c zca -n "__fish_zca_using_subcommand bridge; and __fish_seen_subcommand_from trust" -l lang -d 'Language of messages: zh or en [default: from the locale]' -r
 complete -c zca -n "__fish_zca_using_subcommand bridge; and __fish_seen_subcommand_from trust" -l module -d 'PKCS#11 module to use instead of discovery (repeatable; colon-separated in the variable)' -r -F
+complete -c zca -n "__fish_zca_using_subcommand bridge; and __fish_seen_subcommand_from trust" -l skf -d 'SKF (GM/T 0016) library to use instead of discovery (repeatable; colon-separated in the variable)' -r -F
 complete -c zca -n "__fish_zca_using_subcommand bridge; and __fish_seen_subcommand_from trust" -l platform -d 'Platform base URL, e.g. https://platform.example.gov.cn' -r
 complete -c zca -n "__fish_zca_using_subcommand bridge; and __fish_seen_subcommand_from trust" -l ca-file -d 'Extra CA certificate (PEM) to trust for the platform\'s TLS certificate' -r -F
 complete -c zca -n "__fish_zca_using_subcommand bridge; and __fish_seen_subcommand_from trust" -l connect-timeout -d 'Seconds to wait for a connection to the platform [default: 10]' -r
@@ -395,6 +419,7 @@ complete -c zca -n "__fish_zca_using_subcommand bridge; and __fish_seen_subcomma
 complete -c zca -n "__fish_zca_using_subcommand bridge; and __fish_seen_subcommand_from untrust" -l config -d 'Config file [default: $XDG_CONFIG_HOME/zca/config.toml]' -r -F
 complete -c zca -n "__fish_zca_using_subcommand bridge; and __fish_seen_subcommand_from untrust" -l lang -d 'Language of messages: zh or en [default: from the locale]' -r
 complete -c zca -n "__fish_zca_using_subcommand bridge; and __fish_seen_subcommand_from untrust" -l module -d 'PKCS#11 module to use instead of discovery (repeatable; colon-separated in the variable)' -r -F
+complete -c zca -n "__fish_zca_using_subcommand bridge; and __fish_seen_subcommand_from untrust" -l skf -d 'SKF (GM/T 0016) library to use instead of discovery (repeatable; colon-separated in the variable)' -r -F
 complete -c zca -n "__fish_zca_using_subcommand bridge; and __fish_seen_subcommand_from untrust" -l platform -d 'Platform base URL, e.g. https://platform.example.gov.cn' -r
 complete -c zca -n "__fish_zca_using_subcommand bridge; and __fish_seen_subcommand_from untrust" -l ca-file -d 'Extra CA certificate (PEM) to trust for the platform\'s TLS certificate' -r -F
 complete -c zca -n "__fish_zca_using_subcommand bridge; and __fish_seen_subcommand_from untrust" -l connect-timeout -d 'Seconds to wait for a connection to the platform [default: 10]' -r
@@ -407,6 +432,7 @@ complete -c zca -n "__fish_zca_using_subcommand bridge; and __fish_seen_subcomma
 complete -c zca -n "__fish_zca_using_subcommand bridge; and __fish_seen_subcommand_from install" -l config -d 'Config file [default: $XDG_CONFIG_HOME/zca/config.toml]' -r -F
 complete -c zca -n "__fish_zca_using_subcommand bridge; and __fish_seen_subcommand_from install" -l lang -d 'Language of messages: zh or en [default: from the locale]' -r
 complete -c zca -n "__fish_zca_using_subcommand bridge; and __fish_seen_subcommand_from install" -l module -d 'PKCS#11 module to use instead of discovery (repeatable; colon-separated in the variable)' -r -F
+complete -c zca -n "__fish_zca_using_subcommand bridge; and __fish_seen_subcommand_from install" -l skf -d 'SKF (GM/T 0016) library to use instead of discovery (repeatable; colon-separated in the variable)' -r -F
 complete -c zca -n "__fish_zca_using_subcommand bridge; and __fish_seen_subcommand_from install" -l platform -d 'Platform base URL, e.g. https://platform.example.gov.cn' -r
 complete -c zca -n "__fish_zca_using_subcommand bridge; and __fish_seen_subcommand_from install" -l ca-file -d 'Extra CA certificate (PEM) to trust for the platform\'s TLS certificate' -r -F
 complete -c zca -n "__fish_zca_using_subcommand bridge; and __fish_seen_subcommand_from install" -l connect-timeout -d 'Seconds to wait for a connection to the platform [default: 10]' -r
@@ -419,6 +445,7 @@ complete -c zca -n "__fish_zca_using_subcommand bridge; and __fish_seen_subcomma
 complete -c zca -n "__fish_zca_using_subcommand bridge; and __fish_seen_subcommand_from uninstall" -l config -d 'Config file [default: $XDG_CONFIG_HOME/zca/config.toml]' -r -F
 complete -c zca -n "__fish_zca_using_subcommand bridge; and __fish_seen_subcommand_from uninstall" -l lang -d 'Language of messages: zh or en [default: from the locale]' -r
 complete -c zca -n "__fish_zca_using_subcommand bridge; and __fish_seen_subcommand_from uninstall" -l module -d 'PKCS#11 module to use instead of discovery (repeatable; colon-separated in the variable)' -r -F
+complete -c zca -n "__fish_zca_using_subcommand bridge; and __fish_seen_subcommand_from uninstall" -l skf -d 'SKF (GM/T 0016) library to use instead of discovery (repeatable; colon-separated in the variable)' -r -F
 complete -c zca -n "__fish_zca_using_subcommand bridge; and __fish_seen_subcommand_from uninstall" -l platform -d 'Platform base URL, e.g. https://platform.example.gov.cn' -r
 complete -c zca -n "__fish_zca_using_subcommand bridge; and __fish_seen_subcommand_from uninstall" -l ca-file -d 'Extra CA certificate (PEM) to trust for the platform\'s TLS certificate' -r -F
 complete -c zca -n "__fish_zca_using_subcommand bridge; and __fish_seen_subcommand_from uninstall" -l connect-timeout -d 'Seconds to wait for a connection to the platform [default: 10]' -r
@@ -431,6 +458,7 @@ complete -c zca -n "__fish_zca_using_subcommand bridge; and __fish_seen_subcomma
 complete -c zca -n "__fish_zca_using_subcommand bridge; and __fish_seen_subcommand_from status" -l config -d 'Config file [default: $XDG_CONFIG_HOME/zca/config.toml]' -r -F
 complete -c zca -n "__fish_zca_using_subcommand bridge; and __fish_seen_subcommand_from status" -l lang -d 'Language of messages: zh or en [default: from the locale]' -r
 complete -c zca -n "__fish_zca_using_subcommand bridge; and __fish_seen_subcommand_from status" -l module -d 'PKCS#11 module to use instead of discovery (repeatable; colon-separated in the variable)' -r -F
+complete -c zca -n "__fish_zca_using_subcommand bridge; and __fish_seen_subcommand_from status" -l skf -d 'SKF (GM/T 0016) library to use instead of discovery (repeatable; colon-separated in the variable)' -r -F
 complete -c zca -n "__fish_zca_using_subcommand bridge; and __fish_seen_subcommand_from status" -l platform -d 'Platform base URL, e.g. https://platform.example.gov.cn' -r
 complete -c zca -n "__fish_zca_using_subcommand bridge; and __fish_seen_subcommand_from status" -l ca-file -d 'Extra CA certificate (PEM) to trust for the platform\'s TLS certificate' -r -F
 complete -c zca -n "__fish_zca_using_subcommand bridge; and __fish_seen_subcommand_from status" -l connect-timeout -d 'Seconds to wait for a connection to the platform [default: 10]' -r
@@ -444,6 +472,7 @@ complete -c zca -n "__fish_zca_using_subcommand bridge; and __fish_seen_subcomma
 complete -c zca -n "__fish_zca_using_subcommand bridge; and __fish_seen_subcommand_from allow-final-try" -l config -d 'Config file [default: $XDG_CONFIG_HOME/zca/config.toml]' -r -F
 complete -c zca -n "__fish_zca_using_subcommand bridge; and __fish_seen_subcommand_from allow-final-try" -l lang -d 'Language of messages: zh or en [default: from the locale]' -r
 complete -c zca -n "__fish_zca_using_subcommand bridge; and __fish_seen_subcommand_from allow-final-try" -l module -d 'PKCS#11 module to use instead of discovery (repeatable; colon-separated in the variable)' -r -F
+complete -c zca -n "__fish_zca_using_subcommand bridge; and __fish_seen_subcommand_from allow-final-try" -l skf -d 'SKF (GM/T 0016) library to use instead of discovery (repeatable; colon-separated in the variable)' -r -F
 complete -c zca -n "__fish_zca_using_subcommand bridge; and __fish_seen_subcommand_from allow-final-try" -l platform -d 'Platform base URL, e.g. https://platform.example.gov.cn' -r
 complete -c zca -n "__fish_zca_using_subcommand bridge; and __fish_seen_subcommand_from allow-final-try" -l ca-file -d 'Extra CA certificate (PEM) to trust for the platform\'s TLS certificate' -r -F
 complete -c zca -n "__fish_zca_using_subcommand bridge; and __fish_seen_subcommand_from allow-final-try" -l connect-timeout -d 'Seconds to wait for a connection to the platform [default: 10]' -r
@@ -456,6 +485,7 @@ complete -c zca -n "__fish_zca_using_subcommand config; and not __fish_seen_subc
 complete -c zca -n "__fish_zca_using_subcommand config; and not __fish_seen_subcommand_from show" -l config -d 'Config file [default: $XDG_CONFIG_HOME/zca/config.toml]' -r -F
 complete -c zca -n "__fish_zca_using_subcommand config; and not __fish_seen_subcommand_from show" -l lang -d 'Language of messages: zh or en [default: from the locale]' -r
 complete -c zca -n "__fish_zca_using_subcommand config; and not __fish_seen_subcommand_from show" -l module -d 'PKCS#11 module to use instead of discovery (repeatable; colon-separated in the variable)' -r -F
+complete -c zca -n "__fish_zca_using_subcommand config; and not __fish_seen_subcommand_from show" -l skf -d 'SKF (GM/T 0016) library to use instead of discovery (repeatable; colon-separated in the variable)' -r -F
 complete -c zca -n "__fish_zca_using_subcommand config; and not __fish_seen_subcommand_from show" -l platform -d 'Platform base URL, e.g. https://platform.example.gov.cn' -r
 complete -c zca -n "__fish_zca_using_subcommand config; and not __fish_seen_subcommand_from show" -l ca-file -d 'Extra CA certificate (PEM) to trust for the platform\'s TLS certificate' -r -F
 complete -c zca -n "__fish_zca_using_subcommand config; and not __fish_seen_subcommand_from show" -l connect-timeout -d 'Seconds to wait for a connection to the platform [default: 10]' -r
@@ -469,6 +499,7 @@ complete -c zca -n "__fish_zca_using_subcommand config; and __fish_seen_subcomma
 complete -c zca -n "__fish_zca_using_subcommand config; and __fish_seen_subcommand_from show" -l config -d 'Config file [default: $XDG_CONFIG_HOME/zca/config.toml]' -r -F
 complete -c zca -n "__fish_zca_using_subcommand config; and __fish_seen_subcommand_from show" -l lang -d 'Language of messages: zh or en [default: from the locale]' -r
 complete -c zca -n "__fish_zca_using_subcommand config; and __fish_seen_subcommand_from show" -l module -d 'PKCS#11 module to use instead of discovery (repeatable; colon-separated in the variable)' -r -F
+complete -c zca -n "__fish_zca_using_subcommand config; and __fish_seen_subcommand_from show" -l skf -d 'SKF (GM/T 0016) library to use instead of discovery (repeatable; colon-separated in the variable)' -r -F
 complete -c zca -n "__fish_zca_using_subcommand config; and __fish_seen_subcommand_from show" -l platform -d 'Platform base URL, e.g. https://platform.example.gov.cn' -r
 complete -c zca -n "__fish_zca_using_subcommand config; and __fish_seen_subcommand_from show" -l ca-file -d 'Extra CA certificate (PEM) to trust for the platform\'s TLS certificate' -r -F
 complete -c zca -n "__fish_zca_using_subcommand config; and __fish_seen_subcommand_from show" -l connect-timeout -d 'Seconds to wait for a connection to the platform [default: 10]' -r

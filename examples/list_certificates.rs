@@ -10,8 +10,9 @@ use zca::token::{candidates, list_certificates, Inventory, ModuleSource, SearchP
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let module = std::env::args().nth(1).ok_or("usage: list_certificates MODULE")?;
     let named = [PathBuf::from(module)];
-    let inv =
-        Inventory::scan(candidates(Some((&named, ModuleSource::Flag)), &SearchPaths::from_env()));
+    let (modules, skf) =
+        candidates(Some((&named, ModuleSource::Flag)), None, &SearchPaths::from_env());
+    let inv = Inventory::scan(modules, skf);
     inv.require_key()?;
     let now = time::OffsetDateTime::now_utc();
     for key in &inv.keys {

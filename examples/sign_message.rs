@@ -15,8 +15,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         return Err("usage: sign_message MODULE SERIAL MESSAGE SIGNATURE (PIN in ZCA_PIN)".into());
     };
     let named = [PathBuf::from(module)];
-    let inv =
-        Inventory::scan(candidates(Some((&named, ModuleSource::Flag)), &SearchPaths::from_env()));
+    let (modules, skf) =
+        candidates(Some((&named, ModuleSource::Flag)), None, &SearchPaths::from_env());
+    let inv = Inventory::scan(modules, skf);
     let key = inv.select(Some(serial))?[0];
     let cert = list_certificates(&inv, key, time::OffsetDateTime::now_utc())?
         .into_iter()

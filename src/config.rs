@@ -53,6 +53,8 @@ pub struct Profile {
     pub ca_file: Option<PathBuf>,
     /// PKCS#11 modules to use instead of discovery.
     pub modules: Option<Vec<PathBuf>>,
+    /// SKF (GM/T 0016) libraries to use instead of discovery.
+    pub skf_libraries: Option<Vec<PathBuf>>,
 }
 
 /// What the command line and the environment said, before the config file is read.
@@ -63,6 +65,7 @@ pub struct Overrides {
     pub platform: Option<Sourced<String>>,
     pub ca_file: Option<Sourced<PathBuf>>,
     pub modules: Option<Sourced<Vec<PathBuf>>>,
+    pub skf_libraries: Option<Sourced<Vec<PathBuf>>>,
 }
 
 /// The effective settings of this run.
@@ -76,6 +79,8 @@ pub struct Settings {
     pub ca_file: Option<Sourced<PathBuf>>,
     /// `None`: no module is named anywhere, so discovery decides.
     pub modules: Option<Sourced<Vec<PathBuf>>>,
+    /// Likewise for SKF libraries; naming either kind turns discovery of both off.
+    pub skf_libraries: Option<Sourced<Vec<PathBuf>>>,
     /// The config file's `[[module]]` entries.
     pub module_quirks: Vec<crate::token::quirks::ModuleQuirks>,
 }
@@ -120,6 +125,9 @@ impl Settings {
                 .or_else(|| p.ca_file.map(|v| Sourced::new(v, from_profile()))),
             modules: overrides.modules.or_else(|| {
                 p.modules.filter(|m| !m.is_empty()).map(|v| Sourced::new(v, from_profile()))
+            }),
+            skf_libraries: overrides.skf_libraries.or_else(|| {
+                p.skf_libraries.filter(|m| !m.is_empty()).map(|v| Sourced::new(v, from_profile()))
             }),
             config,
             config_exists,

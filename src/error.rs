@@ -86,6 +86,12 @@ pub enum Error {
         function: String,
         rv: String,
     },
+    /// An SKF (GM/T 0016) call failed, or the library answered what the standard does not allow.
+    Skf {
+        library: PathBuf,
+        function: String,
+        code: String,
+    },
     Io {
         path: PathBuf,
         detail: String,
@@ -138,9 +144,14 @@ pub enum Error {
         what: String,
         source: String,
     },
-    /// A wrong PIN; `state` is what the key's flags say afterwards.
+    /// An SKF container's encryption certificate was chosen to sign: its key only decrypts.
+    EncryptionCertificate {
+        sha256: String,
+    },
+    /// A wrong PIN; `state` is what the key says afterwards, `tries_left` where it counts them.
     PinIncorrect {
         state: PinState,
+        tries_left: Option<u32>,
     },
     /// The module answered CKR_GENERAL_ERROR to the PIN (Feitian ePass2003 does for a wrong PIN).
     PinMaybeIncorrect,
@@ -212,6 +223,8 @@ impl Error {
             Error::TokenDeviceError { .. } => "token_device_error",
             Error::TokenTimeout { .. } => "token_timeout",
             Error::Pkcs11 { .. } => "pkcs11_error",
+            Error::Skf { .. } => "skf_error",
+            Error::EncryptionCertificate { .. } => "encryption_certificate",
             Error::Io { .. } => "io_error",
             Error::Cancelled => "cancelled",
             Error::Internal { .. } => "internal",
@@ -293,6 +306,8 @@ impl Error {
             Error::CertificateNotFound { .. }
             | Error::CertificateAmbiguous { .. }
             | Error::Pkcs11 { .. }
+            | Error::Skf { .. }
+            | Error::EncryptionCertificate { .. }
             | Error::Io { .. }
             | Error::Internal { .. }
             | Error::UnsupportedKey { .. }
@@ -345,6 +360,15 @@ impl Error {
             Error::TokenTimeout { operation, seconds } => {
                 t!("err-token-timeout", operation = operation.as_str(), seconds = (*seconds))
             }
+            Error::EncryptionCertificate { sha256 } => {
+                t!("err-encryption-certificate", sha256 = sha256.as_str())
+            }
+            Error::Skf { library, function, code } => t!(
+                "err-pkcs11",
+                module = library.display().to_string(),
+                function = function.as_str(),
+                rv = code.as_str()
+            ),
             Error::Pkcs11 { module, function, rv } => t!(
                 "err-pkcs11",
                 module = module.display().to_string(),
@@ -380,9 +404,10 @@ impl Error {
             Error::EmptySecret { what, source } => {
                 t!("err-empty-secret", what = what.as_str(), source = source.as_str())
             }
-            Error::PinIncorrect { state } => match state {
-                PinState::FinalTry => t!("err-pin-incorrect-final"),
-                PinState::Locked => t!("err-pin-incorrect-locked"),
+            Error::PinIncorrect { state, tries_left } => match (state, tries_left) {
+                (PinState::FinalTry, _) => t!("err-pin-incorrect-final"),
+                (PinState::Locked, _) => t!("err-pin-incorrect-locked"),
+                (_, Some(left)) => t!("err-pin-incorrect-tries", left = (*left)),
                 _ => t!("err-pin-incorrect"),
             },
             Error::PinMaybeIncorrect => t!("err-pin-maybe-incorrect"),
@@ -436,7 +461,8 @@ impl Error {
             Error::TokenRemoved { .. } => t!("hint-token-removed"),
             Error::TokenDeviceError { .. } => t!("hint-token-device"),
             Error::TokenTimeout { .. } => t!("hint-token-timeout"),
-            Error::Pkcs11 { .. } => t!("hint-pkcs11"),
+            Error::Pkcs11 { .. } | Error::Skf { .. } => t!("hint-pkcs11"),
+            Error::EncryptionCertificate { .. } => t!("hint-encryption-certificate"),
             Error::Io { .. } | Error::Cancelled => return None,
             Error::Internal { .. } => t!("hint-internal"),
             Error::NoPlatform | Error::BadPlatformUrl { .. } => t!("hint-no-platform"),

@@ -159,5 +159,10 @@ fn overrides(cli: &Cli, m: &ArgMatches) -> Overrides {
             let modules = g.modules.iter().filter(|p| !p.as_os_str().is_empty()).cloned().collect();
             Sourced::new(modules, source("modules", "--module", "ZCA_PKCS11_MODULE"))
         }),
+        skf_libraries: (!g.skf_libraries.is_empty()).then(|| {
+            let libraries =
+                g.skf_libraries.iter().filter(|p| !p.as_os_str().is_empty()).cloned().collect();
+            Sourced::new(libraries, source("skf_libraries", "--skf", "ZCA_SKF_LIBRARY"))
+        }),
     }
 }

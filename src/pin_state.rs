@@ -28,12 +28,40 @@ impl PinState {
         }
     }
 
+    /// The label, with the tries left where the key counts them.
+    pub fn label_with(self, tries: Option<PinTries>) -> String {
+        match tries {
+            Some(t) => t!("pin-state-tries", state = self.label(), left = t.left, max = t.max),
+            None => self.label(),
+        }
+    }
+
     pub fn label(self) -> String {
         match self {
             PinState::Ok => t!("pin-ok"),
             PinState::CountLow => t!("pin-count-low"),
             PinState::FinalTry => t!("pin-final-try"),
             PinState::Locked => t!("pin-locked"),
+        }
+    }
+}
+
+/// The tries a key's PIN has left, and how many it starts with: what SKF tells and PKCS#11
+/// does not.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub struct PinTries {
+    pub left: u32,
+    pub max: u32,
+}
+
+impl PinTries {
+    /// The state these counts mean, in the words of the PKCS#11 flags.
+    pub fn state(self) -> PinState {
+        match self.left {
+            0 => PinState::Locked,
+            1 => PinState::FinalTry,
+            n if n < self.max => PinState::CountLow,
+            _ => PinState::Ok,
         }
     }
 }

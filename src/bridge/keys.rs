@@ -13,12 +13,14 @@ use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender, SyncSender};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use cryptoki::session::Session;
 use zca_contract::Algorithm;
 
 use super::cms::{self, Scheme};
 use crate::secret::Secret;
-use crate::token::{list_certificates, CertObject, Inventory, Key, KeySession, PinState, RsaHash};
+use crate::token::{
+    list_certificates, CertObject, CertUsage, HeldLogin, Inventory, Key, KeySession, PinState,
+    RsaHash,
+};
 
 /// One certificate as pages see it.
 #[derive(Clone, Debug)]
@@ -218,8 +220,9 @@ impl Keys {
 
 /// A key logged in for some connections, and when each last used it.
 struct Login {
-    /// Keeps the token's login: it ends when the process's last session on the token closes.
-    session: Session,
+    /// Keeps the token's login: on PKCS#11 it ends when the process's last session on the
+    /// token closes.
+    session: Box<dyn HeldLogin>,
     module: PathBuf,
     conns: HashMap<u64, Instant>,
 }
@@ -420,7 +423,7 @@ impl Worker {
         let was = login.conns.remove(&conn).is_some();
         if login.conns.is_empty() {
             let login = self.logins.remove(lock).expect("found above");
-            let _ = login.session.logout();
+            login.session.logout();
         }
         was
     }
@@ -442,7 +445,7 @@ impl Worker {
         // The token may be logged in for another connection: out and in again, so that this
         // connection's PIN is the one checked.
         if let Some(login) = self.logins.remove(&lock) {
-            let _ = login.session.logout();
+            login.session.logout();
             self.logins.insert(lock.clone(), Login { conns: HashMap::new(), ..login });
         }
         let session =
@@ -455,7 +458,7 @@ impl Worker {
                 let mut conns = previous.map(|l| l.conns).unwrap_or_default();
                 conns.insert(conn, Instant::now());
                 let module = key.module.clone();
-                self.logins.insert(lock, Login { session: session.into_session(), module, conns });
+                self.logins.insert(lock, Login { session: session.into_login(), module, conns });
                 Ok(())
             }
             Err(e) => {
@@ -465,7 +468,7 @@ impl Worker {
                 // Logged out above: the other connections' login went with it.
                 self.logins.remove(&lock);
                 match e {
-                    crate::Error::PinIncorrect { state } => Err(LoginRefusal::Incorrect(state)),
+                    crate::Error::PinIncorrect { state, .. } => Err(LoginRefusal::Incorrect(state)),
                     crate::Error::PinLocked => Err(LoginRefusal::Locked),
                     other => Err(LoginRefusal::Failed(other.message())),
                 }
@@ -473,12 +476,16 @@ impl Worker {
         }
     }
 
-    /// PKCS#11 says no number of tries, only its flags: 0 locked, 1 the final try, and 2 — at
-    /// least two are left — otherwise.
+    /// SKF counts the tries left. PKCS#11 says no number, only its flags: 0 locked, 1 the
+    /// final try, and 2 — at least two are left — otherwise.
     fn retry_count(&self, cert_id: &str) -> Option<i64> {
         let lock = &self.entry(cert_id)?.0.ca_lock_id;
         let key = self.key(lock)?;
-        Some(match self.inv.pin_state(key).ok()? {
+        let flags = self.inv.pin_flags(key).ok()?;
+        if let Some(tries) = flags.user_tries {
+            return Some(tries.left.into());
+        }
+        Some(match flags.user {
             PinState::Locked => 0,
             PinState::FinalTry => 1,
             PinState::CountLow | PinState::Ok => 2,
@@ -567,7 +574,11 @@ impl Worker {
 }
 
 /// A certificate for encryption only: keyUsage without digitalSignature or nonRepudiation.
+/// An SKF container says which certificate is for encryption; elsewhere the key usage does.
 fn is_encryption_only(c: &CertObject) -> bool {
+    if let Some(usage) = c.usage {
+        return usage == CertUsage::Encryption;
+    }
     c.facts.as_ref().is_some_and(|f| {
         !f.key_usage.is_empty()
             && !f.key_usage.iter().any(|u| *u == "digitalSignature" || *u == "nonRepudiation")

@@ -84,6 +84,15 @@ pub struct GlobalArgs {
         help = t!("arg-module")
     )]
     pub modules: Vec<PathBuf>,
+    #[arg(
+        long = "skf",
+        global = true,
+        env = "ZCA_SKF_LIBRARY",
+        value_delimiter = ':',
+        value_name = "LIB",
+        help = t!("arg-skf")
+    )]
+    pub skf_libraries: Vec<PathBuf>,
     #[arg(long, global = true, env = "ZCA_PLATFORM", value_name = "URL", help = t!("arg-platform"))]
     pub platform: Option<String>,
     #[arg(long, global = true, env = "ZCA_CA_FILE", value_name = "PEM", help = t!("arg-ca-file"))]

@@ -36,12 +36,7 @@ pub fn run(ctx: &Context, args: &BridgeArgs) -> CmdResult {
 fn serve(ctx: &Context, args: &ServeArgs, paths: Paths) -> CmdResult {
     let search = ctx.search.clone();
     let settings = ctx.settings.clone();
-    let inventory = Box::new(move || {
-        let named = super::named_modules(&settings);
-        let mut inv = crate::token::Inventory::scan(crate::token::candidates(named, &search));
-        inv.quirks = settings.module_quirks.clone();
-        inv
-    });
+    let inventory = Box::new(move || super::scan_inventory(&settings, &search));
     let log: Arc<dyn Fn(&str) + Send + Sync> = Arc::new(|line: &str| {
         let time = crate::output::local_time(time::OffsetDateTime::now_utc());
         let _ = writeln!(io::stderr(), "{time} {line}");

@@ -10,7 +10,7 @@ use crate::cli::certs::{CertsAction, CertsArgs, ExportArgs};
 use crate::error::{Error, Result};
 use crate::output::{local_time, Column, Human, Report};
 use crate::t;
-use crate::token::{list_certificates, CertObject, Inventory, PrivateKeyPresence};
+use crate::token::{list_certificates, CertObject, CertUsage, Inventory, PrivateKeyPresence};
 
 #[derive(Serialize)]
 struct CertsReport {
@@ -53,6 +53,21 @@ fn all_certificates(
     Ok(certs)
 }
 
+fn usage_label(usage: CertUsage) -> String {
+    match usage {
+        CertUsage::Signing => t!("usage-signing"),
+        CertUsage::Encryption => t!("usage-encryption"),
+    }
+}
+
+/// The PKCS#11 object's label and CKA_ID, or the SKF container and what it holds this for.
+fn object_text(c: &CertObject) -> String {
+    match c.usage {
+        Some(usage) => format!("{} ({})", c.object_label, usage_label(usage)),
+        None => format!("{} ({})", c.object_label, c.id),
+    }
+}
+
 fn private_key_label(p: PrivateKeyPresence) -> String {
     match p {
         PrivateKeyPresence::Yes => t!("value-yes"),
@@ -82,7 +97,7 @@ impl Report for CertsReport {
             Column::whole("SHA-256").optional(5),
         ]);
         for c in &self.certificates {
-            let object = format!("{} ({})", c.object_label, c.id);
+            let object = object_text(c);
             let row = match &c.facts {
                 Some(f) => vec![
                     c.ca_lock_id.clone(),
@@ -130,9 +145,12 @@ impl CertsReport {
                 (t!("col-ca-lock-id"), c.ca_lock_id.clone()),
                 (t!("col-label"), c.token_label.clone()),
                 (t!("col-object"), c.object_label.clone()),
-                ("CKA_ID".into(), c.id.clone()),
-                ("URI".into(), c.uri.clone()),
             ];
+            match c.usage {
+                Some(usage) => fields.push((t!("col-usage"), usage_label(usage))),
+                None => fields.push(("CKA_ID".into(), c.id.clone())),
+            }
+            fields.push(("URI".into(), c.uri.clone()));
             match &c.facts {
                 Some(f) => fields.extend([
                     (t!("col-subject"), f.subject.clone()),

@@ -67,14 +67,16 @@ impl Report for ShowReport<'_> {
             .map(|p| (p.value.display().to_string(), source_label(&p.source)))
             .unwrap_or_else(unset);
         table.add_row(vec!["ca_file".into(), ca_file, source]);
-        let (modules, source) = match &s.modules {
-            Some(m) => (
-                m.value.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join("\n"),
-                source_label(&m.source),
-            ),
-            None => (t!("modules-discovered"), String::new()),
-        };
-        table.add_row(vec!["modules".into(), modules, source]);
+        for (name, libraries) in [("modules", &s.modules), ("skf_libraries", &s.skf_libraries)] {
+            let (paths, source) = match libraries {
+                Some(m) => (
+                    m.value.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join("\n"),
+                    source_label(&m.source),
+                ),
+                None => (t!("modules-discovered"), String::new()),
+            };
+            table.add_row(vec![name.into(), paths, source]);
+        }
         out.print_table(&table)
     }
 }

@@ -7,12 +7,14 @@ use crate::cli::detect::DetectArgs;
 use crate::output::{yes_no, Column, Human, Report};
 use crate::t;
 use crate::token::discover::ModuleSource;
-use crate::token::inventory::{Module, SlotEntry};
-use crate::token::Key;
+use crate::token::inventory::{LoadFailure, Module, SlotEntry};
+use crate::token::skf::SkfLibrary;
+use crate::token::{Interface, Key};
 
 #[derive(Serialize)]
 struct DetectReport<'a> {
     modules: &'a [Module],
+    skf_libraries: &'a [SkfLibrary],
     slots: &'a [SlotEntry],
     keys: Vec<KeyReport<'a>>,
 }
@@ -36,15 +38,22 @@ pub fn run(ctx: &Context, args: &DetectArgs) -> CmdResult {
         .iter()
         .map(|key| KeyReport { key, certificates: inv.count_certificates(key).ok() })
         .collect();
-    let report = DetectReport { modules: &inv.modules, slots: &inv.slots, keys };
+    let report = DetectReport {
+        modules: &inv.modules,
+        skf_libraries: &inv.skf_libraries,
+        slots: &inv.slots,
+        keys,
+    };
     match inv.require_key() {
         Ok(()) => ctx.emit(&report),
         Err(e) => ctx.emit_failing(&report, e),
     }
 }
 
-pub fn source_label(source: ModuleSource) -> String {
+pub fn source_label(source: ModuleSource, skf: bool) -> String {
     match source {
+        ModuleSource::Flag if skf => "--skf".into(),
+        ModuleSource::Env if skf => "ZCA_SKF_LIBRARY".into(),
         ModuleSource::Flag => t!("source-module-flag"),
         ModuleSource::Env => t!("source-module-env"),
         ModuleSource::Profile => t!("source-module-profile"),
@@ -55,9 +64,45 @@ pub fn source_label(source: ModuleSource) -> String {
 
 impl Report for DetectReport<'_> {
     fn render(&self, out: &mut Human<'_>) -> io::Result<()> {
-        if self.modules.is_empty() {
+        if self.modules.is_empty() && self.skf_libraries.is_empty() {
             return Ok(());
         }
+        if !self.modules.is_empty() {
+            self.render_modules(out)?;
+        }
+        if !self.skf_libraries.is_empty() {
+            let mut table = out.grid(vec![
+                Column::whole(t!("col-library")),
+                Column::text(t!("col-source")).optional(2),
+                Column::text(t!("col-vendor")).optional(1),
+                Column::text(t!("col-status")),
+            ]);
+            for l in self.skf_libraries {
+                table.add_row(vec![
+                    l.path.display().to_string(),
+                    source_label(l.source, true),
+                    l.vendor.clone().unwrap_or_default(),
+                    status_of(l.error.as_ref(), None),
+                ]);
+            }
+            writeln!(out.stdout, "{}", t!("title-skf-libraries"))?;
+            out.print_table(&table)?;
+        }
+        self.render_keys(out)
+    }
+}
+
+/// ✓ with what the library says of itself, or ✗ with why it could not be used.
+fn status_of(error: Option<&LoadFailure>, description: Option<String>) -> String {
+    match (error, description) {
+        (Some(e), _) => format!("✗ {}", e.message()),
+        (None, Some(d)) => format!("✓ {d}"),
+        (None, None) => "✓".to_string(),
+    }
+}
+
+impl DetectReport<'_> {
+    fn render_modules(&self, out: &mut Human<'_>) -> io::Result<()> {
         let mut table = out.grid(vec![
             Column::whole(t!("col-module")),
             Column::text(t!("col-source")).optional(2),
@@ -65,23 +110,22 @@ impl Report for DetectReport<'_> {
             Column::text(t!("col-status")),
         ]);
         for m in self.modules {
-            let status = match (&m.error, &m.library) {
-                (Some(e), _) => format!("✗ {}", e.message()),
-                (None, Some(lib)) => {
-                    format!("✓ {} {} ({})", lib.description, lib.version, lib.manufacturer)
-                }
-                (None, None) => "✓".to_string(),
-            };
+            let description = m
+                .library
+                .as_ref()
+                .map(|lib| format!("{} {} ({})", lib.description, lib.version, lib.manufacturer));
             table.add_row(vec![
                 m.path.display().to_string(),
-                source_label(m.source),
+                source_label(m.source, false),
                 m.vendor.clone().unwrap_or_default(),
-                status,
+                status_of(m.error.as_ref(), description),
             ]);
         }
         writeln!(out.stdout, "{}", t!("title-modules"))?;
-        out.print_table(&table)?;
+        out.print_table(&table)
+    }
 
+    fn render_keys(&self, out: &mut Human<'_>) -> io::Result<()> {
         if !self.slots.is_empty() {
             let mut table = out.grid(vec![
                 Column::whole(t!("col-module")),
@@ -121,17 +165,16 @@ impl Report for DetectReport<'_> {
             ]);
             for k in &self.keys {
                 let key = k.key;
-                let slots = key.slots.iter().map(u64::to_string).collect::<Vec<_>>().join(", ");
                 table.add_row(vec![
                     key.ca_lock_id.clone(),
                     key.label.clone(),
                     key.manufacturer.clone(),
                     key.model.clone(),
                     format!("{} / {}", key.hardware_version, key.firmware_version),
-                    key.pin_state.label(),
+                    key.pin_state.label_with(key.pin_tries),
                     yes_no(Some(key.protected_auth_path)),
                     k.certificates.map(|n| n.to_string()).unwrap_or_else(|| "?".into()),
-                    format!("{} [{slots}]", file_name(&key.module)),
+                    reached_through(key),
                 ]);
             }
             writeln!(out.stdout, "\n{}", t!("title-keys"))?;
@@ -139,6 +182,19 @@ impl Report for DetectReport<'_> {
         }
         Ok(())
     }
+}
+
+/// The library and slots of each interface that reaches the key.
+fn reached_through(key: &Key) -> String {
+    let mut ways = Vec::new();
+    if key.interfaces.contains(&Interface::Pkcs11) {
+        let slots = key.slots.iter().map(u64::to_string).collect::<Vec<_>>().join(", ");
+        ways.push(format!("{} [{slots}]", file_name(&key.module)));
+    }
+    if let Some(library) = &key.skf_library {
+        ways.push(format!("{} (SKF)", file_name(library)));
+    }
+    ways.join(" + ")
 }
 
 pub fn file_name(path: &std::path::Path) -> String {

@@ -142,16 +142,19 @@ pub fn run(ctx: &Context, args: &DoctorArgs) -> CmdResult {
 
 /// Drivers, pcscd, readers, key, PIN and certificates. Returns the certificates found.
 fn token_checks(ctx: &Context, inv: &Inventory, checks: &mut Vec<Check>) -> Vec<CertObject> {
-    let loaded = inv.modules.iter().filter(|m| m.loaded).count();
-    let failed: Vec<String> = inv
-        .modules
+    // PKCS#11 modules and SKF libraries alike: either kind of driver lets the user in.
+    let drivers = inv.modules.iter().map(|m| (&m.path, m.loaded, &m.error)).chain(
+        inv.skf_libraries.iter().map(|l| (&l.path, l.loaded && l.error.is_none(), &l.error)),
+    );
+    let (ok, failed): (Vec<_>, Vec<_>) = drivers.partition(|(_, loaded, _)| *loaded);
+    let loaded = ok.len();
+    let failed: Vec<String> = failed
         .iter()
-        .filter(|m| !m.loaded)
-        .map(|m| {
+        .map(|(path, _, error)| {
             format!(
                 "{}: {}",
-                m.path.display(),
-                m.error.as_ref().map(|e| e.message()).unwrap_or_default()
+                path.display(),
+                error.as_ref().map(|e| e.message()).unwrap_or_default()
             )
         })
         .collect();
@@ -206,7 +209,10 @@ fn token_checks(ctx: &Context, inv: &Inventory, checks: &mut Vec<Check>) -> Vec<
         }
         return Vec::new();
     }
+    let skf_keys = inv.keys.iter().filter(|k| k.p11.is_none()).count();
     match inv.slots.len() {
+        // SKF libraries find their devices themselves: no slot is no fault then.
+        0 if skf_keys > 0 => checks.push(Check::skipped("readers", t!("doctor-readers-skf"))),
         0 => checks.push(Check::fail(
             "readers",
             t!("doctor-readers-none"),

@@ -8,7 +8,9 @@ use crate::cli::platform::{KeyChoice, PinArgs};
 use crate::error::{Error, Result};
 use crate::secret::{read_secret, SecretSources};
 use crate::t;
-use crate::token::{list_certificates, CertObject, Inventory, Key, KeySession, PinState, Signer};
+use crate::token::{
+    list_certificates, CertObject, CertUsage, Inventory, Key, KeySession, PinState, Signer,
+};
 
 /// The certificate to use, with its key: the only one, the one `--token`/`--cert` names, or the
 /// one the person picks.
@@ -21,7 +23,8 @@ pub fn choose<'a>(
     let mut candidates = Vec::new();
     for key in inv.select(choice.token.as_deref())? {
         for cert in list_certificates(inv, key, now)? {
-            if cert.facts.is_some() {
+            // An SKF container's encryption key decrypts only.
+            if cert.facts.is_some() && cert.usage != Some(CertUsage::Encryption) {
                 candidates.push((key, cert));
             }
         }
@@ -113,7 +116,8 @@ pub fn unlock<'a>(
     pin: &PinArgs,
 ) -> Result<KeySession<'a>> {
     let session = KeySession::open(inv, key)?;
-    match session.pin_state()? {
+    let flags = session.pin_flags()?;
+    match flags.user {
         PinState::Locked => return Err(Error::PinLocked),
         PinState::FinalTry if !pin.allow_final_try => {
             if ctx.no_input {
@@ -135,7 +139,14 @@ pub fn unlock<'a>(
         env: "ZCA_PIN",
         flags: "--pin-stdin, --pin-file FILE",
     };
-    let prompt = t!("prompt-pin", label = key.label.as_str(), ca_lock_id = key.ca_lock_id.as_str());
+    let mut prompt =
+        t!("prompt-pin", label = key.label.as_str(), ca_lock_id = key.ca_lock_id.as_str());
+    // Where the key counts its tries, the person sees them before typing.
+    if let Some(tries) = flags.user_tries {
+        let left = t!("pin-tries-left", left = tries.left, max = tries.max);
+        ctx.debug(&format!("key {}: {left}", key.ca_lock_id));
+        prompt = format!("{prompt} ({left})");
+    }
     let secret = read_secret(&sources, ctx.no_input, &prompt)?;
     session.login(&secret)?;
     ctx.debug(&format!("logged in to key {}", key.ca_lock_id));

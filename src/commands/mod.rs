@@ -21,9 +21,10 @@ mod watch;
 use std::io;
 
 use crate::api::{Client, ClientOptions};
-use crate::config::{Settings, Source};
+use crate::config::{Settings, Source, Sourced};
 use crate::error::Error;
 use crate::output::{Output, Report};
+use crate::token::discover::Named;
 use crate::token::{candidates, Inventory, ModuleSource, SearchPaths};
 
 /// What every command gets: the effective settings and how to print.
@@ -64,20 +65,20 @@ impl From<io::Error> for Failure {
 pub type CmdResult = Result<(), Failure>;
 
 impl Context {
-    /// Loads the named modules, or the discovered ones, and lists their keys.
+    /// Loads the named libraries, or the discovered ones, and lists their keys.
     pub fn inventory(&self) -> Inventory {
-        let candidates = candidates(named_modules(&self.settings), &self.search);
-        if candidates.is_empty() {
+        let inv = scan_inventory(&self.settings, &self.search);
+        if inv.modules.is_empty() && inv.skf_libraries.is_empty() {
             self.debug(&format!(
-                "no PKCS#11 module named or found under {}",
+                "no PKCS#11 module or SKF library named or found under {}",
                 self.search.root.display()
             ));
         }
-        let mut inv = Inventory::scan(candidates);
-        inv.quirks = self.settings.module_quirks.clone();
-        for m in &inv.modules {
-            let outcome = m.error.as_ref().map(|e| e.message()).unwrap_or_else(|| "loaded".into());
-            self.debug(&format!("module {} ({:?}): {outcome}", m.path.display(), m.source));
+        let libraries = inv.modules.iter().map(|m| (&m.path, m.source, &m.error, "module"));
+        let skf = inv.skf_libraries.iter().map(|l| (&l.path, l.source, &l.error, "SKF library"));
+        for (path, source, error, kind) in libraries.chain(skf) {
+            let outcome = error.as_ref().map(|e| e.message()).unwrap_or_else(|| "loaded".into());
+            self.debug(&format!("{kind} {} ({source:?}): {outcome}", path.display()));
         }
         self.debug(&format!("{} slot(s), {} key(s)", inv.slots.len(), inv.keys.len()));
         inv
@@ -130,9 +131,18 @@ impl Context {
     }
 }
 
-/// The modules named by flag, environment or profile, which are then used alone.
-pub fn named_modules(settings: &Settings) -> Option<(&[std::path::PathBuf], ModuleSource)> {
-    settings.modules.as_ref().map(|m| {
+/// The keys of the libraries the settings name, or of the ones discovery finds.
+pub fn scan_inventory(settings: &Settings, search: &SearchPaths) -> Inventory {
+    let (modules, skf) =
+        candidates(named(&settings.modules), named(&settings.skf_libraries), search);
+    let mut inv = Inventory::scan(modules, skf);
+    inv.quirks = settings.module_quirks.clone();
+    inv
+}
+
+/// Libraries named by flag, environment or profile, which are then used alone.
+fn named(libraries: &Option<Sourced<Vec<std::path::PathBuf>>>) -> Named<'_> {
+    libraries.as_ref().map(|m| {
         let source = match m.source {
             Source::Env(_) => ModuleSource::Env,
             Source::Profile(_) => ModuleSource::Profile,

@@ -13,7 +13,7 @@ use crate::secret::{
     from_environment, prompt_secret, read_secret, read_stdin_lines, Secret, SecretSources,
 };
 use crate::t;
-use crate::token::{Key, KeySession, PinState};
+use crate::token::{Key, KeySession, PinState, PinTries};
 
 pub fn run(ctx: &Context, args: &PinArgs) -> CmdResult {
     match &args.action {
@@ -26,7 +26,7 @@ pub fn run(ctx: &Context, args: &PinArgs) -> CmdResult {
 #[derive(Serialize)]
 struct StatusReport {
     keys: Vec<KeyPin>,
-    /// PKCS#11 has no count of tries left, only the flags; said in the data as well.
+    /// Whether every key counts its tries (SKF does; PKCS#11 has only the flags).
     tries_left_known: bool,
 }
 
@@ -36,7 +36,10 @@ struct KeyPin {
     label: String,
     pin_state: PinState,
     pin_to_be_changed: bool,
+    /// Tries left and the maximum, where the key counts them (SKF).
+    pin_tries: Option<PinTries>,
     so_pin_state: PinState,
+    so_pin_tries: Option<PinTries>,
     min_pin_length: usize,
     max_pin_length: usize,
     pin_pad: bool,
@@ -52,13 +55,16 @@ fn status(ctx: &Context, args: &PinStatusArgs) -> CmdResult {
             label: key.label.clone(),
             pin_state: flags.user,
             pin_to_be_changed: flags.to_be_changed,
+            pin_tries: flags.user_tries,
             so_pin_state: flags.so,
+            so_pin_tries: flags.so_tries,
             min_pin_length: key.min_pin_length,
             max_pin_length: key.max_pin_length,
             pin_pad: key.protected_auth_path,
         });
     }
-    ctx.emit(&StatusReport { keys, tries_left_known: false })
+    let tries_left_known = keys.iter().all(|k| k.pin_tries.is_some());
+    ctx.emit(&StatusReport { keys, tries_left_known })
 }
 
 impl Report for StatusReport {
@@ -72,7 +78,7 @@ impl Report for StatusReport {
             Column::whole(t!("col-pin-pad")).optional(1),
         ]);
         for k in &self.keys {
-            let mut user = k.pin_state.label();
+            let mut user = k.pin_state.label_with(k.pin_tries);
             if k.pin_to_be_changed {
                 user = format!("{user}, {}", t!("pin-must-change"));
             }
@@ -80,12 +86,15 @@ impl Report for StatusReport {
                 k.ca_lock_id.clone(),
                 k.label.clone(),
                 user,
-                k.so_pin_state.label(),
+                k.so_pin_state.label_with(k.so_pin_tries),
                 format!("{}–{}", k.min_pin_length, k.max_pin_length),
                 yes_no(Some(k.pin_pad)),
             ]);
         }
         out.print_table(&table)?;
+        if self.tries_left_known {
+            return Ok(());
+        }
         out.note(&t!("note-no-tries-count"))
     }
 }

@@ -1,20 +1,21 @@
-//! Where PKCS#11 modules ("CA 驱动") come from: named by the user, or discovered.
+//! Where PKCS#11 modules and SKF libraries ("CA 驱动") come from: named by the user, or
+//! discovered.
 
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
-use super::vendors::{vendor_of_file, LIB_FOLDERS, LIB_SUBFOLDERS, VENDORS};
+use super::vendors::{vendor_of_file, Vendor, LIB_FOLDERS, LIB_SUBFOLDERS, VENDORS};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ModuleSource {
-    /// `--module`
+    /// `--module` or `--skf`
     Flag,
-    /// `ZCA_PKCS11_MODULE`
+    /// `ZCA_PKCS11_MODULE` or `ZCA_SKF_LIBRARY`
     Env,
-    /// the profile's `modules`
+    /// the profile's `modules` or `skf_libraries`
     Profile,
     /// a p11-kit `.module` registration
     P11Kit,
@@ -50,24 +51,33 @@ impl SearchPaths {
     }
 }
 
-/// The modules to load: the ones named (flag, environment or profile) alone, as pkcs11-tool's
-/// `--module` is; discovery only when none is named. The same file is listed once.
+/// Libraries named by flag, environment or profile, with where the names came from.
+pub type Named<'a> = Option<(&'a [PathBuf], ModuleSource)>;
+
+/// The PKCS#11 modules and the SKF libraries to load: the ones named (flag, environment or
+/// profile) alone, as pkcs11-tool's `--module` is; discovery of both kinds only when nothing of
+/// either kind is named. The same file is listed once.
 pub fn candidates(
-    named: Option<(&[PathBuf], ModuleSource)>,
+    modules: Named,
+    skf: Named,
     paths: &SearchPaths,
-) -> Vec<Candidate> {
-    let found = match named {
-        Some((named, source)) => named
+) -> (Vec<Candidate>, Vec<Candidate>) {
+    if modules.is_none() && skf.is_none() {
+        let mut found = p11kit_modules(paths);
+        found.extend(vendor_table(paths, |v| v.file_names));
+        return (dedup(found), dedup(vendor_table(paths, |v| v.skf_names)));
+    }
+    (named_only(modules), named_only(skf))
+}
+
+fn named_only(named: Named) -> Vec<Candidate> {
+    let Some((named, source)) = named else { return Vec::new() };
+    dedup(
+        named
             .iter()
             .map(|path| Candidate { path: path.clone(), source, vendor: vendor_name(path) })
             .collect(),
-        None => {
-            let mut found = p11kit_modules(paths);
-            found.extend(vendor_table_modules(paths));
-            found
-        }
-    };
-    dedup(found)
+    )
 }
 
 fn vendor_name(path: &Path) -> Option<String> {
@@ -150,7 +160,11 @@ fn resolve_p11kit_path(module: &str, paths: &SearchPaths) -> PathBuf {
         .unwrap_or_else(|| paths.under_root(LIB_FOLDERS[0]).join("pkcs11").join(module))
 }
 
-fn vendor_table_modules(paths: &SearchPaths) -> Vec<Candidate> {
+/// The libraries of zca's vendor table (`names` picks PKCS#11 or SKF file names) that exist.
+fn vendor_table(
+    paths: &SearchPaths,
+    names: fn(&Vendor) -> &'static [&'static str],
+) -> Vec<Candidate> {
     let mut found = Vec::new();
     for vendor in VENDORS {
         let folders = vendor.folders.iter().map(|f| paths.under_root(f)).chain(
@@ -159,7 +173,7 @@ fn vendor_table_modules(paths: &SearchPaths) -> Vec<Candidate> {
                 .flat_map(|f| LIB_SUBFOLDERS.iter().map(move |s| paths.under_root(f).join(s))),
         );
         for folder in folders {
-            for name in vendor.file_names {
+            for name in names(vendor) {
                 let path = folder.join(name);
                 if path.is_file() {
                     found.push(Candidate {
@@ -211,8 +225,10 @@ mod tests {
         std::fs::create_dir_all(&gm).unwrap();
         std::fs::write(gm.join("libgm3000_pkcs11.so"), b"g").unwrap();
 
+        std::fs::write(gm.join("libgm3000.1.0.so"), b"s").unwrap();
+
         let paths = SearchPaths { root: root.path().into(), home: None };
-        let found = candidates(None, &paths);
+        let (found, skf) = candidates(None, None, &paths);
         let summary: Vec<(String, ModuleSource)> = found
             .iter()
             .map(|c| (c.path.strip_prefix(root.path()).unwrap().display().to_string(), c.source))
@@ -230,6 +246,9 @@ mod tests {
             ]
         );
         assert_eq!(found[3].vendor.as_deref(), Some("龙脉 Longmai"));
+        assert_eq!(skf.len(), 1);
+        assert!(skf[0].path.ends_with("opt/lm-gm3000/lib/libgm3000.1.0.so"));
+        assert_eq!(skf[0].vendor.as_deref(), Some("龙脉 Longmai"));
     }
 
     #[test]
@@ -237,8 +256,12 @@ mod tests {
         let paths = SearchPaths { root: "/nonexistent-root".into(), home: None };
         let named =
             [PathBuf::from("/a/x.so"), PathBuf::from("/a/../a/x.so"), PathBuf::from("/b.so")];
-        let found = candidates(Some((&named, ModuleSource::Env)), &paths);
+        let (found, skf) = candidates(Some((&named, ModuleSource::Env)), None, &paths);
         assert_eq!(found.len(), 3, "missing files cannot be resolved, so they stay apart");
         assert!(found.iter().all(|c| c.source == ModuleSource::Env));
+        assert!(skf.is_empty(), "naming a PKCS#11 module turns SKF discovery off too");
+        let (found, skf) = candidates(None, Some((&named[2..], ModuleSource::Flag)), &paths);
+        assert!(found.is_empty());
+        assert_eq!(skf.len(), 1);
     }
 }

@@ -13,9 +13,10 @@ use serde::Serialize;
 use super::discover::{Candidate, ModuleSource};
 use super::quirks::ModuleQuirks;
 use super::raw::{decode_text, RawModule};
+use super::skf::{self, SkfDevice, SkfLibrary, SkfPlace};
 use super::watchdog;
 use crate::error::{Error, Result};
-pub use crate::pin_state::PinState;
+pub use crate::pin_state::{PinState, PinTries};
 use crate::t;
 
 /// Why a module could not be used.
@@ -24,6 +25,9 @@ use crate::t;
 pub enum LoadFailure {
     FileMissing,
     NotPkcs11(String),
+    NotSkf(String),
+    /// The SKF library could not list its devices.
+    DeviceListFailed(String),
     InitializeFailed(String),
     SlotListFailed(String),
 }
@@ -33,6 +37,8 @@ impl LoadFailure {
         match self {
             LoadFailure::FileMissing => t!("load-file-missing"),
             LoadFailure::NotPkcs11(d) => t!("load-not-pkcs11", detail = d.as_str()),
+            LoadFailure::NotSkf(d) => t!("load-not-skf", detail = d.as_str()),
+            LoadFailure::DeviceListFailed(e) => t!("load-device-list-failed", detail = e.as_str()),
             LoadFailure::InitializeFailed(rv) => t!("load-init-failed", rv = rv.as_str()),
             LoadFailure::SlotListFailed(rv) => t!("load-slot-list-failed", rv = rv.as_str()),
         }
@@ -102,10 +108,30 @@ pub struct PinFlags {
     pub user: PinState,
     pub so: PinState,
     pub to_be_changed: bool,
+    /// Where the key counts them (SKF).
+    pub user_tries: Option<PinTries>,
+    pub so_tries: Option<PinTries>,
+}
+
+/// The interfaces through which zca reaches a key.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Interface {
+    Pkcs11,
+    Skf,
+}
+
+/// Where a key sits behind a PKCS#11 module.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct P11Place {
+    pub module: usize,
+    pub slot: Slot,
 }
 
 /// One inserted, initialized key. A key that a module shows in several slots (OpenSC makes one
-/// slot per PIN) is one key with several slots.
+/// slot per PIN) is one key with several slots; a key that both a PKCS#11 module and an SKF
+/// library reach (the same CA锁ID) is one key with both interfaces. PKCS#11 then does the work
+/// and SKF tells the PIN's tries.
 #[derive(Clone, Debug, Serialize)]
 pub struct Key {
     /// The token serial number: the platform's CA锁ID.
@@ -123,12 +149,18 @@ pub struct Key {
     pub so_pin_state: PinState,
     pub min_pin_length: usize,
     pub max_pin_length: usize,
+    /// The PIN's tries left and maximum, where the key tells them (SKF).
+    pub pin_tries: Option<PinTries>,
+    pub so_pin_tries: Option<PinTries>,
+    /// The library zca works through: the PKCS#11 module, else the SKF library.
     pub module: PathBuf,
     pub slots: Vec<u64>,
+    pub interfaces: Vec<Interface>,
+    pub skf_library: Option<PathBuf>,
     #[serde(skip)]
-    pub(crate) module_index: usize,
+    pub(crate) p11: Option<P11Place>,
     #[serde(skip)]
-    pub(crate) slot: Slot,
+    pub(crate) skf: Option<SkfPlace>,
 }
 
 impl Key {
@@ -141,6 +173,7 @@ impl Key {
 /// Every module, slot and key this run can see.
 pub struct Inventory {
     pub modules: Vec<Module>,
+    pub skf_libraries: Vec<SkfLibrary>,
     pub slots: Vec<SlotEntry>,
     pub keys: Vec<Key>,
     /// Entries of the config file, before the built-in quirks table.
@@ -166,10 +199,12 @@ pub(crate) fn keep_open(session: Session) {
 }
 
 impl Inventory {
-    /// Loads every candidate and lists its slots; a module that fails is recorded, never fatal.
-    pub fn scan(candidates: Vec<Candidate>) -> Inventory {
+    /// Loads every candidate, PKCS#11 modules and SKF libraries, and lists their keys; a
+    /// library that fails is recorded, never fatal.
+    pub fn scan(candidates: Vec<Candidate>, skf_candidates: Vec<Candidate>) -> Inventory {
         let mut inv = Inventory {
             modules: Vec::new(),
+            skf_libraries: Vec::new(),
             slots: Vec::new(),
             keys: Vec::new(),
             quirks: Vec::new(),
@@ -178,7 +213,50 @@ impl Inventory {
             inv.modules.push(load(candidate));
             inv.list_slots_of(inv.modules.len() - 1);
         }
+        for candidate in skf_candidates {
+            inv.skf_libraries.push(skf::load(candidate));
+            inv.list_skf_devices_of(inv.skf_libraries.len() - 1);
+        }
         inv
+    }
+
+    /// Adds the devices of an SKF library: a key already seen through PKCS#11 (the same CA锁ID)
+    /// gains the SKF interface and its tries; the others are keys of their own.
+    fn list_skf_devices_of(&mut self, index: usize) {
+        let Some(api) = self.skf_libraries[index].api.clone() else { return };
+        let devices = match skf::devices(&api) {
+            Ok(devices) => devices,
+            Err(e) => {
+                self.skf_libraries[index].error = Some(LoadFailure::DeviceListFailed(e.message()));
+                return;
+            }
+        };
+        let path = self.skf_libraries[index].path.clone();
+        for device in devices {
+            let device = match device {
+                Ok(d) => d,
+                Err(e) => {
+                    self.slots.push(SlotEntry {
+                        module: path.clone(),
+                        id: 0,
+                        description: String::new(),
+                        token_present: true,
+                        token_initialized: false,
+                        ca_lock_id: None,
+                        slot: None,
+                        error: Some(e),
+                    });
+                    continue;
+                }
+            };
+            let place =
+                SkfPlace { library: index, device: device.name.clone(), app: device.app.clone() };
+            match self.keys.iter_mut().find(|k| k.ca_lock_id == device.serial) {
+                Some(key) if key.skf.is_none() => key.add_skf(&device, place, &path),
+                Some(_) => {}
+                None => self.keys.push(Key::from_skf(&device, place, &path)),
+            }
+        }
     }
 
     /// Takes stock again after keys may have come or gone (for `detect --watch`). Listing the
@@ -191,6 +269,18 @@ impl Inventory {
     /// `refresh`, but modules for which `busy` is true are not loaded afresh: a login on one of
     /// their keys would end with it.
     pub fn refresh_except(&mut self, busy: &dyn Fn(&Path) -> bool) {
+        self.reload_modules_except(busy);
+        self.slots.clear();
+        self.keys.clear();
+        for index in 0..self.modules.len() {
+            self.list_slots_of(index);
+        }
+        for index in 0..self.skf_libraries.len() {
+            self.list_skf_devices_of(index);
+        }
+    }
+
+    fn reload_modules_except(&mut self, busy: &dyn Fn(&Path) -> bool) {
         for index in 0..self.modules.len() {
             let old = &mut self.modules[index];
             if !sees_tokens_only_at_initialize(&old.path) || busy(&old.path) {
@@ -205,11 +295,6 @@ impl Inventory {
                 vendor: old.vendor.clone(),
             };
             self.modules[index] = load(candidate);
-        }
-        self.slots.clear();
-        self.keys.clear();
-        for index in 0..self.modules.len() {
-            self.list_slots_of(index);
         }
     }
 
@@ -232,6 +317,14 @@ impl Inventory {
             std::thread::spawn(move || {
                 while ctx.wait_for_slot_event().is_ok() && events.send(()).is_ok() {
                     // A module that reports events in a loop must not make this one spin.
+                    std::thread::sleep(std::time::Duration::from_millis(50));
+                }
+            });
+        }
+        for api in self.skf_libraries.iter().filter_map(|l| l.api.clone()) {
+            let events = events.clone();
+            std::thread::spawn(move || {
+                while api.wait_for_device_event() && events.send(()).is_ok() {
                     std::thread::sleep(std::time::Duration::from_millis(50));
                 }
             });
@@ -303,11 +396,31 @@ impl Inventory {
     }
 
     /// Whether the key sits in a hardware slot (a reader, a USB key) rather than a software
-    /// token, as the slot's CKF_HW_SLOT flag says.
+    /// token, as the slot's CKF_HW_SLOT flag says. SKF libraries drive USB keys.
     pub fn is_hardware(&self, key: &Key) -> bool {
-        let ctx =
-            self.modules[key.module_index].ctx.as_ref().expect("keys come from loaded modules");
-        ctx.get_slot_info(key.slot).is_ok_and(|i| i.hardware_slot())
+        match self.p11(key) {
+            Ok((ctx, slot)) => ctx.get_slot_info(slot).is_ok_and(|i| i.hardware_slot()),
+            Err(_) => key.skf.is_some(),
+        }
+    }
+
+    /// The key's PKCS#11 module and slot; an error for a key only SKF reaches.
+    pub(crate) fn p11(&self, key: &Key) -> Result<(&Pkcs11, Slot)> {
+        let place = key.p11.ok_or_else(|| Error::Internal {
+            detail: format!("key {} has no PKCS#11 interface", key.ca_lock_id),
+        })?;
+        let ctx = self.modules[place.module].ctx.as_ref().expect("keys come from loaded modules");
+        Ok((ctx, place.slot))
+    }
+
+    /// The key's application behind its SKF library, opened.
+    pub(crate) fn open_skf(&self, key: &Key) -> Result<Option<skf::Opened>> {
+        let Some(place) = &key.skf else { return Ok(None) };
+        let api = self.skf_libraries[place.library]
+            .api
+            .as_ref()
+            .expect("keys come from loaded libraries");
+        skf::open(api, place).map(Some)
     }
 
     /// The keys to work on: all, or the one `--token` names. Fails when there is none.
@@ -328,18 +441,21 @@ impl Inventory {
         if !self.keys.is_empty() {
             return Ok(());
         }
-        if self.modules.is_empty() {
+        if self.modules.is_empty() && self.skf_libraries.is_empty() {
             return Err(Error::DriverMissing);
         }
-        // A module that loaded but could not list its slots is no more use than one that did not.
-        if !self.modules.iter().any(|m| m.loaded && m.error.is_none()) {
-            let failures = self
-                .modules
-                .iter()
-                .map(|m| {
-                    (m.path.clone(), m.error.as_ref().map(|e| e.message()).unwrap_or_default())
-                })
-                .collect();
+        // A library that loaded but could not list its slots or devices is no more use than one
+        // that did not.
+        let libraries = self
+            .modules
+            .iter()
+            .map(|m| (&m.path, m.loaded, &m.error))
+            .chain(self.skf_libraries.iter().map(|l| (&l.path, l.loaded, &l.error)));
+        let failures: Vec<(PathBuf, String)> = libraries
+            .filter(|(_, loaded, error)| !loaded || error.is_some())
+            .map(|(path, _, e)| (path.clone(), e.as_ref().map(|e| e.message()).unwrap_or_default()))
+            .collect();
+        if failures.len() == self.modules.len() + self.skf_libraries.len() {
             return Err(Error::DriverUnusable { failures });
         }
         // A key that is there but cannot be read says more than "no key".
@@ -351,10 +467,9 @@ impl Inventory {
 
     /// A read-only session on the key's first slot.
     pub fn open_session(&self, key: &Key) -> Result<Session> {
-        let ctx =
-            self.modules[key.module_index].ctx.as_ref().expect("keys come from loaded modules");
+        let (ctx, slot) = self.p11(key)?;
         let _watch = watchdog::guard("C_OpenSession", watchdog::limit());
-        ctx.open_ro_session(key.slot).map_err(|e| pkcs11_error(&key.module, &e))
+        ctx.open_ro_session(slot).map_err(|e| pkcs11_error(&key.module, &e))
     }
 
     /// The key's PIN state now, read again from the token.
@@ -362,26 +477,40 @@ impl Inventory {
         Ok(self.pin_flags(key)?.user)
     }
 
-    /// The PIN flags as the key says them now (not as they were when zca started).
+    /// The PIN's state as the key says it now (not as it was when zca started): from the tries
+    /// SKF counts where the key has that interface, else from the PKCS#11 flags.
     pub fn pin_flags(&self, key: &Key) -> Result<PinFlags> {
-        let ctx =
-            self.modules[key.module_index].ctx.as_ref().expect("keys come from loaded modules");
+        if let Some(opened) = self.open_skf(key)? {
+            let (user, default_pin) = opened.app.pin_info(zca_skf::USER_TYPE)?;
+            let so = opened.app.pin_info(zca_skf::ADMIN_TYPE).ok().map(|(tries, _)| tries);
+            return Ok(PinFlags {
+                user: user.state(),
+                so: so.map_or(PinState::Ok, PinTries::state),
+                to_be_changed: default_pin,
+                user_tries: Some(user),
+                so_tries: so,
+            });
+        }
+        let (ctx, slot) = self.p11(key)?;
         let _watch = watchdog::guard("C_GetTokenInfo", watchdog::limit());
-        let info = ctx.get_token_info(key.slot).map_err(|e| pkcs11_error(&key.module, &e))?;
+        let info = ctx.get_token_info(slot).map_err(|e| pkcs11_error(&key.module, &e))?;
         Ok(PinFlags {
             user: pin_state_of(&info),
             so: so_pin_state_of(&info),
             to_be_changed: info.user_pin_to_be_changed(),
+            user_tries: None,
+            so_tries: None,
         })
     }
 
     pub(crate) fn raw_module(&self, key: &Key) -> Option<&RawModule> {
-        self.modules[key.module_index].raw.as_ref()
+        self.modules[key.p11?.module].raw.as_ref()
     }
 
     /// What the key's module does its own way.
     pub fn quirks_for(&self, key: &Key) -> ModuleQuirks {
-        let module = &self.modules[key.module_index];
+        let Some(place) = key.p11 else { return super::quirks::for_module(&self.quirks, "", "") };
+        let module = &self.modules[place.module];
         let file = module.path.file_name().and_then(|f| f.to_str()).unwrap_or_default();
         let manufacturer = module.library.as_ref().map(|l| l.manufacturer.as_str()).unwrap_or("");
         super::quirks::for_module(&self.quirks, file, manufacturer)
@@ -390,25 +519,29 @@ impl Inventory {
     /// Whether the key's slot offers `mechanism` for signing (C_GetMechanismInfo: vendor
     /// mechanisms are missing from cryptoki's mechanism list).
     pub fn can_sign_with(&self, key: &Key, mechanism: u64) -> bool {
-        let ctx =
-            self.modules[key.module_index].ctx.as_ref().expect("keys come from loaded modules");
+        let Ok((ctx, slot)) = self.p11(key) else { return false };
         let Ok(kind) = cryptoki::mechanism::MechanismType::new_vendor_defined(mechanism as _)
         else {
             return false;
         };
-        ctx.get_mechanism_info(key.slot, kind).is_ok_and(|i| i.sign())
+        ctx.get_mechanism_info(slot, kind).is_ok_and(|i| i.sign())
     }
 
     /// A read-write session, which changing a PIN needs.
     pub fn open_rw_session(&self, key: &Key) -> Result<Session> {
-        let ctx =
-            self.modules[key.module_index].ctx.as_ref().expect("keys come from loaded modules");
+        let (ctx, slot) = self.p11(key)?;
         let _watch = watchdog::guard("C_OpenSession", watchdog::limit());
-        ctx.open_rw_session(key.slot).map_err(|e| pkcs11_error(&key.module, &e))
+        ctx.open_rw_session(slot).map_err(|e| pkcs11_error(&key.module, &e))
     }
 
-    /// Number of certificate objects visible without login.
+    /// Number of certificates visible without login.
     pub fn count_certificates(&self, key: &Key) -> Result<usize> {
+        if key.p11.is_none() {
+            return Ok(self
+                .open_skf(key)?
+                .map_or(Ok(Vec::new()), |o| skf::certificates(&o.app))?
+                .len());
+        }
         let session = self.open_session(key)?;
         let _watch = watchdog::guard("C_FindObjects", watchdog::limit());
         let found = session
@@ -452,10 +585,58 @@ fn key_from_info(
         pin_to_be_changed: info.user_pin_to_be_changed(),
         min_pin_length: info.min_pin_length(),
         max_pin_length: info.max_pin_length(),
+        pin_tries: None,
+        so_pin_tries: None,
         module,
         slots: vec![slot.id()],
-        module_index: index,
-        slot,
+        interfaces: vec![Interface::Pkcs11],
+        skf_library: None,
+        p11: Some(P11Place { module: index, slot }),
+        skf: None,
+    }
+}
+
+/// SKF does not tell a PIN's length limits; these are the ones the standard's vendors keep.
+const SKF_PIN_LENGTHS: (usize, usize) = (6, 16);
+
+impl Key {
+    fn from_skf(device: &SkfDevice, place: SkfPlace, library: &Path) -> Key {
+        Key {
+            ca_lock_id: device.serial.clone(),
+            label: device.label.clone(),
+            manufacturer: device.manufacturer.clone(),
+            model: String::new(),
+            hardware_version: device.hardware_version.clone(),
+            firmware_version: device.firmware_version.clone(),
+            login_required: true,
+            protected_auth_path: false,
+            pin_state: device.user.state(),
+            pin_to_be_changed: device.default_pin,
+            so_pin_state: device.admin.map_or(PinState::Ok, PinTries::state),
+            min_pin_length: SKF_PIN_LENGTHS.0,
+            max_pin_length: SKF_PIN_LENGTHS.1,
+            pin_tries: Some(device.user),
+            so_pin_tries: device.admin,
+            module: library.to_path_buf(),
+            slots: Vec::new(),
+            interfaces: vec![Interface::Skf],
+            skf_library: Some(library.to_path_buf()),
+            p11: None,
+            skf: Some(place),
+        }
+    }
+
+    /// The same key reached through SKF too: its counts of tries make the PIN state exact.
+    fn add_skf(&mut self, device: &SkfDevice, place: SkfPlace, library: &Path) {
+        self.pin_tries = Some(device.user);
+        self.so_pin_tries = device.admin;
+        self.pin_state = device.user.state();
+        if let Some(admin) = device.admin {
+            self.so_pin_state = admin.state();
+        }
+        self.interfaces.push(Interface::Skf);
+        self.skf_library = Some(library.to_path_buf());
+        self.skf = Some(place);
     }
 }
 

@@ -1,4 +1,4 @@
-//! The token layer: PKCS#11 modules, slots, keys and their objects. Nothing here prints or
+//! The token layer: PKCS#11 modules and SKF libraries, slots, keys and their objects. Nothing here prints or
 //! prompts.
 
 pub mod discover;
@@ -7,11 +7,12 @@ pub mod objects;
 pub mod quirks;
 pub mod raw;
 pub mod signing;
+pub mod skf;
 pub mod sm2;
 pub mod vendors;
 pub mod watchdog;
 
 pub use discover::{candidates, Candidate, ModuleSource, SearchPaths};
-pub use inventory::{Inventory, Key, PinFlags, PinState};
-pub use objects::{list_certificates, CertObject, PrivateKeyPresence};
-pub use signing::{KeySession, RsaHash, Signer};
+pub use inventory::{Interface, Inventory, Key, PinFlags, PinState, PinTries};
+pub use objects::{list_certificates, CertObject, CertUsage, PrivateKeyPresence};
+pub use signing::{HeldLogin, KeySession, RsaHash, Signer};

@@ -24,6 +24,15 @@ pub enum PrivateKeyPresence {
     Unknown,
 }
 
+/// What an SKF container holds a certificate for: signing, or encryption (whose key only
+/// decrypts, so zca never signs with it).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CertUsage {
+    Signing,
+    Encryption,
+}
+
 #[derive(Clone, Debug, Serialize)]
 pub struct CertObject {
     pub ca_lock_id: String,
@@ -32,8 +41,12 @@ pub struct CertObject {
     pub object_label: String,
     /// CKA_ID in lowercase hex.
     pub id: String,
-    /// RFC 7512 URI of the object, as p11tool and pkcs11-tool accept it.
+    /// RFC 7512 URI of the object, as p11tool and pkcs11-tool accept it; for a certificate
+    /// read through SKF, `skf:` with the device's serial and the container.
     pub uri: String,
+    /// The SKF container holding it, and whether it is the signing or the encryption one.
+    pub container: Option<String>,
+    pub usage: Option<CertUsage>,
     pub private_key: PrivateKeyPresence,
     /// Set when CKA_VALUE is not a certificate zca can read; the facts below are then absent.
     pub parse_error: Option<String>,
@@ -53,12 +66,16 @@ impl CertObject {
     }
 }
 
-/// Every certificate object on `key`, ordered by CKA_ID and label.
+/// Every certificate on `key`, ordered by CKA_ID (container) and label: through PKCS#11 where
+/// the key has it, else from its SKF containers.
 pub fn list_certificates(
     inv: &Inventory,
     key: &Key,
     now: OffsetDateTime,
 ) -> Result<Vec<CertObject>> {
+    if key.p11.is_none() {
+        return skf_certificates(inv, key, now);
+    }
     let session = inv.open_session(key)?;
     let objects = token_objects(inv, key, &session)?;
     keep_open(session);
@@ -76,6 +93,8 @@ pub fn list_certificates(
         let private_key = private.presence(&id, public, key.login_required);
         out.push(CertObject {
             uri: object_uri(key, &id, &label),
+            container: None,
+            usage: None,
             ca_lock_id: key.ca_lock_id.clone(),
             token_label: key.label.clone(),
             module: key.module.clone(),
@@ -91,6 +110,47 @@ pub fn list_certificates(
     // Modules return objects in no stable order (SoftHSM: file order); people and scripts
     // want the same listing every time.
     out.sort_by(|a, b| (&a.id, &a.object_label, &a.der).cmp(&(&b.id, &b.object_label, &b.der)));
+    Ok(out)
+}
+
+/// The certificates of an SKF key's containers: each container's key pairs are its own, so
+/// the private key is there for every certificate.
+fn skf_certificates(inv: &Inventory, key: &Key, now: OffsetDateTime) -> Result<Vec<CertObject>> {
+    let Some(opened) = inv.open_skf(key)? else { return Ok(Vec::new()) };
+    let mut out: Vec<CertObject> = super::skf::certificates(&opened.app)?
+        .into_iter()
+        .map(|c| {
+            let (facts, parse_error) = match CertFacts::parse(&c.der) {
+                Ok(f) => (Some(f), None),
+                Err(e) => (None, Some(e)),
+            };
+            let usage = if c.sign { CertUsage::Signing } else { CertUsage::Encryption };
+            let tag = if c.sign { "sign" } else { "enc" };
+            CertObject {
+                ca_lock_id: key.ca_lock_id.clone(),
+                token_label: key.label.clone(),
+                module: key.module.clone(),
+                object_label: c.container.clone(),
+                id: hex::encode(c.container.as_bytes()),
+                uri: format!(
+                    "skf:serial={};container={};usage={tag}",
+                    pct(&key.ca_lock_id),
+                    pct(&c.container)
+                ),
+                container: Some(c.container),
+                usage: Some(usage),
+                private_key: PrivateKeyPresence::Yes,
+                parse_error,
+                days_left: facts.as_ref().map(|f| f.days_left(now)),
+                facts,
+                der: c.der,
+            }
+        })
+        .collect();
+    out.sort_by(|a, b| {
+        (&a.id, a.usage == Some(CertUsage::Encryption))
+            .cmp(&(&b.id, b.usage == Some(CertUsage::Encryption)))
+    });
     Ok(out)
 }
 

@@ -1,12 +1,14 @@
 //! Well-known PKCS#11 module file names and folders: the last resort of discovery, for drivers
 //! that register nowhere (most Chinese USB-key vendors install into `/opt` and tell no one).
 
-/// One driver family: who makes it, the file names of its PKCS#11 library, and the folders
-/// its installers use besides the system library folders.
+/// One driver family: who makes it, the file names of its PKCS#11 and SKF libraries, and the
+/// folders its installers use besides the system library folders.
 pub struct Vendor {
     pub vendor: &'static str,
     pub product: &'static str,
     pub file_names: &'static [&'static str],
+    /// Its SKF (GM/T 0016) library, which Chinese vendors ship first.
+    pub skf_names: &'static [&'static str],
     pub folders: &'static [&'static str],
     /// Whether the library reaches its readers through pcscd (PC/SC); the rest talk USB HID.
     pub pcsc: bool,
@@ -32,6 +34,7 @@ pub const VENDORS: &[Vendor] = &[
         vendor: "OpenSC",
         product: "OpenSC smart card framework",
         file_names: &["opensc-pkcs11.so"],
+        skf_names: &[],
         folders: &[],
         pcsc: true,
         tokens_at_initialize: false,
@@ -40,6 +43,7 @@ pub const VENDORS: &[Vendor] = &[
         vendor: "SoftHSM",
         product: "SoftHSM v2",
         file_names: &["libsofthsm2.so"],
+        skf_names: &[],
         folders: &[],
         pcsc: false,
         tokens_at_initialize: true,
@@ -48,6 +52,7 @@ pub const VENDORS: &[Vendor] = &[
         vendor: "龙脉 Longmai",
         product: "mToken GM3000",
         file_names: &["libgm3000_pkcs11.so"],
+        skf_names: &["libgm3000.1.0.so", "libgm3000.so"],
         folders: &["/opt/lm-gm3000/lib", "/opt/apps/com.longmai.gm3000user/files/lib"],
         pcsc: false,
         tokens_at_initialize: false,
@@ -56,6 +61,7 @@ pub const VENDORS: &[Vendor] = &[
         vendor: "飞天诚信 Feitian",
         product: "ePass2003",
         file_names: &["libcastle.so.1.0.0", "libcastle.so", "libcastle_v2.so"],
+        skf_names: &[],
         folders: &["/opt/ePass2003/lib", "/opt/apps/cn.ftsafe.epass2003/files/lib"],
         pcsc: true,
         tokens_at_initialize: false,
@@ -64,14 +70,25 @@ pub const VENDORS: &[Vendor] = &[
         vendor: "飞天诚信 Feitian",
         product: "ePass3003 / ePass1000ND",
         file_names: &["libshuttle_p11v220.so", "libshuttle_p11v220.so.1.0.0"],
+        skf_names: &[],
         folders: &[],
         pcsc: true,
+        tokens_at_initialize: false,
+    },
+    Vendor {
+        vendor: "飞天诚信 Feitian",
+        product: "ePass3000GM",
+        file_names: &[],
+        skf_names: &["libes_3000gm.so", "libes_3000gm.so.1.0.0"],
+        folders: &["/opt/apps/cn.ftsafe.epass3000gm/files/lib"],
+        pcsc: false,
         tokens_at_initialize: false,
     },
     Vendor {
         vendor: "握奇 Watchdata",
         product: "TimeCOS USB key",
         file_names: &["libwdpkcs.so", "libwdpkcs_SJK1137.so"],
+        skf_names: &[],
         folders: &["/opt/watchdata/lib", "/usr/lib/watchdata"],
         pcsc: false,
         tokens_at_initialize: false,
@@ -80,6 +97,7 @@ pub const VENDORS: &[Vendor] = &[
         vendor: "海泰方圆 HaiTai",
         product: "HaiKey",
         file_names: &["libhtpkcs11.so", "libHTPKCS11.so"],
+        skf_names: &[],
         folders: &["/opt/haitai/lib"],
         pcsc: false,
         tokens_at_initialize: false,
@@ -88,6 +106,7 @@ pub const VENDORS: &[Vendor] = &[
         vendor: "吉大正元 JIT",
         product: "JIT USB key",
         file_names: &["libjitpkcs11.so"],
+        skf_names: &[],
         folders: &[],
         pcsc: false,
         tokens_at_initialize: false,
@@ -96,6 +115,7 @@ pub const VENDORS: &[Vendor] = &[
         vendor: "Thales (SafeNet)",
         product: "eToken / IDPrime",
         file_names: &["libeTPkcs11.so", "libIDPrimePKCS11.so"],
+        skf_names: &[],
         folders: &[],
         pcsc: true,
         tokens_at_initialize: false,
@@ -107,7 +127,8 @@ pub fn needs_pcsc(file_name: &str) -> bool {
     vendor_of_file(file_name).is_some_and(|v| v.pcsc) || file_name.contains("opensc")
 }
 
-/// The vendor whose library has this file name, for labelling modules found elsewhere.
+/// The vendor whose library (PKCS#11 or SKF) has this file name, for labelling libraries found
+/// elsewhere.
 pub fn vendor_of_file(file_name: &str) -> Option<&'static Vendor> {
-    VENDORS.iter().find(|v| v.file_names.contains(&file_name))
+    VENDORS.iter().find(|v| v.file_names.contains(&file_name) || v.skf_names.contains(&file_name))
 }

@@ -3,7 +3,8 @@
 //! can check that an unreadable certificate is listed with its error; `put-key` writes a key
 //! pair whose private key is visible without login (pkcs11-tool always makes it private);
 //! `sm2-keygen` generates an SM2 key pair with a vendor-defined mechanism, which pkcs11-tool
-//! cannot ask for.
+//! cannot ask for. `skf-device`, `skf-cert` and `skf-insert` make and change the devices of the
+//! soft SKF library (`zca-skf-soft`), which keeps them in a file.
 
 use std::path::{Path, PathBuf};
 
@@ -15,6 +16,7 @@ use cryptoki::mechanism::{Mechanism, MechanismType};
 use cryptoki::object::{Attribute, AttributeType, CertificateType, KeyType, ObjectClass};
 use cryptoki::session::{Session, UserType};
 use cryptoki::types::AuthPin;
+use zca_skf_soft::store::{App, Container, Device, KeyPair, Store};
 
 #[derive(Parser)]
 enum Cli {
@@ -66,6 +68,48 @@ enum Cli {
         /// The module's key-pair generation mechanism, e.g. 0x80008001.
         #[arg(long, value_parser = parse_number)]
         mechanism: u64,
+    },
+    /// Add a device to the soft SKF library's store: one application with user PIN 123456 and
+    /// admin PIN 12345678, one container with SM2 signing and encryption key pairs. Prints the
+    /// two public points (04 || x || y) in hex, signing first, one per line.
+    SkfDevice {
+        #[arg(long)]
+        store: PathBuf,
+        #[arg(long)]
+        name: String,
+        #[arg(long)]
+        serial: String,
+        #[arg(long, default_value = "zca SKF key")]
+        label: String,
+        #[arg(long, default_value = "ZCA")]
+        app: String,
+        #[arg(long, default_value = "zca-container")]
+        container: String,
+        #[arg(long, default_value_t = 6)]
+        user_tries: u32,
+        #[arg(long, default_value_t = 10)]
+        admin_tries: u32,
+    },
+    /// Put a certificate (DER) in a container, as its signing or its encryption certificate.
+    SkfCert {
+        #[arg(long)]
+        store: PathBuf,
+        #[arg(long)]
+        device: String,
+        #[arg(long, default_value = "zca-container")]
+        container: String,
+        #[arg(long, value_parser = ["sign", "enc"])]
+        usage: String,
+        cert: PathBuf,
+    },
+    /// Insert (`--present true`) or pull out (`--present false`) a device.
+    SkfInsert {
+        #[arg(long)]
+        store: PathBuf,
+        #[arg(long)]
+        device: String,
+        #[arg(long, action = clap::ArgAction::Set)]
+        present: bool,
     },
 }
 
@@ -138,6 +182,52 @@ fn main() -> Result<()> {
             };
             // Unwrap the DER OCTET STRING (04 41 ...) around the 65-byte point.
             println!("{}", hex::encode(&point[point.len() - 65..]));
+        }
+        Cli::SkfDevice { store, name, serial, label, app, container, user_tries, admin_tries } => {
+            let mut devices = Store::load(&store)?;
+            let (sign, enc) = (KeyPair::generate(), KeyPair::generate());
+            for pair in [&sign, &enc] {
+                println!("{}", hex::encode(pair.point().context("a fresh key has a point")?));
+            }
+            devices.devices.retain(|d| d.name != name);
+            devices.devices.push(Device {
+                name,
+                serial,
+                label,
+                manufacturer: "zca soft SKF".into(),
+                present: true,
+                apps: vec![App {
+                    name: app,
+                    user_pin: "123456".into(),
+                    admin_pin: "12345678".into(),
+                    user_max: user_tries,
+                    user_left: user_tries,
+                    admin_max: admin_tries,
+                    admin_left: admin_tries,
+                    containers: vec![Container {
+                        name: container,
+                        sign: Some(sign),
+                        enc: Some(enc),
+                    }],
+                }],
+            });
+            devices.save(&store)?;
+        }
+        Cli::SkfCert { store, device, container, usage, cert } => {
+            let mut devices = Store::load(&store)?;
+            let der = hex::encode(std::fs::read(cert)?);
+            let found = devices
+                .device_mut(&device)
+                .and_then(|d| d.apps.iter_mut().find_map(|a| a.container_mut(&container)))
+                .context("no such device and container")?;
+            let pair = if usage == "sign" { &mut found.sign } else { &mut found.enc };
+            pair.as_mut().context("the container has no such key pair")?.cert = der;
+            devices.save(&store)?;
+        }
+        Cli::SkfInsert { store, device, present } => {
+            let mut devices = Store::load(&store)?;
+            devices.device_mut(&device).context("no such device")?.present = present;
+            devices.save(&store)?;
         }
     }
     Ok(())

@@ -69,7 +69,11 @@ fn newest_file(dir: &Path) -> Option<std::time::SystemTime> {
 }
 
 pub fn testkit_bin() -> PathBuf {
-    ensure_built(zca_bin().with_file_name("zca-testkit"), &["testkit/src"], &["-p", "zca-testkit"])
+    ensure_built(
+        zca_bin().with_file_name("zca-testkit"),
+        &["testkit/src", "testkit/skf-soft/src"],
+        &["-p", "zca-testkit"],
+    )
 }
 
 pub fn platform_bin() -> PathBuf {
@@ -647,6 +651,7 @@ pub fn walk(dir: &Path) -> Vec<PathBuf> {
 pub mod bridge;
 pub mod browser;
 pub mod hostile;
+pub mod skf;
 pub mod sm2;
 pub mod vcard;
 pub mod web;
