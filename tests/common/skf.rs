@@ -60,13 +60,19 @@ impl SkfDevices {
         self.testkit(&["skf-cert", "--device", device, "--usage", usage, &file]);
     }
 
-    /// A device whose signing and encryption certificates come from `ca` for `cn`.
-    pub fn with_certificates(ca: &Sm2Ca, serial: &str, cn: &str, user_tries: u32) -> SkfDevices {
+    /// A device whose signing and encryption certificates come from `ca` for `cn`; with the
+    /// signing key's public point.
+    pub fn with_certificates(
+        ca: &Sm2Ca,
+        serial: &str,
+        cn: &str,
+        user_tries: u32,
+    ) -> (SkfDevices, Vec<u8>) {
         let devices = SkfDevices::new();
         let (sign, enc) = devices.add(DEVICE, serial, user_tries);
         devices.put_cert(DEVICE, "sign", &ca.issue(&sign, cn));
         devices.put_cert(DEVICE, "enc", &ca.issue(&enc, cn));
-        devices
+        (devices, sign)
     }
 
     pub fn insert(&self, device: &str, present: bool) {
