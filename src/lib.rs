@@ -17,6 +17,7 @@ pub mod pin;
 pub mod pin_state;
 pub mod prompt;
 pub mod secret;
+pub mod timing;
 pub mod token;
 pub mod x509;
 

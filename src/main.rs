@@ -14,6 +14,7 @@ use zca::token::SearchPaths;
 use zca::{i18n, t};
 
 fn main() -> ExitCode {
+    zca::timing::start();
     // Before anything else, and before any thread: PIN, password and token variables leave the
     // environment for zeroizing buffers.
     zca::secret::take_environment();
@@ -33,6 +34,7 @@ fn run() -> u8 {
     i18n::set_lang(lang);
     let json = cli::early_json(&args);
 
+    let parsing = std::time::Instant::now();
     let matches = match cli::command().try_get_matches_from(&args) {
         Ok(m) => m,
         Err(e) => return clap_error(&e, json),
@@ -41,15 +43,22 @@ fn run() -> u8 {
         Ok(cli) => cli,
         Err(e) => return clap_error(&e, json),
     };
+    if cli.global.verbose > 0 {
+        zca::timing::enable();
+        zca::timing::record("arguments (clap, in the chosen language)".into(), parsing.elapsed());
+    }
     let out = Output::detect(cli.global.json);
     zca::token::watchdog::install(move |e| {
         let _ = out.error(e);
     });
-    let settings =
-        match Settings::resolve(overrides(&cli, &matches), Sourced::new(lang, lang_source)) {
-            Ok(s) => s,
-            Err(e) => return report(&out, Failure::Error(e)),
-        };
+    let resolved = zca::timing::measure(
+        || "settings (config file, profile)".into(),
+        || Settings::resolve(overrides(&cli, &matches), Sourced::new(lang, lang_source)),
+    );
+    let settings = match resolved {
+        Ok(s) => s,
+        Err(e) => return report(&out, Failure::Error(e)),
+    };
     let ctx = Context {
         settings,
         out,
@@ -75,10 +84,16 @@ fn run() -> u8 {
         Command::Pin(args) => commands::pin::run(&ctx, args),
         Command::Bridge(args) => commands::bridge::run(&ctx, args),
     };
-    match result {
+    let code = match result {
         Ok(()) => exit::OK,
         Err(failure) => report(&out, failure),
+    };
+    if zca::timing::enabled() {
+        for line in zca::timing::report() {
+            eprintln!("zca: time {line}");
+        }
     }
+    code
 }
 
 fn report(out: &Output, failure: Failure) -> u8 {

@@ -249,3 +249,60 @@ fn an_empty_or_blank_pin_or_password_never_reaches_the_key_or_the_platform() {
     let (_, out, _) = run(hsm.zca().args(["pin", "status", "--json"]));
     assert_eq!(json(&out)["keys"][0]["pin_state"], "ok");
 }
+
+/// PKCS#11 calls zca made, as the fault module counted them (`ZCA_FAULT_CALLS`).
+fn calls_made(file: &std::path::Path) -> std::collections::BTreeMap<String, usize> {
+    let text = std::fs::read_to_string(file).expect("the fault module wrote its count");
+    text.lines()
+        .filter_map(|l| l.split_once(' '))
+        .map(|(f, n)| (f.to_string(), n.parse().unwrap()))
+        .collect()
+}
+
+#[test]
+fn a_token_of_a_thousand_objects_is_listed_within_the_call_budget() {
+    use common::sm2::{sm2_module, Sm2Ca, Sm2Token};
+    let hsm = Hsm::new();
+    let ca = Sm2Ca::new();
+    // One key pair and certificate, 150 more certificates, and 900 objects of classes zca never
+    // reads (data, NSS trust), as vendor tokens hold.
+    let (mut token, _) = Sm2Token::with_certificate(&[], &ca, "孙七");
+    token.env.push(("ZCA_SM2_EXTRA".into(), "certs=150,data=500,trust=400".into()));
+    let count = hsm.path("calls.txt");
+    let through_fault_module = |args: &[&str]| {
+        let mut cmd = token.zca(&hsm);
+        cmd.env("ZCA_PKCS11_MODULE", fault_module())
+            .env("ZCA_FAULT_TARGET", sm2_module())
+            .env("ZCA_FAULT_CALLS", &count);
+        let (code, out, err) = run(cmd.args(args));
+        assert_eq!(code, 0, "{out}{err}");
+        (json(&out), calls_made(&count))
+    };
+
+    let (doc, calls) = through_fault_module(&["certs", "--json"]);
+    let certificates = doc["certificates"].as_array().unwrap().len();
+    assert_eq!(certificates, 151);
+    let objects: usize = 2 + 151 + 900;
+    let budget = 4 + certificates + 8 + objects.div_ceil(64);
+    let total: usize = calls.values().sum();
+    assert!(total <= budget, "{total} calls > budget {budget}: {calls:?}");
+    assert!(calls["C_FindObjects"] <= 4, "searches by class, 1024 handles at a time: {calls:?}");
+
+    // A key with a handful of objects: one search, each object read once.
+    let plain = Sm2Token::with_certificate(&[], &ca, "孙七").0;
+    let mut cmd = plain.zca(&hsm);
+    cmd.env("ZCA_PKCS11_MODULE", fault_module())
+        .env("ZCA_FAULT_TARGET", sm2_module())
+        .env("ZCA_FAULT_CALLS", &count);
+    let (code, out, err) = run(cmd.args(["certs", "--json"]));
+    assert_eq!(code, 0, "{out}{err}");
+    let calls = calls_made(&count);
+    assert_eq!(calls["C_FindObjects"], 1, "{calls:?}");
+    assert_eq!(calls["C_FindObjectsInit"], 1, "{calls:?}");
+    assert_eq!(calls["C_GetAttributeValue"], 2, "the certificate and its public key: {calls:?}");
+
+    // detect counts the certificates in one C_FindObjects, not 16 of 10.
+    let (doc, calls) = through_fault_module(&["detect", "--json"]);
+    assert_eq!(doc["keys"][0]["certificates"], 151);
+    assert_eq!(calls["C_FindObjects"], 1, "{calls:?}");
+}

@@ -162,6 +162,15 @@ fn platform_down_and_wrong_ca_file_are_exit_6() {
     );
     assert_eq!(code, 6, "{err}");
     assert!(err.contains("TLS") && err.contains("--ca-file"), "{err}");
+    // A chain that does not lead to the --ca-file is checked against the system's roots, read
+    // only then (SSL_CERT_FILE names them here): TLS holds, and the platform answers for itself.
+    let mut cmd = hsm.zca();
+    cmd.args(["account", "login", "--account", "a", "--password-stdin", "--platform", &p.origin])
+        .arg("--ca-file")
+        .arg(&other_ca)
+        .env("SSL_CERT_FILE", p.ca_file());
+    let (code, _, err) = run_with_input(&mut cmd, "pw\n");
+    assert_eq!(code, 5, "refused by the platform, not by TLS: {err}");
     let (code, _, err) = run_with_input(
         hsm.zca().args([
             "account",

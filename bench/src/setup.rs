@@ -336,6 +336,21 @@ pub struct LoginFigures {
     pub total_ms: f64,
     pub sign_ms: f64,
     pub outside_ms: f64,
+    /// Median of each phase `zca -v` reported, in its order, with process start and exit (the
+    /// wall time the process took beyond what it measured from `main`).
+    pub phases: Vec<(String, f64)>,
+}
+
+/// The phases of `zca -v`'s "zca: time  1.23 ms  phase" lines.
+fn phases_of(stderr: &str) -> Vec<(String, f64)> {
+    stderr
+        .lines()
+        .filter_map(|l| l.strip_prefix("zca: time "))
+        .filter_map(|l| {
+            let (ms, phase) = l.trim().split_once(" ms  ")?;
+            Some((phase.to_string(), ms.trim().parse().ok()?))
+        })
+        .collect()
 }
 
 /// An EC key on its own SoftHSM2 token, bound to the account `bench`, for `zca login`.
@@ -375,6 +390,7 @@ impl<'a> LoginRig<'a> {
     pub fn measure(&self, runs: usize) -> Result<LoginFigures> {
         let mut totals = Vec::new();
         let mut signs = Vec::new();
+        let mut runs_phases: Vec<Vec<(String, f64)>> = Vec::new();
         let (mut requests, mut handshakes) = (0, 0);
         for _ in 0..runs {
             let before = self.platform.counts();
@@ -385,11 +401,16 @@ impl<'a> LoginRig<'a> {
                 bail!("zca login: {}", String::from_utf8_lossy(&out.stderr));
             }
             let stderr = String::from_utf8_lossy(&out.stderr);
-            let sign = stderr
-                .lines()
-                .find_map(|l| l.split("signed on the key in ").nth(1))
-                .and_then(|rest| rest.trim_end_matches(" ms").parse::<f64>().ok())
+            let mut phases = phases_of(&stderr);
+            let sign = phases
+                .iter()
+                .find(|(p, _)| p == "C_Sign")
+                .map(|(_, ms)| *ms)
                 .context("zca -v did not say how long C_Sign took")?;
+            let in_main = phases.iter().find(|(p, _)| p == "total since main").map(|(_, ms)| *ms);
+            let in_main = in_main.context("zca -v did not say its total")?;
+            phases.insert(0, ("process start and exit".into(), total - in_main));
+            runs_phases.push(phases);
             std::thread::sleep(Duration::from_millis(150));
             let after = self.platform.counts();
             (requests, handshakes) = (after.0 - before.0, after.1 - before.1);
@@ -399,6 +420,18 @@ impl<'a> LoginRig<'a> {
         totals.sort_by(f64::total_cmp);
         signs.sort_by(f64::total_cmp);
         let (total_ms, sign_ms) = (totals[runs / 2], signs[runs / 2]);
-        Ok(LoginFigures { requests, handshakes, total_ms, sign_ms, outside_ms: total_ms - sign_ms })
+        // Runs report the same phases in the same order; each phase's median across them.
+        let phases = runs_phases[0]
+            .iter()
+            .enumerate()
+            .map(|(i, (name, _))| {
+                let mut v: Vec<f64> =
+                    runs_phases.iter().filter_map(|r| r.get(i).map(|(_, ms)| *ms)).collect();
+                v.sort_by(f64::total_cmp);
+                (name.clone(), v[v.len() / 2])
+            })
+            .collect();
+        let outside_ms = total_ms - sign_ms;
+        Ok(LoginFigures { requests, handshakes, total_ms, sign_ms, outside_ms, phases })
     }
 }

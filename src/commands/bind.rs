@@ -50,9 +50,9 @@ pub fn cert_info(b: &Binding) -> String {
 }
 
 pub fn run(ctx: &Context, args: &BindArgs) -> CmdResult {
-    let client = ctx.client()?;
+    let (client, inv) = ctx.client_and_inventory();
+    let client = client?;
     let (token, _) = ctx.session_token(&client)?;
-    let inv = ctx.inventory();
     let (key, cert) = key::choose(ctx, &inv, &args.choice)?;
     confirm(ctx, args.yes, &key.ca_lock_id, &cert)?;
     // The PIN first: a wrong PIN sends nothing to the platform.

@@ -22,7 +22,11 @@ pub fn choose<'a>(
     let now = crate::output::now_local();
     let mut candidates = Vec::new();
     for key in inv.select(choice.token.as_deref())? {
-        for cert in list_certificates(inv, key, now)? {
+        let certs = crate::timing::measure(
+            || format!("read the certificates of {}", key.ca_lock_id),
+            || list_certificates(inv, key, now),
+        )?;
+        for cert in certs {
             // An SKF container's encryption key decrypts only.
             if cert.facts.is_some() && cert.usage != Some(CertUsage::Encryption) {
                 candidates.push((key, cert));
@@ -148,7 +152,7 @@ pub fn unlock<'a>(
         prompt = format!("{prompt} ({left})");
     }
     let secret = read_secret(&sources, ctx.no_input, &prompt)?;
-    session.login(&secret)?;
+    crate::timing::measure(|| "C_Login".into(), || session.login(&secret))?;
     ctx.debug(&format!("logged in to key {}", key.ca_lock_id));
     warn_if_weak(ctx, &session, key, &secret);
     Ok(session)
@@ -182,5 +186,5 @@ pub fn sign_challenge(
         &cert.sha256(),
         ca_lock_id,
     );
-    session.sign(signer, &msg)
+    crate::timing::measure(|| "C_Sign".into(), || session.sign(signer, &msg))
 }

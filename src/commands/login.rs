@@ -42,16 +42,15 @@ impl Report for CaLoginReport {
 }
 
 pub fn run(ctx: &Context, args: &LoginArgs) -> CmdResult {
-    let client = ctx.client()?;
-    let inv = ctx.inventory();
+    let (client, inv) = ctx.client_and_inventory();
+    let client = client?;
     let (key, cert) = key::choose(ctx, &inv, &args.choice)?;
     // The PIN before the challenge: a wrong PIN sends nothing, slow typing outlives nothing.
     let session = key::unlock(ctx, &inv, key, &args.pin)?;
-    let signer = session.signer_for(&cert)?;
+    let signer =
+        crate::timing::measure(|| "find the private key".into(), || session.signer_for(&cert))?;
     let challenge = client.challenge(Purpose::Login, None)?;
-    let started = std::time::Instant::now();
     let signature = key::sign_challenge(&session, &signer, &cert, Purpose::Login, &challenge, "")?;
-    ctx.debug(&format!("signed on the key in {:.2} ms", started.elapsed().as_secs_f64() * 1e3));
     let request = CaLogin {
         challenge_id: challenge.challenge_id.clone(),
         certificate: STANDARD.encode(&cert.der),
@@ -64,7 +63,10 @@ pub fn run(ctx: &Context, args: &LoginArgs) -> CmdResult {
         expires_at: session.expires_at.clone(),
         ca_lock_id: key.ca_lock_id.clone(),
         binding_id: session.binding_id,
-        kept: ctx.keep_session(&client, session, "ca", args.print_token)?,
+        kept: crate::timing::measure(
+            || "save the session".into(),
+            || ctx.keep_session(&client, session, "ca", args.print_token),
+        )?,
     };
     ctx.emit(&report)
 }

@@ -67,7 +67,10 @@ pub type CmdResult = Result<(), Failure>;
 impl Context {
     /// Loads the named libraries, or the discovered ones, and lists their keys.
     pub fn inventory(&self) -> Inventory {
-        let inv = scan_inventory(&self.settings, &self.search);
+        let inv = crate::timing::measure(
+            || "drivers: load, C_Initialize, slots and keys".into(),
+            || scan_inventory(&self.settings, &self.search),
+        );
         if inv.modules.is_empty() && inv.skf_libraries.is_empty() {
             self.debug(&format!(
                 "no PKCS#11 module or SKF library named or found under {}",
@@ -84,6 +87,19 @@ impl Context {
         inv
     }
 
+    /// The platform client and the keys, made side by side: reading the system's trust roots
+    /// and loading the drivers each take milliseconds, and neither needs the other.
+    pub fn client_and_inventory(&self) -> (Result<Client, Error>, Inventory) {
+        std::thread::scope(|scope| {
+            let client = scope.spawn(|| self.client());
+            let inv = self.inventory();
+            let client = client.join().unwrap_or_else(|_| {
+                Err(Error::Internal { detail: "setting up TLS panicked".into() })
+            });
+            (client, inv)
+        })
+    }
+
     /// The platform client for the configured URL and CA file.
     pub fn client(&self) -> Result<Client, Error> {
         let url = self.settings.platform.as_ref().ok_or(Error::NoPlatform)?;
@@ -97,13 +113,18 @@ impl Context {
         url: &str,
         ca_file: Option<&std::path::Path>,
     ) -> Result<Client, Error> {
-        let client = Client::new(&ClientOptions {
-            url,
-            ca_file,
-            connect_timeout: self.connect_timeout,
-            timeout: self.timeout,
-            lang: self.settings.lang.value,
-        })?;
+        let client = crate::timing::measure(
+            || "TLS set-up (trust roots)".into(),
+            || {
+                Client::new(&ClientOptions {
+                    url,
+                    ca_file,
+                    connect_timeout: self.connect_timeout,
+                    timeout: self.timeout,
+                    lang: self.settings.lang.value,
+                })
+            },
+        )?;
         self.debug(&format!("platform {} (origin {})", client.base_url(), client.origin()));
         Ok(client)
     }

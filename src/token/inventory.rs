@@ -544,11 +544,19 @@ impl Inventory {
         }
         let session = self.open_session(key)?;
         let _watch = watchdog::guard("C_FindObjects", watchdog::limit());
-        let found = session
-            .find_objects(&[Attribute::Class(ObjectClass::CERTIFICATE)])
-            .map_err(|e| pkcs11_error(&key.module, &e))?;
+        // One C_FindObjects for up to 1024 certificates where cryptoki would ask 10 at a time.
+        let quick = self.raw_module(key).map(|r| {
+            r.find_objects(session.handle(), Some(cryptoki_sys::CKO_CERTIFICATE), 1024, false)
+        });
+        let found = match quick {
+            Some(Ok((handles, _))) => handles.len(),
+            _ => session
+                .find_objects(&[Attribute::Class(ObjectClass::CERTIFICATE)])
+                .map_err(|e| pkcs11_error(&key.module, &e))?
+                .len(),
+        };
         keep_open(session);
-        Ok(found.len())
+        Ok(found)
     }
 }
 

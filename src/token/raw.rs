@@ -67,6 +67,62 @@ impl RawModule {
         })
     }
 
+    /// Handles of the objects that match `template` (a class, or none for all), `batch` per
+    /// C_FindObjects where cryptoki asks for 10. With `first_batch_only` the search stops after
+    /// one C_FindObjects; the bool says whether that saw every match.
+    pub fn find_objects(
+        &self,
+        session: CK_SESSION_HANDLE,
+        class: Option<CK_OBJECT_CLASS>,
+        batch: usize,
+        first_batch_only: bool,
+    ) -> Result<(Vec<CK_OBJECT_HANDLE>, bool), CK_RV> {
+        let (init, find, done) = match (
+            self.list.C_FindObjectsInit,
+            self.list.C_FindObjects,
+            self.list.C_FindObjectsFinal,
+        ) {
+            (Some(i), Some(f), Some(d)) => (i, f, d),
+            _ => return Err(CKR_FUNCTION_NOT_SUPPORTED),
+        };
+        let mut class_value = class.unwrap_or_default();
+        let mut template = [CK_ATTRIBUTE {
+            type_: CKA_CLASS,
+            pValue: (&mut class_value as *mut CK_OBJECT_CLASS).cast(),
+            ulValueLen: std::mem::size_of::<CK_OBJECT_CLASS>() as CK_ULONG,
+        }];
+        let count = if class.is_some() { 1 } else { 0 };
+        // SAFETY: the template points at `class_value`, alive for the search.
+        let rv = unsafe { init(session, template.as_mut_ptr(), count) };
+        if rv != CKR_OK {
+            return Err(rv);
+        }
+        let mut handles = Vec::new();
+        let mut complete = false;
+        let mut buf = vec![0 as CK_OBJECT_HANDLE; batch];
+        let result = loop {
+            let mut found: CK_ULONG = 0;
+            // SAFETY: the buffer holds `batch` handles.
+            let rv = unsafe { find(session, buf.as_mut_ptr(), batch as CK_ULONG, &mut found) };
+            if rv != CKR_OK {
+                break Err(rv);
+            }
+            let found = (found as usize).min(batch);
+            handles.extend_from_slice(&buf[..found]);
+            // Fewer than asked for: the module has no more (no extra call to hear "0").
+            if found < batch {
+                complete = true;
+                break Ok(());
+            }
+            if first_batch_only {
+                break Ok(());
+            }
+        };
+        // SAFETY: ends the search this function began.
+        unsafe { done(session) };
+        result.map(|()| (handles, complete))
+    }
+
     /// CK_TOKEN_INFO's label as the module wrote it.
     pub fn token_label(&self, slot: CK_SLOT_ID) -> Option<[u8; 32]> {
         let get_token_info = self.list.C_GetTokenInfo?;

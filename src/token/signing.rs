@@ -251,7 +251,9 @@ impl Connection for Pkcs11Connection<'_> {
         };
         let id = hex::decode(&cert.id).unwrap_or_default();
         let _watch = watchdog::guard("C_FindObjects", watchdog::limit());
-        let keys = VisiblePrivateKeys::of(&token_objects(self.inv, self.key, &self.session)?);
+        let classes = [cryptoki_sys::CKO_PRIVATE_KEY, cryptoki_sys::CKO_PUBLIC_KEY];
+        let objects = token_objects(self.inv, self.key, &self.session, &classes)?;
+        let keys = VisiblePrivateKeys::of(&objects);
         let handle = keys
             .find(&id, &facts.public_key)
             .ok_or_else(|| Error::PrivateKeyMissing { sha256: facts.sha256.clone() })?;

@@ -14,6 +14,9 @@
 //! | `label=某某的锁` | C_GetTokenInfo's label is this text encoded in GBK |
 //! | `flags=final_try,locked,count_low,to_be_changed` | C_GetTokenInfo adds these PIN flags |
 //!
+//! With `ZCA_FAULT_CALLS=FILE`, C_Finalize writes how many times each function was called to
+//! FILE, one `C_Name count` per line: the call budget's evidence.
+//!
 //! Codes are CKR_ names or numbers (`0x32`). A rule that does not parse makes every call fail
 //! with CKR_GENERAL_ERROR, so that a typo in a test cannot pass silently.
 
@@ -152,6 +155,8 @@ fn state() -> &'static State {
         let mut ours = real;
         ours.C_GetFunctionList = Some(C_GetFunctionList);
         ours.C_Initialize = Some(w_initialize);
+        ours.C_Finalize = Some(w_finalize);
+        ours.C_GetInfo = Some(w_get_info);
         ours.C_GetSlotList = Some(w_get_slot_list);
         ours.C_GetSlotInfo = Some(w_get_slot_info);
         ours.C_GetTokenInfo = Some(w_get_token_info);
@@ -227,6 +232,21 @@ macro_rules! forward {
 }
 
 forward!(w_initialize, C_Initialize(a: *mut std::ffi::c_void));
+forward!(w_get_info, C_GetInfo(a: *mut CK_INFO));
+
+unsafe extern "C" fn w_finalize(reserved: *mut std::ffi::c_void) -> CK_RV {
+    before("C_Finalize");
+    if let Some(file) = std::env::var_os("ZCA_FAULT_CALLS") {
+        let calls = state().calls.lock().unwrap_or_else(|p| p.into_inner());
+        let mut lines: Vec<String> = calls.iter().map(|(f, n)| format!("{f} {n}\n")).collect();
+        lines.sort();
+        let _ = std::fs::write(file, lines.concat());
+    }
+    match state().real.C_Finalize {
+        Some(real) => real(reserved),
+        None => CKR_FUNCTION_NOT_SUPPORTED,
+    }
+}
 forward!(w_get_slot_list, C_GetSlotList(a: CK_BBOOL, b: *mut CK_SLOT_ID, c: *mut CK_ULONG));
 forward!(w_get_slot_info, C_GetSlotInfo(a: CK_SLOT_ID, b: *mut CK_SLOT_INFO));
 forward!(w_get_mechanism_info, C_GetMechanismInfo(a: CK_SLOT_ID, b: CK_MECHANISM_TYPE, c: *mut CK_MECHANISM_INFO));

@@ -10,6 +10,7 @@
 //! | `ZCA_SM2_MECH_SM2` | mechanism that signs a 32-byte digest e = SM3(Z ‖ M) | none |
 //! | `ZCA_SM2_MECH_KEYGEN` | key-pair generation mechanism | `0x80008001` |
 //! | `ZCA_SM2_SIGNATURE` | `raw` (r ‖ s, 64 bytes) or `der` | `raw` |
+//! | `ZCA_SM2_EXTRA` | objects added to the token, e.g. `certs=150,data=500,trust=400`: copies of its first certificate, data objects, and NSS trust objects (a vendor class), as some vendors' tokens hold | none |
 //!
 //! A mechanism variable set to `none` removes that mechanism. One slot, one token; user PIN
 //! 123456 and SO PIN 12345678 on a new token. Z uses the default ID 1234567812345678. Keys come
@@ -200,7 +201,7 @@ fn ulong(v: CK_ULONG) -> Vec<u8> {
 
 /// An object's attribute; `Err(rv)` when it has none or will not tell.
 fn attribute(m: &Module, o: &Object, kind: CK_ATTRIBUTE_TYPE) -> Result<Vec<u8>, CK_RV> {
-    let is_key = o.class != CKO_CERTIFICATE;
+    let is_key = o.class == CKO_PRIVATE_KEY || o.class == CKO_PUBLIC_KEY;
     let value = match kind {
         CKA_CLASS => ulong(o.class),
         CKA_TOKEN => vec![1],
@@ -278,6 +279,39 @@ fn sign(
 
 // ------------------------------------------------------------------------ the PKCS#11 calls
 
+/// CKO_NSS_TRUST: NSS's trust settings, a vendor-defined class tokens carry beside certificates.
+const CKO_NSS_TRUST: CK_OBJECT_CLASS = 0xCE53_4353;
+
+/// Adds the objects `ZCA_SM2_EXTRA` asks for, once (a token that has them keeps them).
+fn add_extra_objects(module: &mut Module) -> Result<(), CK_RV> {
+    let Ok(spec) = std::env::var("ZCA_SM2_EXTRA") else { return Ok(()) };
+    if module.token.objects.iter().any(|o| o.label.starts_with("extra ")) {
+        return Ok(());
+    }
+    let cert = module.token.objects.iter().find(|o| o.class == CKO_CERTIFICATE).cloned();
+    for part in spec.split(',') {
+        let (kind, count) = part.split_once('=').ok_or(CKR_GENERAL_ERROR)?;
+        let count: usize = count.parse().map_err(|_| CKR_GENERAL_ERROR)?;
+        let (class, value) = match kind {
+            "certs" => (CKO_CERTIFICATE, cert.as_ref().ok_or(CKR_GENERAL_ERROR)?.value.clone()),
+            "data" => (CKO_DATA, String::new()),
+            "trust" => (CKO_NSS_TRUST, String::new()),
+            _ => return Err(CKR_GENERAL_ERROR),
+        };
+        for i in 0..count {
+            module.add(Object {
+                handle: 0,
+                class,
+                id: format!("{:04x}", i + 0x100),
+                label: format!("extra {kind} {i}"),
+                value: value.clone(),
+                point: String::new(),
+            });
+        }
+    }
+    Ok(())
+}
+
 unsafe extern "C" fn initialize(_args: *mut c_void) -> CK_RV {
     let mut guard = MODULE.lock().unwrap_or_else(|p| p.into_inner());
     if guard.is_some() {
@@ -285,8 +319,11 @@ unsafe extern "C" fn initialize(_args: *mut c_void) -> CK_RV {
     }
     let Some(config) = config() else { return CKR_GENERAL_ERROR };
     let Some(token) = load_token(&config) else { return CKR_GENERAL_ERROR };
-    let module =
+    let mut module =
         Module { config, token, logged_in: false, sessions: HashMap::new(), next_session: 1 };
+    if let Err(rv) = add_extra_objects(&mut module) {
+        return rv;
+    }
     let rv = if module.config.file.exists() { CKR_OK } else { module.save() };
     *guard = Some(module);
     rv
