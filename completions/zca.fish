@@ -35,7 +35,7 @@ complete -c zca -n "__fish_zca_needs_command" -l connect-timeout -d 'Seconds to 
 complete -c zca -n "__fish_zca_needs_command" -l timeout -d 'Seconds a whole request to the platform may take [default: 30]' -r
 complete -c zca -n "__fish_zca_needs_command" -l json -d 'Print one JSON document (schema_version 1) instead of tables'
 complete -c zca -n "__fish_zca_needs_command" -l no-input -d 'Never prompt; fail with exit code 2 naming what is missing'
-complete -c zca -n "__fish_zca_needs_command" -s v -l verbose -d 'Say more about what zca does (repeat for more)'
+complete -c zca -n "__fish_zca_needs_command" -s v -l verbose -d 'Say more about what zca does, and at the end where its time went (repeat for more)'
 complete -c zca -n "__fish_zca_needs_command" -s h -l help -d 'Print help'
 complete -c zca -n "__fish_zca_needs_command" -s V -l version -d 'Print version'
 complete -c zca -n "__fish_zca_needs_command" -f -a "detect" -d 'Find CA drivers (PKCS#11 modules), readers and inserted keys'
@@ -65,7 +65,7 @@ complete -c zca -n "__fish_zca_using_subcommand detect" -l watch -d 'Keep watchi
 complete -c zca -n "__fish_zca_using_subcommand detect" -l until-present -d 'With --watch: exit 0 as soon as a key is present'
 complete -c zca -n "__fish_zca_using_subcommand detect" -l json -d 'Print one JSON document (schema_version 1) instead of tables'
 complete -c zca -n "__fish_zca_using_subcommand detect" -l no-input -d 'Never prompt; fail with exit code 2 naming what is missing'
-complete -c zca -n "__fish_zca_using_subcommand detect" -s v -l verbose -d 'Say more about what zca does (repeat for more)'
+complete -c zca -n "__fish_zca_using_subcommand detect" -s v -l verbose -d 'Say more about what zca does, and at the end where its time went (repeat for more)'
 complete -c zca -n "__fish_zca_using_subcommand detect" -s h -l help -d 'Print help'
 complete -c zca -n "__fish_zca_using_subcommand certs; and not __fish_seen_subcommand_from export" -l token -d 'Only the key with this CA lock ID (serial number) or label' -r
 complete -c zca -n "__fish_zca_using_subcommand certs; and not __fish_seen_subcommand_from export" -l fail-if-expiring -d 'Exit with code 7 when a listed certificate has DAYS days left or fewer, as the table counts them (for cron)' -r
@@ -81,7 +81,7 @@ complete -c zca -n "__fish_zca_using_subcommand certs; and not __fish_seen_subco
 complete -c zca -n "__fish_zca_using_subcommand certs; and not __fish_seen_subcommand_from export" -s l -l long -d 'Show every field of each certificate, one per line (the whole SHA-256 and pkcs11: URI)'
 complete -c zca -n "__fish_zca_using_subcommand certs; and not __fish_seen_subcommand_from export" -l json -d 'Print one JSON document (schema_version 1) instead of tables'
 complete -c zca -n "__fish_zca_using_subcommand certs; and not __fish_seen_subcommand_from export" -l no-input -d 'Never prompt; fail with exit code 2 naming what is missing'
-complete -c zca -n "__fish_zca_using_subcommand certs; and not __fish_seen_subcommand_from export" -s v -l verbose -d 'Say more about what zca does (repeat for more)'
+complete -c zca -n "__fish_zca_using_subcommand certs; and not __fish_seen_subcommand_from export" -s v -l verbose -d 'Say more about what zca does, and at the end where its time went (repeat for more)'
 complete -c zca -n "__fish_zca_using_subcommand certs; and not __fish_seen_subcommand_from export" -s h -l help -d 'Print help'
 complete -c zca -n "__fish_zca_using_subcommand certs; and not __fish_seen_subcommand_from export" -f -a "export" -d 'Export one certificate as PEM or DER'
 complete -c zca -n "__fish_zca_using_subcommand certs; and __fish_seen_subcommand_from export" -l sha256 -d 'The certificate\'s SHA-256 fingerprint (or its first 8 or more hex digits)' -r
@@ -100,7 +100,7 @@ complete -c zca -n "__fish_zca_using_subcommand certs; and __fish_seen_subcomman
 complete -c zca -n "__fish_zca_using_subcommand certs; and __fish_seen_subcommand_from export" -l der -d 'Write DER instead of PEM'
 complete -c zca -n "__fish_zca_using_subcommand certs; and __fish_seen_subcommand_from export" -l json -d 'Print one JSON document (schema_version 1) instead of tables'
 complete -c zca -n "__fish_zca_using_subcommand certs; and __fish_seen_subcommand_from export" -l no-input -d 'Never prompt; fail with exit code 2 naming what is missing'
-complete -c zca -n "__fish_zca_using_subcommand certs; and __fish_seen_subcommand_from export" -s v -l verbose -d 'Say more about what zca does (repeat for more)'
+complete -c zca -n "__fish_zca_using_subcommand certs; and __fish_seen_subcommand_from export" -s v -l verbose -d 'Say more about what zca does, and at the end where its time went (repeat for more)'
 complete -c zca -n "__fish_zca_using_subcommand certs; and __fish_seen_subcommand_from export" -s h -l help -d 'Print help'
 complete -c zca -n "__fish_zca_using_subcommand account; and not __fish_seen_subcommand_from login" -l profile -d 'Profile of the config file to use' -r
 complete -c zca -n "__fish_zca_using_subcommand account; and not __fish_seen_subcommand_from login" -l config -d 'Config file [default: $XDG_CONFIG_HOME/zca/config.toml]' -r -F
@@ -113,7 +113,7 @@ complete -c zca -n "__fish_zca_using_subcommand account; and not __fish_seen_sub
 complete -c zca -n "__fish_zca_using_subcommand account; and not __fish_seen_subcommand_from login" -l timeout -d 'Seconds a whole request to the platform may take [default: 30]' -r
 complete -c zca -n "__fish_zca_using_subcommand account; and not __fish_seen_subcommand_from login" -l json -d 'Print one JSON document (schema_version 1) instead of tables'
 complete -c zca -n "__fish_zca_using_subcommand account; and not __fish_seen_subcommand_from login" -l no-input -d 'Never prompt; fail with exit code 2 naming what is missing'
-complete -c zca -n "__fish_zca_using_subcommand account; and not __fish_seen_subcommand_from login" -s v -l verbose -d 'Say more about what zca does (repeat for more)'
+complete -c zca -n "__fish_zca_using_subcommand account; and not __fish_seen_subcommand_from login" -s v -l verbose -d 'Say more about what zca does, and at the end where its time went (repeat for more)'
 complete -c zca -n "__fish_zca_using_subcommand account; and not __fish_seen_subcommand_from login" -s h -l help -d 'Print help'
 complete -c zca -n "__fish_zca_using_subcommand account; and not __fish_seen_subcommand_from login" -f -a "login" -d 'Log in to the platform with account and password'
 complete -c zca -n "__fish_zca_using_subcommand account; and __fish_seen_subcommand_from login" -l account -d 'Platform account name' -r
@@ -131,7 +131,7 @@ complete -c zca -n "__fish_zca_using_subcommand account; and __fish_seen_subcomm
 complete -c zca -n "__fish_zca_using_subcommand account; and __fish_seen_subcommand_from login" -l print-token -d 'Print the session token on stdout instead of storing it (for scripts: ZCA_TOKEN)'
 complete -c zca -n "__fish_zca_using_subcommand account; and __fish_seen_subcommand_from login" -l json -d 'Print one JSON document (schema_version 1) instead of tables'
 complete -c zca -n "__fish_zca_using_subcommand account; and __fish_seen_subcommand_from login" -l no-input -d 'Never prompt; fail with exit code 2 naming what is missing'
-complete -c zca -n "__fish_zca_using_subcommand account; and __fish_seen_subcommand_from login" -s v -l verbose -d 'Say more about what zca does (repeat for more)'
+complete -c zca -n "__fish_zca_using_subcommand account; and __fish_seen_subcommand_from login" -s v -l verbose -d 'Say more about what zca does, and at the end where its time went (repeat for more)'
 complete -c zca -n "__fish_zca_using_subcommand account; and __fish_seen_subcommand_from login" -s h -l help -d 'Print help'
 complete -c zca -n "__fish_zca_using_subcommand bind" -l token -d 'The key to use: its CA lock ID (serial) or label' -r
 complete -c zca -n "__fish_zca_using_subcommand bind" -l cert -d 'The certificate to use: its SHA-256 (or its first 8+ hex digits)' -r
@@ -150,7 +150,7 @@ complete -c zca -n "__fish_zca_using_subcommand bind" -l allow-final-try -d 'All
 complete -c zca -n "__fish_zca_using_subcommand bind" -s y -l yes -d 'Do not ask for confirmation'
 complete -c zca -n "__fish_zca_using_subcommand bind" -l json -d 'Print one JSON document (schema_version 1) instead of tables'
 complete -c zca -n "__fish_zca_using_subcommand bind" -l no-input -d 'Never prompt; fail with exit code 2 naming what is missing'
-complete -c zca -n "__fish_zca_using_subcommand bind" -s v -l verbose -d 'Say more about what zca does (repeat for more)'
+complete -c zca -n "__fish_zca_using_subcommand bind" -s v -l verbose -d 'Say more about what zca does, and at the end where its time went (repeat for more)'
 complete -c zca -n "__fish_zca_using_subcommand bind" -s h -l help -d 'Print help'
 complete -c zca -n "__fish_zca_using_subcommand unbind" -l ca-lock -d 'The binding of this CA lock ID' -r
 complete -c zca -n "__fish_zca_using_subcommand unbind" -l cert -d 'The binding of this certificate SHA-256 (or its first 8+ hex digits)' -r
@@ -166,7 +166,7 @@ complete -c zca -n "__fish_zca_using_subcommand unbind" -l timeout -d 'Seconds a
 complete -c zca -n "__fish_zca_using_subcommand unbind" -s y -l yes -d 'Do not ask for confirmation'
 complete -c zca -n "__fish_zca_using_subcommand unbind" -l json -d 'Print one JSON document (schema_version 1) instead of tables'
 complete -c zca -n "__fish_zca_using_subcommand unbind" -l no-input -d 'Never prompt; fail with exit code 2 naming what is missing'
-complete -c zca -n "__fish_zca_using_subcommand unbind" -s v -l verbose -d 'Say more about what zca does (repeat for more)'
+complete -c zca -n "__fish_zca_using_subcommand unbind" -s v -l verbose -d 'Say more about what zca does, and at the end where its time went (repeat for more)'
 complete -c zca -n "__fish_zca_using_subcommand unbind" -s h -l help -d 'Print help'
 complete -c zca -n "__fish_zca_using_subcommand bindings" -l profile -d 'Profile of the config file to use' -r
 complete -c zca -n "__fish_zca_using_subcommand bindings" -l config -d 'Config file [default: $XDG_CONFIG_HOME/zca/config.toml]' -r -F
@@ -180,7 +180,7 @@ complete -c zca -n "__fish_zca_using_subcommand bindings" -l timeout -d 'Seconds
 complete -c zca -n "__fish_zca_using_subcommand bindings" -l csv -d 'Print the table as CSV (UTF-8, RFC 4180)'
 complete -c zca -n "__fish_zca_using_subcommand bindings" -l json -d 'Print one JSON document (schema_version 1) instead of tables'
 complete -c zca -n "__fish_zca_using_subcommand bindings" -l no-input -d 'Never prompt; fail with exit code 2 naming what is missing'
-complete -c zca -n "__fish_zca_using_subcommand bindings" -s v -l verbose -d 'Say more about what zca does (repeat for more)'
+complete -c zca -n "__fish_zca_using_subcommand bindings" -s v -l verbose -d 'Say more about what zca does, and at the end where its time went (repeat for more)'
 complete -c zca -n "__fish_zca_using_subcommand bindings" -s h -l help -d 'Print help'
 complete -c zca -n "__fish_zca_using_subcommand login" -l token -d 'The key to use: its CA lock ID (serial) or label' -r
 complete -c zca -n "__fish_zca_using_subcommand login" -l cert -d 'The certificate to use: its SHA-256 (or its first 8+ hex digits)' -r
@@ -199,7 +199,7 @@ complete -c zca -n "__fish_zca_using_subcommand login" -l allow-final-try -d 'Al
 complete -c zca -n "__fish_zca_using_subcommand login" -l print-token -d 'Print the session token on stdout instead of storing it (for scripts: ZCA_TOKEN)'
 complete -c zca -n "__fish_zca_using_subcommand login" -l json -d 'Print one JSON document (schema_version 1) instead of tables'
 complete -c zca -n "__fish_zca_using_subcommand login" -l no-input -d 'Never prompt; fail with exit code 2 naming what is missing'
-complete -c zca -n "__fish_zca_using_subcommand login" -s v -l verbose -d 'Say more about what zca does (repeat for more)'
+complete -c zca -n "__fish_zca_using_subcommand login" -s v -l verbose -d 'Say more about what zca does, and at the end where its time went (repeat for more)'
 complete -c zca -n "__fish_zca_using_subcommand login" -s h -l help -d 'Print help'
 complete -c zca -n "__fish_zca_using_subcommand logout" -l profile -d 'Profile of the config file to use' -r
 complete -c zca -n "__fish_zca_using_subcommand logout" -l config -d 'Config file [default: $XDG_CONFIG_HOME/zca/config.toml]' -r -F
@@ -212,7 +212,7 @@ complete -c zca -n "__fish_zca_using_subcommand logout" -l connect-timeout -d 'S
 complete -c zca -n "__fish_zca_using_subcommand logout" -l timeout -d 'Seconds a whole request to the platform may take [default: 30]' -r
 complete -c zca -n "__fish_zca_using_subcommand logout" -l json -d 'Print one JSON document (schema_version 1) instead of tables'
 complete -c zca -n "__fish_zca_using_subcommand logout" -l no-input -d 'Never prompt; fail with exit code 2 naming what is missing'
-complete -c zca -n "__fish_zca_using_subcommand logout" -s v -l verbose -d 'Say more about what zca does (repeat for more)'
+complete -c zca -n "__fish_zca_using_subcommand logout" -s v -l verbose -d 'Say more about what zca does, and at the end where its time went (repeat for more)'
 complete -c zca -n "__fish_zca_using_subcommand logout" -s h -l help -d 'Print help'
 complete -c zca -n "__fish_zca_using_subcommand status" -l profile -d 'Profile of the config file to use' -r
 complete -c zca -n "__fish_zca_using_subcommand status" -l config -d 'Config file [default: $XDG_CONFIG_HOME/zca/config.toml]' -r -F
@@ -225,7 +225,7 @@ complete -c zca -n "__fish_zca_using_subcommand status" -l connect-timeout -d 'S
 complete -c zca -n "__fish_zca_using_subcommand status" -l timeout -d 'Seconds a whole request to the platform may take [default: 30]' -r
 complete -c zca -n "__fish_zca_using_subcommand status" -l json -d 'Print one JSON document (schema_version 1) instead of tables'
 complete -c zca -n "__fish_zca_using_subcommand status" -l no-input -d 'Never prompt; fail with exit code 2 naming what is missing'
-complete -c zca -n "__fish_zca_using_subcommand status" -s v -l verbose -d 'Say more about what zca does (repeat for more)'
+complete -c zca -n "__fish_zca_using_subcommand status" -s v -l verbose -d 'Say more about what zca does, and at the end where its time went (repeat for more)'
 complete -c zca -n "__fish_zca_using_subcommand status" -s h -l help -d 'Print help'
 complete -c zca -n "__fish_zca_using_subcommand doctor" -l report -d 'Also write a text report for a helpdesk ticket to FILE (mode 0600)' -r -F
 complete -c zca -n "__fish_zca_using_subcommand doctor" -l profile -d 'Profile of the config file to use' -r
@@ -240,7 +240,7 @@ complete -c zca -n "__fish_zca_using_subcommand doctor" -l timeout -d 'Seconds a
 complete -c zca -n "__fish_zca_using_subcommand doctor" -l include-dn -d 'Put certificates\' full subject and issuer names into the report (default: common names only)'
 complete -c zca -n "__fish_zca_using_subcommand doctor" -l json -d 'Print one JSON document (schema_version 1) instead of tables'
 complete -c zca -n "__fish_zca_using_subcommand doctor" -l no-input -d 'Never prompt; fail with exit code 2 naming what is missing'
-complete -c zca -n "__fish_zca_using_subcommand doctor" -s v -l verbose -d 'Say more about what zca does (repeat for more)'
+complete -c zca -n "__fish_zca_using_subcommand doctor" -s v -l verbose -d 'Say more about what zca does, and at the end where its time went (repeat for more)'
 complete -c zca -n "__fish_zca_using_subcommand doctor" -s h -l help -d 'Print help'
 complete -c zca -n "__fish_zca_using_subcommand drivers; and not __fish_seen_subcommand_from download" -l profile -d 'Profile of the config file to use' -r
 complete -c zca -n "__fish_zca_using_subcommand drivers; and not __fish_seen_subcommand_from download" -l config -d 'Config file [default: $XDG_CONFIG_HOME/zca/config.toml]' -r -F
@@ -253,7 +253,7 @@ complete -c zca -n "__fish_zca_using_subcommand drivers; and not __fish_seen_sub
 complete -c zca -n "__fish_zca_using_subcommand drivers; and not __fish_seen_subcommand_from download" -l timeout -d 'Seconds a whole request to the platform may take [default: 30]' -r
 complete -c zca -n "__fish_zca_using_subcommand drivers; and not __fish_seen_subcommand_from download" -l json -d 'Print one JSON document (schema_version 1) instead of tables'
 complete -c zca -n "__fish_zca_using_subcommand drivers; and not __fish_seen_subcommand_from download" -l no-input -d 'Never prompt; fail with exit code 2 naming what is missing'
-complete -c zca -n "__fish_zca_using_subcommand drivers; and not __fish_seen_subcommand_from download" -s v -l verbose -d 'Say more about what zca does (repeat for more)'
+complete -c zca -n "__fish_zca_using_subcommand drivers; and not __fish_seen_subcommand_from download" -s v -l verbose -d 'Say more about what zca does, and at the end where its time went (repeat for more)'
 complete -c zca -n "__fish_zca_using_subcommand drivers; and not __fish_seen_subcommand_from download" -s h -l help -d 'Print help'
 complete -c zca -n "__fish_zca_using_subcommand drivers; and not __fish_seen_subcommand_from download" -f -a "download" -d 'Download a driver, checking its size and SHA-256'
 complete -c zca -n "__fish_zca_using_subcommand drivers; and __fish_seen_subcommand_from download" -s o -l output -d 'Folder to save the driver in [default: .]' -r -F
@@ -268,7 +268,7 @@ complete -c zca -n "__fish_zca_using_subcommand drivers; and __fish_seen_subcomm
 complete -c zca -n "__fish_zca_using_subcommand drivers; and __fish_seen_subcommand_from download" -l timeout -d 'Seconds a whole request to the platform may take [default: 30]' -r
 complete -c zca -n "__fish_zca_using_subcommand drivers; and __fish_seen_subcommand_from download" -l json -d 'Print one JSON document (schema_version 1) instead of tables'
 complete -c zca -n "__fish_zca_using_subcommand drivers; and __fish_seen_subcommand_from download" -l no-input -d 'Never prompt; fail with exit code 2 naming what is missing'
-complete -c zca -n "__fish_zca_using_subcommand drivers; and __fish_seen_subcommand_from download" -s v -l verbose -d 'Say more about what zca does (repeat for more)'
+complete -c zca -n "__fish_zca_using_subcommand drivers; and __fish_seen_subcommand_from download" -s v -l verbose -d 'Say more about what zca does, and at the end where its time went (repeat for more)'
 complete -c zca -n "__fish_zca_using_subcommand drivers; and __fish_seen_subcommand_from download" -s h -l help -d 'Print help'
 complete -c zca -n "__fish_zca_using_subcommand pin; and not __fish_seen_subcommand_from status change unlock" -l profile -d 'Profile of the config file to use' -r
 complete -c zca -n "__fish_zca_using_subcommand pin; and not __fish_seen_subcommand_from status change unlock" -l config -d 'Config file [default: $XDG_CONFIG_HOME/zca/config.toml]' -r -F
@@ -281,7 +281,7 @@ complete -c zca -n "__fish_zca_using_subcommand pin; and not __fish_seen_subcomm
 complete -c zca -n "__fish_zca_using_subcommand pin; and not __fish_seen_subcommand_from status change unlock" -l timeout -d 'Seconds a whole request to the platform may take [default: 30]' -r
 complete -c zca -n "__fish_zca_using_subcommand pin; and not __fish_seen_subcommand_from status change unlock" -l json -d 'Print one JSON document (schema_version 1) instead of tables'
 complete -c zca -n "__fish_zca_using_subcommand pin; and not __fish_seen_subcommand_from status change unlock" -l no-input -d 'Never prompt; fail with exit code 2 naming what is missing'
-complete -c zca -n "__fish_zca_using_subcommand pin; and not __fish_seen_subcommand_from status change unlock" -s v -l verbose -d 'Say more about what zca does (repeat for more)'
+complete -c zca -n "__fish_zca_using_subcommand pin; and not __fish_seen_subcommand_from status change unlock" -s v -l verbose -d 'Say more about what zca does, and at the end where its time went (repeat for more)'
 complete -c zca -n "__fish_zca_using_subcommand pin; and not __fish_seen_subcommand_from status change unlock" -s h -l help -d 'Print help'
 complete -c zca -n "__fish_zca_using_subcommand pin; and not __fish_seen_subcommand_from status change unlock" -f -a "status" -d 'The PIN state of each key: ok, count low, final try, locked, must be changed; length limits; PIN pad'
 complete -c zca -n "__fish_zca_using_subcommand pin; and not __fish_seen_subcommand_from status change unlock" -f -a "change" -d 'Change the key\'s PIN (修改密码)'
@@ -298,7 +298,7 @@ complete -c zca -n "__fish_zca_using_subcommand pin; and __fish_seen_subcommand_
 complete -c zca -n "__fish_zca_using_subcommand pin; and __fish_seen_subcommand_from status" -l timeout -d 'Seconds a whole request to the platform may take [default: 30]' -r
 complete -c zca -n "__fish_zca_using_subcommand pin; and __fish_seen_subcommand_from status" -l json -d 'Print one JSON document (schema_version 1) instead of tables'
 complete -c zca -n "__fish_zca_using_subcommand pin; and __fish_seen_subcommand_from status" -l no-input -d 'Never prompt; fail with exit code 2 naming what is missing'
-complete -c zca -n "__fish_zca_using_subcommand pin; and __fish_seen_subcommand_from status" -s v -l verbose -d 'Say more about what zca does (repeat for more)'
+complete -c zca -n "__fish_zca_using_subcommand pin; and __fish_seen_subcommand_from status" -s v -l verbose -d 'Say more about what zca does, and at the end where its time went (repeat for more)'
 complete -c zca -n "__fish_zca_using_subcommand pin; and __fish_seen_subcommand_from status" -s h -l help -d 'Print help'
 complete -c zca -n "__fish_zca_using_subcommand pin; and __fish_seen_subcommand_from change" -l token -d 'The key with this CA lock ID (serial number) or label (needed when several are inserted)' -r
 complete -c zca -n "__fish_zca_using_subcommand pin; and __fish_seen_subcommand_from change" -l pin-file -d 'Read the key\'s PIN from the first line of FILE (keep it mode 0600)' -r -F
@@ -316,7 +316,7 @@ complete -c zca -n "__fish_zca_using_subcommand pin; and __fish_seen_subcommand_
 complete -c zca -n "__fish_zca_using_subcommand pin; and __fish_seen_subcommand_from change" -l allow-final-try -d 'Allow zca to spend the key\'s final PIN try'
 complete -c zca -n "__fish_zca_using_subcommand pin; and __fish_seen_subcommand_from change" -l json -d 'Print one JSON document (schema_version 1) instead of tables'
 complete -c zca -n "__fish_zca_using_subcommand pin; and __fish_seen_subcommand_from change" -l no-input -d 'Never prompt; fail with exit code 2 naming what is missing'
-complete -c zca -n "__fish_zca_using_subcommand pin; and __fish_seen_subcommand_from change" -s v -l verbose -d 'Say more about what zca does (repeat for more)'
+complete -c zca -n "__fish_zca_using_subcommand pin; and __fish_seen_subcommand_from change" -s v -l verbose -d 'Say more about what zca does, and at the end where its time went (repeat for more)'
 complete -c zca -n "__fish_zca_using_subcommand pin; and __fish_seen_subcommand_from change" -s h -l help -d 'Print help'
 complete -c zca -n "__fish_zca_using_subcommand pin; and __fish_seen_subcommand_from unlock" -l token -d 'The key with this CA lock ID (serial number) or label (needed when several are inserted)' -r
 complete -c zca -n "__fish_zca_using_subcommand pin; and __fish_seen_subcommand_from unlock" -l so-pin-file -d 'Read the SO (admin) PIN from the first line of FILE (keep it mode 0600)' -r -F
@@ -334,7 +334,7 @@ complete -c zca -n "__fish_zca_using_subcommand pin; and __fish_seen_subcommand_
 complete -c zca -n "__fish_zca_using_subcommand pin; and __fish_seen_subcommand_from unlock" -l allow-final-try -d 'Allow zca to spend the SO PIN\'s final try'
 complete -c zca -n "__fish_zca_using_subcommand pin; and __fish_seen_subcommand_from unlock" -l json -d 'Print one JSON document (schema_version 1) instead of tables'
 complete -c zca -n "__fish_zca_using_subcommand pin; and __fish_seen_subcommand_from unlock" -l no-input -d 'Never prompt; fail with exit code 2 naming what is missing'
-complete -c zca -n "__fish_zca_using_subcommand pin; and __fish_seen_subcommand_from unlock" -s v -l verbose -d 'Say more about what zca does (repeat for more)'
+complete -c zca -n "__fish_zca_using_subcommand pin; and __fish_seen_subcommand_from unlock" -s v -l verbose -d 'Say more about what zca does, and at the end where its time went (repeat for more)'
 complete -c zca -n "__fish_zca_using_subcommand pin; and __fish_seen_subcommand_from unlock" -s h -l help -d 'Print help'
 complete -c zca -n "__fish_zca_using_subcommand bridge; and not __fish_seen_subcommand_from allow deny origins trust untrust install uninstall status allow-final-try" -l ws-port -d 'Port of ws://127.0.0.1:PORT/xtxapp/ (0: any free port) [default: 21051]' -r
 complete -c zca -n "__fish_zca_using_subcommand bridge; and not __fish_seen_subcommand_from allow deny origins trust untrust install uninstall status allow-final-try" -l wss-port -d 'Port of wss://127.0.0.1:PORT/xtxapp/ (0: any free port) [default: 21061]' -r
@@ -352,7 +352,7 @@ complete -c zca -n "__fish_zca_using_subcommand bridge; and not __fish_seen_subc
 complete -c zca -n "__fish_zca_using_subcommand bridge; and not __fish_seen_subcommand_from allow deny origins trust untrust install uninstall status allow-final-try" -l no-wss -d 'Do not serve wss'
 complete -c zca -n "__fish_zca_using_subcommand bridge; and not __fish_seen_subcommand_from allow deny origins trust untrust install uninstall status allow-final-try" -l json -d 'Print one JSON document (schema_version 1) instead of tables'
 complete -c zca -n "__fish_zca_using_subcommand bridge; and not __fish_seen_subcommand_from allow deny origins trust untrust install uninstall status allow-final-try" -l no-input -d 'Never prompt; fail with exit code 2 naming what is missing'
-complete -c zca -n "__fish_zca_using_subcommand bridge; and not __fish_seen_subcommand_from allow deny origins trust untrust install uninstall status allow-final-try" -s v -l verbose -d 'Say more about what zca does (repeat for more)'
+complete -c zca -n "__fish_zca_using_subcommand bridge; and not __fish_seen_subcommand_from allow deny origins trust untrust install uninstall status allow-final-try" -s v -l verbose -d 'Say more about what zca does, and at the end where its time went (repeat for more)'
 complete -c zca -n "__fish_zca_using_subcommand bridge; and not __fish_seen_subcommand_from allow deny origins trust untrust install uninstall status allow-final-try" -s h -l help -d 'Print help'
 complete -c zca -n "__fish_zca_using_subcommand bridge; and not __fish_seen_subcommand_from allow deny origins trust untrust install uninstall status allow-final-try" -f -a "allow" -d 'Allow the pages of a web origin to use the bridge'
 complete -c zca -n "__fish_zca_using_subcommand bridge; and not __fish_seen_subcommand_from allow deny origins trust untrust install uninstall status allow-final-try" -f -a "deny" -d 'Take a web origin off the allow-list'
@@ -374,7 +374,7 @@ complete -c zca -n "__fish_zca_using_subcommand bridge; and __fish_seen_subcomma
 complete -c zca -n "__fish_zca_using_subcommand bridge; and __fish_seen_subcommand_from allow" -l timeout -d 'Seconds a whole request to the platform may take [default: 30]' -r
 complete -c zca -n "__fish_zca_using_subcommand bridge; and __fish_seen_subcommand_from allow" -l json -d 'Print one JSON document (schema_version 1) instead of tables'
 complete -c zca -n "__fish_zca_using_subcommand bridge; and __fish_seen_subcommand_from allow" -l no-input -d 'Never prompt; fail with exit code 2 naming what is missing'
-complete -c zca -n "__fish_zca_using_subcommand bridge; and __fish_seen_subcommand_from allow" -s v -l verbose -d 'Say more about what zca does (repeat for more)'
+complete -c zca -n "__fish_zca_using_subcommand bridge; and __fish_seen_subcommand_from allow" -s v -l verbose -d 'Say more about what zca does, and at the end where its time went (repeat for more)'
 complete -c zca -n "__fish_zca_using_subcommand bridge; and __fish_seen_subcommand_from allow" -s h -l help -d 'Print help'
 complete -c zca -n "__fish_zca_using_subcommand bridge; and __fish_seen_subcommand_from deny" -l profile -d 'Profile of the config file to use' -r
 complete -c zca -n "__fish_zca_using_subcommand bridge; and __fish_seen_subcommand_from deny" -l config -d 'Config file [default: $XDG_CONFIG_HOME/zca/config.toml]' -r -F
@@ -387,7 +387,7 @@ complete -c zca -n "__fish_zca_using_subcommand bridge; and __fish_seen_subcomma
 complete -c zca -n "__fish_zca_using_subcommand bridge; and __fish_seen_subcommand_from deny" -l timeout -d 'Seconds a whole request to the platform may take [default: 30]' -r
 complete -c zca -n "__fish_zca_using_subcommand bridge; and __fish_seen_subcommand_from deny" -l json -d 'Print one JSON document (schema_version 1) instead of tables'
 complete -c zca -n "__fish_zca_using_subcommand bridge; and __fish_seen_subcommand_from deny" -l no-input -d 'Never prompt; fail with exit code 2 naming what is missing'
-complete -c zca -n "__fish_zca_using_subcommand bridge; and __fish_seen_subcommand_from deny" -s v -l verbose -d 'Say more about what zca does (repeat for more)'
+complete -c zca -n "__fish_zca_using_subcommand bridge; and __fish_seen_subcommand_from deny" -s v -l verbose -d 'Say more about what zca does, and at the end where its time went (repeat for more)'
 complete -c zca -n "__fish_zca_using_subcommand bridge; and __fish_seen_subcommand_from deny" -s h -l help -d 'Print help'
 complete -c zca -n "__fish_zca_using_subcommand bridge; and __fish_seen_subcommand_from origins" -l profile -d 'Profile of the config file to use' -r
 complete -c zca -n "__fish_zca_using_subcommand bridge; and __fish_seen_subcommand_from origins" -l config -d 'Config file [default: $XDG_CONFIG_HOME/zca/config.toml]' -r -F
@@ -400,7 +400,7 @@ complete -c zca -n "__fish_zca_using_subcommand bridge; and __fish_seen_subcomma
 complete -c zca -n "__fish_zca_using_subcommand bridge; and __fish_seen_subcommand_from origins" -l timeout -d 'Seconds a whole request to the platform may take [default: 30]' -r
 complete -c zca -n "__fish_zca_using_subcommand bridge; and __fish_seen_subcommand_from origins" -l json -d 'Print one JSON document (schema_version 1) instead of tables'
 complete -c zca -n "__fish_zca_using_subcommand bridge; and __fish_seen_subcommand_from origins" -l no-input -d 'Never prompt; fail with exit code 2 naming what is missing'
-complete -c zca -n "__fish_zca_using_subcommand bridge; and __fish_seen_subcommand_from origins" -s v -l verbose -d 'Say more about what zca does (repeat for more)'
+complete -c zca -n "__fish_zca_using_subcommand bridge; and __fish_seen_subcommand_from origins" -s v -l verbose -d 'Say more about what zca does, and at the end where its time went (repeat for more)'
 complete -c zca -n "__fish_zca_using_subcommand bridge; and __fish_seen_subcommand_from origins" -s h -l help -d 'Print help'
 complete -c zca -n "__fish_zca_using_subcommand bridge; and __fish_seen_subcommand_from trust" -l profile -d 'Profile of the config file to use' -r
 complete -c zca -n "__fish_zca_using_subcommand bridge; and __fish_seen_subcommand_from trust" -l config -d 'Config file [default: $XDG_CONFIG_HOME/zca/config.toml]' -r -F
@@ -413,7 +413,7 @@ complete -c zca -n "__fish_zca_using_subcommand bridge; and __fish_seen_subcomma
 complete -c zca -n "__fish_zca_using_subcommand bridge; and __fish_seen_subcommand_from trust" -l timeout -d 'Seconds a whole request to the platform may take [default: 30]' -r
 complete -c zca -n "__fish_zca_using_subcommand bridge; and __fish_seen_subcommand_from trust" -l json -d 'Print one JSON document (schema_version 1) instead of tables'
 complete -c zca -n "__fish_zca_using_subcommand bridge; and __fish_seen_subcommand_from trust" -l no-input -d 'Never prompt; fail with exit code 2 naming what is missing'
-complete -c zca -n "__fish_zca_using_subcommand bridge; and __fish_seen_subcommand_from trust" -s v -l verbose -d 'Say more about what zca does (repeat for more)'
+complete -c zca -n "__fish_zca_using_subcommand bridge; and __fish_seen_subcommand_from trust" -s v -l verbose -d 'Say more about what zca does, and at the end where its time went (repeat for more)'
 complete -c zca -n "__fish_zca_using_subcommand bridge; and __fish_seen_subcommand_from trust" -s h -l help -d 'Print help'
 complete -c zca -n "__fish_zca_using_subcommand bridge; and __fish_seen_subcommand_from untrust" -l profile -d 'Profile of the config file to use' -r
 complete -c zca -n "__fish_zca_using_subcommand bridge; and __fish_seen_subcommand_from untrust" -l config -d 'Config file [default: $XDG_CONFIG_HOME/zca/config.toml]' -r -F
@@ -426,7 +426,7 @@ complete -c zca -n "__fish_zca_using_subcommand bridge; and __fish_seen_subcomma
 complete -c zca -n "__fish_zca_using_subcommand bridge; and __fish_seen_subcommand_from untrust" -l timeout -d 'Seconds a whole request to the platform may take [default: 30]' -r
 complete -c zca -n "__fish_zca_using_subcommand bridge; and __fish_seen_subcommand_from untrust" -l json -d 'Print one JSON document (schema_version 1) instead of tables'
 complete -c zca -n "__fish_zca_using_subcommand bridge; and __fish_seen_subcommand_from untrust" -l no-input -d 'Never prompt; fail with exit code 2 naming what is missing'
-complete -c zca -n "__fish_zca_using_subcommand bridge; and __fish_seen_subcommand_from untrust" -s v -l verbose -d 'Say more about what zca does (repeat for more)'
+complete -c zca -n "__fish_zca_using_subcommand bridge; and __fish_seen_subcommand_from untrust" -s v -l verbose -d 'Say more about what zca does, and at the end where its time went (repeat for more)'
 complete -c zca -n "__fish_zca_using_subcommand bridge; and __fish_seen_subcommand_from untrust" -s h -l help -d 'Print help'
 complete -c zca -n "__fish_zca_using_subcommand bridge; and __fish_seen_subcommand_from install" -l profile -d 'Profile of the config file to use' -r
 complete -c zca -n "__fish_zca_using_subcommand bridge; and __fish_seen_subcommand_from install" -l config -d 'Config file [default: $XDG_CONFIG_HOME/zca/config.toml]' -r -F
@@ -439,7 +439,7 @@ complete -c zca -n "__fish_zca_using_subcommand bridge; and __fish_seen_subcomma
 complete -c zca -n "__fish_zca_using_subcommand bridge; and __fish_seen_subcommand_from install" -l timeout -d 'Seconds a whole request to the platform may take [default: 30]' -r
 complete -c zca -n "__fish_zca_using_subcommand bridge; and __fish_seen_subcommand_from install" -l json -d 'Print one JSON document (schema_version 1) instead of tables'
 complete -c zca -n "__fish_zca_using_subcommand bridge; and __fish_seen_subcommand_from install" -l no-input -d 'Never prompt; fail with exit code 2 naming what is missing'
-complete -c zca -n "__fish_zca_using_subcommand bridge; and __fish_seen_subcommand_from install" -s v -l verbose -d 'Say more about what zca does (repeat for more)'
+complete -c zca -n "__fish_zca_using_subcommand bridge; and __fish_seen_subcommand_from install" -s v -l verbose -d 'Say more about what zca does, and at the end where its time went (repeat for more)'
 complete -c zca -n "__fish_zca_using_subcommand bridge; and __fish_seen_subcommand_from install" -s h -l help -d 'Print help'
 complete -c zca -n "__fish_zca_using_subcommand bridge; and __fish_seen_subcommand_from uninstall" -l profile -d 'Profile of the config file to use' -r
 complete -c zca -n "__fish_zca_using_subcommand bridge; and __fish_seen_subcommand_from uninstall" -l config -d 'Config file [default: $XDG_CONFIG_HOME/zca/config.toml]' -r -F
@@ -452,7 +452,7 @@ complete -c zca -n "__fish_zca_using_subcommand bridge; and __fish_seen_subcomma
 complete -c zca -n "__fish_zca_using_subcommand bridge; and __fish_seen_subcommand_from uninstall" -l timeout -d 'Seconds a whole request to the platform may take [default: 30]' -r
 complete -c zca -n "__fish_zca_using_subcommand bridge; and __fish_seen_subcommand_from uninstall" -l json -d 'Print one JSON document (schema_version 1) instead of tables'
 complete -c zca -n "__fish_zca_using_subcommand bridge; and __fish_seen_subcommand_from uninstall" -l no-input -d 'Never prompt; fail with exit code 2 naming what is missing'
-complete -c zca -n "__fish_zca_using_subcommand bridge; and __fish_seen_subcommand_from uninstall" -s v -l verbose -d 'Say more about what zca does (repeat for more)'
+complete -c zca -n "__fish_zca_using_subcommand bridge; and __fish_seen_subcommand_from uninstall" -s v -l verbose -d 'Say more about what zca does, and at the end where its time went (repeat for more)'
 complete -c zca -n "__fish_zca_using_subcommand bridge; and __fish_seen_subcommand_from uninstall" -s h -l help -d 'Print help'
 complete -c zca -n "__fish_zca_using_subcommand bridge; and __fish_seen_subcommand_from status" -l profile -d 'Profile of the config file to use' -r
 complete -c zca -n "__fish_zca_using_subcommand bridge; and __fish_seen_subcommand_from status" -l config -d 'Config file [default: $XDG_CONFIG_HOME/zca/config.toml]' -r -F
@@ -465,7 +465,7 @@ complete -c zca -n "__fish_zca_using_subcommand bridge; and __fish_seen_subcomma
 complete -c zca -n "__fish_zca_using_subcommand bridge; and __fish_seen_subcommand_from status" -l timeout -d 'Seconds a whole request to the platform may take [default: 30]' -r
 complete -c zca -n "__fish_zca_using_subcommand bridge; and __fish_seen_subcommand_from status" -l json -d 'Print one JSON document (schema_version 1) instead of tables'
 complete -c zca -n "__fish_zca_using_subcommand bridge; and __fish_seen_subcommand_from status" -l no-input -d 'Never prompt; fail with exit code 2 naming what is missing'
-complete -c zca -n "__fish_zca_using_subcommand bridge; and __fish_seen_subcommand_from status" -s v -l verbose -d 'Say more about what zca does (repeat for more)'
+complete -c zca -n "__fish_zca_using_subcommand bridge; and __fish_seen_subcommand_from status" -s v -l verbose -d 'Say more about what zca does, and at the end where its time went (repeat for more)'
 complete -c zca -n "__fish_zca_using_subcommand bridge; and __fish_seen_subcommand_from status" -s h -l help -d 'Print help'
 complete -c zca -n "__fish_zca_using_subcommand bridge; and __fish_seen_subcommand_from allow-final-try" -l minutes -d 'The consent holds for this many minutes, for one attempt [default: 5]' -r
 complete -c zca -n "__fish_zca_using_subcommand bridge; and __fish_seen_subcommand_from allow-final-try" -l profile -d 'Profile of the config file to use' -r
@@ -479,7 +479,7 @@ complete -c zca -n "__fish_zca_using_subcommand bridge; and __fish_seen_subcomma
 complete -c zca -n "__fish_zca_using_subcommand bridge; and __fish_seen_subcommand_from allow-final-try" -l timeout -d 'Seconds a whole request to the platform may take [default: 30]' -r
 complete -c zca -n "__fish_zca_using_subcommand bridge; and __fish_seen_subcommand_from allow-final-try" -l json -d 'Print one JSON document (schema_version 1) instead of tables'
 complete -c zca -n "__fish_zca_using_subcommand bridge; and __fish_seen_subcommand_from allow-final-try" -l no-input -d 'Never prompt; fail with exit code 2 naming what is missing'
-complete -c zca -n "__fish_zca_using_subcommand bridge; and __fish_seen_subcommand_from allow-final-try" -s v -l verbose -d 'Say more about what zca does (repeat for more)'
+complete -c zca -n "__fish_zca_using_subcommand bridge; and __fish_seen_subcommand_from allow-final-try" -s v -l verbose -d 'Say more about what zca does, and at the end where its time went (repeat for more)'
 complete -c zca -n "__fish_zca_using_subcommand bridge; and __fish_seen_subcommand_from allow-final-try" -s h -l help -d 'Print help'
 complete -c zca -n "__fish_zca_using_subcommand config; and not __fish_seen_subcommand_from show" -l profile -d 'Profile of the config file to use' -r
 complete -c zca -n "__fish_zca_using_subcommand config; and not __fish_seen_subcommand_from show" -l config -d 'Config file [default: $XDG_CONFIG_HOME/zca/config.toml]' -r -F
@@ -492,7 +492,7 @@ complete -c zca -n "__fish_zca_using_subcommand config; and not __fish_seen_subc
 complete -c zca -n "__fish_zca_using_subcommand config; and not __fish_seen_subcommand_from show" -l timeout -d 'Seconds a whole request to the platform may take [default: 30]' -r
 complete -c zca -n "__fish_zca_using_subcommand config; and not __fish_seen_subcommand_from show" -l json -d 'Print one JSON document (schema_version 1) instead of tables'
 complete -c zca -n "__fish_zca_using_subcommand config; and not __fish_seen_subcommand_from show" -l no-input -d 'Never prompt; fail with exit code 2 naming what is missing'
-complete -c zca -n "__fish_zca_using_subcommand config; and not __fish_seen_subcommand_from show" -s v -l verbose -d 'Say more about what zca does (repeat for more)'
+complete -c zca -n "__fish_zca_using_subcommand config; and not __fish_seen_subcommand_from show" -s v -l verbose -d 'Say more about what zca does, and at the end where its time went (repeat for more)'
 complete -c zca -n "__fish_zca_using_subcommand config; and not __fish_seen_subcommand_from show" -s h -l help -d 'Print help'
 complete -c zca -n "__fish_zca_using_subcommand config; and not __fish_seen_subcommand_from show" -f -a "show" -d 'Show the effective settings and where each came from'
 complete -c zca -n "__fish_zca_using_subcommand config; and __fish_seen_subcommand_from show" -l profile -d 'Profile of the config file to use' -r
@@ -506,5 +506,5 @@ complete -c zca -n "__fish_zca_using_subcommand config; and __fish_seen_subcomma
 complete -c zca -n "__fish_zca_using_subcommand config; and __fish_seen_subcommand_from show" -l timeout -d 'Seconds a whole request to the platform may take [default: 30]' -r
 complete -c zca -n "__fish_zca_using_subcommand config; and __fish_seen_subcommand_from show" -l json -d 'Print one JSON document (schema_version 1) instead of tables'
 complete -c zca -n "__fish_zca_using_subcommand config; and __fish_seen_subcommand_from show" -l no-input -d 'Never prompt; fail with exit code 2 naming what is missing'
-complete -c zca -n "__fish_zca_using_subcommand config; and __fish_seen_subcommand_from show" -s v -l verbose -d 'Say more about what zca does (repeat for more)'
+complete -c zca -n "__fish_zca_using_subcommand config; and __fish_seen_subcommand_from show" -s v -l verbose -d 'Say more about what zca does, and at the end where its time went (repeat for more)'
 complete -c zca -n "__fish_zca_using_subcommand config; and __fish_seen_subcommand_from show" -s h -l help -d 'Print help'

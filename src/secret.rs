@@ -275,7 +275,8 @@ pub fn save_session(profile: &str, session: &StoredSession) -> Result<PathBuf> {
         let mut f =
             std::fs::OpenOptions::new().write(true).create_new(true).mode(0o600).open(&tmp)?;
         f.write_all(&bytes)?;
-        f.sync_all()?;
+        // Not synced: the rename keeps the file whole or leaves the old one, and a session lost
+        // to a power cut costs a login, where syncing cost every login a millisecond.
         std::fs::rename(&tmp, &path)
     };
     write().map_err(|e| {

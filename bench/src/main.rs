@@ -185,6 +185,18 @@ fn measure_client(
         Some((per_key[2].1 - predicted).abs() <= 0.25 * predicted.max(1.0)),
     ));
 
+    let n = if quick { 50 } else { 150 };
+    eprintln!("bench: one token with {n} certificates");
+    let many = Tokens::one_with_certificates(n)?;
+    let zca = median(5, || time(many.zca(&bins.zca).args(["certs", "--json"])))?;
+    let tool = median(5, || many.pkcs11_tool_loop())?;
+    rows.push(row(
+        format!("one token, {n} certificates: zca certs vs pkcs11-tool -O"),
+        format!("{zca:.1} ms vs {tool:.1} ms = {:.2}×", zca / tool),
+        "≤ 0.8× at 150",
+        (n == 150).then_some(zca / tool <= 0.8),
+    ));
+
     let login = setup::LoginRig::new(bins, platform)?;
     let figures = login.measure(10)?;
     rows.push(row(

@@ -76,6 +76,26 @@ impl Tokens {
         Ok(())
     }
 
+    /// One token (`b1`) holding a key pair and `n` certificates, as a CA's key that keeps a
+    /// chain and its predecessors does.
+    pub fn one_with_certificates(n: usize) -> Result<Tokens> {
+        let mut tokens = Tokens::new()?;
+        tokens.grow_to(1)?;
+        for i in 2..=n {
+            let id = format!("{i:04x}");
+            must(
+                tokens
+                    .tool("pkcs11-tool")
+                    .arg("--module")
+                    .arg(&tokens.module)
+                    .args(["--token-label", "b1", "--login", "--pin", PIN])
+                    .args(["--write-object", &path_str(&tokens.cert), "--type", "cert"])
+                    .args(["--id", &id, "--label", &format!("cert {i}")]),
+            )?;
+        }
+        Ok(tokens)
+    }
+
     /// Gives the first token's key a certificate of its own from `ca` (the listing certificate
     /// belongs to another key), so that it can sign.
     pub fn certify_first(&self, ca: &Ca) -> Result<()> {
