@@ -72,7 +72,6 @@ impl Lang {
 
 static CURRENT: AtomicU8 = AtomicU8::new(0);
 
-/// One loader per language, over the same parsed catalogues.
 /// One loader per language, each parsing its catalogue when first used: a run speaks one
 /// language, and parsing the other would cost every start-up (`--version`, `--help`).
 static LOADERS: [OnceLock<FluentLanguageLoader>; 2] = [OnceLock::new(), OnceLock::new()];
