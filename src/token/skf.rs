@@ -195,9 +195,7 @@ impl Api {
         // SAFETY: the buffer and its size come from `read_bytes`.
         self.read_names("SKF_EnumDev", |buf, len| unsafe { (self.enum_dev)(TRUE, buf.cast(), len) })
     }
-}
 
-impl Api {
     /// Blocks until a device is inserted or removed (SKF_WaitForDevEvent); false when the
     /// library has no such call or it failed, so that the caller stops waiting on it.
     pub(crate) fn wait_for_device_event(&self) -> bool {
