@@ -67,29 +67,53 @@ impl Report for DetectReport<'_> {
         if self.modules.is_empty() && self.skf_libraries.is_empty() {
             return Ok(());
         }
-        if !self.modules.is_empty() {
-            self.render_modules(out)?;
-        }
-        if !self.skf_libraries.is_empty() {
-            let mut table = out.grid(vec![
-                Column::whole(t!("col-library")),
-                Column::text(t!("col-source")).optional(2),
-                Column::text(t!("col-vendor")).optional(1),
-                Column::text(t!("col-status")),
-            ]);
-            for l in self.skf_libraries {
-                table.add_row(vec![
-                    l.path.display().to_string(),
-                    source_label(l.source, true),
-                    l.vendor.clone().unwrap_or_default(),
-                    status_of(l.error.as_ref(), None),
-                ]);
-            }
-            writeln!(out.stdout, "{}", t!("title-skf-libraries"))?;
-            out.print_table(&table)?;
-        }
+        let modules = self.modules.iter().map(|m| {
+            let description = m
+                .library
+                .as_ref()
+                .map(|lib| format!("{} {} ({})", lib.description, lib.version, lib.manufacturer));
+            (
+                &m.path,
+                source_label(m.source, false),
+                &m.vendor,
+                status_of(m.error.as_ref(), description),
+            )
+        });
+        render_libraries(out, &t!("title-modules"), t!("col-module"), modules.collect())?;
+        let skf = self.skf_libraries.iter().map(|l| {
+            (&l.path, source_label(l.source, true), &l.vendor, status_of(l.error.as_ref(), None))
+        });
+        render_libraries(out, &t!("title-skf-libraries"), t!("col-library"), skf.collect())?;
         self.render_keys(out)
     }
+}
+
+/// One table of drivers of one kind: path, where it was found, vendor, status; none, no table.
+fn render_libraries(
+    out: &mut Human<'_>,
+    title: &str,
+    first_column: String,
+    rows: Vec<(&std::path::PathBuf, String, &Option<String>, String)>,
+) -> io::Result<()> {
+    if rows.is_empty() {
+        return Ok(());
+    }
+    let mut table = out.grid(vec![
+        Column::whole(first_column),
+        Column::text(t!("col-source")).optional(2),
+        Column::text(t!("col-vendor")).optional(1),
+        Column::text(t!("col-status")),
+    ]);
+    for (path, source, vendor, status) in rows {
+        table.add_row(vec![
+            path.display().to_string(),
+            source,
+            vendor.clone().unwrap_or_default(),
+            status,
+        ]);
+    }
+    writeln!(out.stdout, "{title}")?;
+    out.print_table(&table)
 }
 
 /// ✓ with what the library says of itself, or ✗ with why it could not be used.
@@ -102,29 +126,6 @@ fn status_of(error: Option<&LoadFailure>, description: Option<String>) -> String
 }
 
 impl DetectReport<'_> {
-    fn render_modules(&self, out: &mut Human<'_>) -> io::Result<()> {
-        let mut table = out.grid(vec![
-            Column::whole(t!("col-module")),
-            Column::text(t!("col-source")).optional(2),
-            Column::text(t!("col-vendor")).optional(1),
-            Column::text(t!("col-status")),
-        ]);
-        for m in self.modules {
-            let description = m
-                .library
-                .as_ref()
-                .map(|lib| format!("{} {} ({})", lib.description, lib.version, lib.manufacturer));
-            table.add_row(vec![
-                m.path.display().to_string(),
-                source_label(m.source, false),
-                m.vendor.clone().unwrap_or_default(),
-                status_of(m.error.as_ref(), description),
-            ]);
-        }
-        writeln!(out.stdout, "{}", t!("title-modules"))?;
-        out.print_table(&table)
-    }
-
     fn render_keys(&self, out: &mut Human<'_>) -> io::Result<()> {
         if !self.slots.is_empty() {
             let mut table = out.grid(vec![

@@ -481,15 +481,7 @@ impl Inventory {
     /// SKF counts where the key has that interface, else from the PKCS#11 flags.
     pub fn pin_flags(&self, key: &Key) -> Result<PinFlags> {
         if let Some(opened) = self.open_skf(key)? {
-            let (user, default_pin) = opened.app.pin_info(zca_skf::USER_TYPE)?;
-            let so = opened.app.pin_info(zca_skf::ADMIN_TYPE).ok().map(|(tries, _)| tries);
-            return Ok(PinFlags {
-                user: user.state(),
-                so: so.map_or(PinState::Ok, PinTries::state),
-                to_be_changed: default_pin,
-                user_tries: Some(user),
-                so_tries: so,
-            });
+            return opened.app.pin_flags();
         }
         let (ctx, slot) = self.p11(key)?;
         let _watch = watchdog::guard("C_GetTokenInfo", watchdog::limit());

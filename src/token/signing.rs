@@ -37,6 +37,8 @@ trait Connection {
     fn signer_for(&self, cert: &CertObject) -> Result<Signer>;
     fn sign_with(&self, signer: &Signer, rsa_hash: RsaHash, msg: &[u8]) -> Result<Vec<u8>>;
     fn logout(&self);
+    /// The PIN's state as the key says it now, over this connection where it can tell.
+    fn pin_flags(&self) -> Result<PinFlags>;
     fn into_login(self: Box<Self>) -> Box<dyn HeldLogin>;
 }
 
@@ -47,7 +49,6 @@ pub trait HeldLogin: Send {
 
 /// A connection to one key, logged in or about to be.
 pub struct KeySession<'a> {
-    inv: &'a Inventory,
     key: &'a Key,
     conn: Box<dyn Connection + 'a>,
 }
@@ -71,19 +72,19 @@ impl<'a> KeySession<'a> {
             let opened = inv.open_skf(key)?.ok_or_else(|| Error::Internal {
                 detail: format!("key {} has no interface", key.ca_lock_id),
             })?;
-            Box::new(SkfConnection { inv, key, opened })
+            Box::new(SkfConnection { key, opened })
         };
-        Ok(KeySession { inv, key, conn })
+        Ok(KeySession { key, conn })
     }
 
     /// The PIN state as the key says it now (not as it was when zca started).
     pub fn pin_state(&self) -> Result<PinState> {
-        self.inv.pin_state(self.key)
+        Ok(self.conn.pin_flags()?.user)
     }
 
     /// The PIN flags (and tries, where the key counts them) as the key says them now.
     pub fn pin_flags(&self) -> Result<PinFlags> {
-        self.inv.pin_flags(self.key)
+        self.conn.pin_flags()
     }
 
     pub fn change_pin(&self, old: &Secret, new: &Secret) -> Result<()> {
@@ -140,8 +141,7 @@ impl<'a> KeySession<'a> {
 }
 
 /// The state after a wrong PIN, read again from the key.
-fn incorrect(inv: &Inventory, key: &Key) -> Error {
-    let flags = inv.pin_flags(key).ok();
+fn incorrect(flags: Option<PinFlags>) -> Error {
     Error::PinIncorrect {
         state: flags.map_or(PinState::Ok, |f| f.user),
         tries_left: flags.and_then(|f| f.user_tries).map(|t| t.left),
@@ -173,7 +173,7 @@ impl Connection for Pkcs11Connection<'_> {
         };
         match result {
             Ok(()) => Ok(()),
-            Err(CkError::Pkcs11(RvError::PinIncorrect, _)) => Err(incorrect(self.inv, self.key)),
+            Err(CkError::Pkcs11(RvError::PinIncorrect, _)) => Err(incorrect(self.pin_flags().ok())),
             Err(CkError::Pkcs11(RvError::PinLocked, _)) => Err(Error::PinLocked),
             Err(CkError::Pkcs11(RvError::GeneralError, _)) => Err(Error::PinMaybeIncorrect),
             Err(CkError::Pkcs11(rv @ (RvError::PinLenRange | RvError::PinInvalid), _)) => {
@@ -195,7 +195,7 @@ impl Connection for Pkcs11Connection<'_> {
         match login {
             Ok(()) | Err(CkError::Pkcs11(RvError::UserAlreadyLoggedIn, _)) => {}
             Err(CkError::Pkcs11(RvError::PinIncorrect | RvError::PinLenRange, _)) => {
-                let state = self.inv.pin_flags(self.key).map(|f| f.so).unwrap_or(PinState::Ok);
+                let state = self.pin_flags().map(|f| f.so).unwrap_or(PinState::Ok);
                 return Err(Error::SoPinIncorrect { state });
             }
             Err(CkError::Pkcs11(RvError::PinLocked, _)) => return Err(Error::SoPinLocked),
@@ -232,7 +232,7 @@ impl Connection for Pkcs11Connection<'_> {
             Err(CkError::Pkcs11(
                 RvError::PinIncorrect | RvError::PinLenRange | RvError::PinInvalid,
                 _,
-            )) => Err(incorrect(self.inv, self.key)),
+            )) => Err(incorrect(self.pin_flags().ok())),
             Err(CkError::Pkcs11(RvError::PinLocked, _)) => Err(Error::PinLocked),
             // Some modules (Feitian ePass2003) answer a wrong PIN with CKR_GENERAL_ERROR.
             Err(CkError::Pkcs11(RvError::GeneralError, _)) => Err(Error::PinMaybeIncorrect),
@@ -312,6 +312,11 @@ impl Connection for Pkcs11Connection<'_> {
         HeldLogin::logout(&self.session)
     }
 
+    /// PKCS#11 tells only flags; where SKF reaches the same key too, it tells the tries.
+    fn pin_flags(&self) -> Result<PinFlags> {
+        self.inv.pin_flags(self.key)
+    }
+
     fn into_login(self: Box<Self>) -> Box<dyn HeldLogin> {
         Box::new(self.session)
     }
@@ -360,7 +365,6 @@ impl Pkcs11Connection<'_> {
 // ------------------------------------------------------------------------------- SKF
 
 struct SkfConnection<'a> {
-    inv: &'a Inventory,
     key: &'a Key,
     opened: skf::Opened,
 }
@@ -376,7 +380,7 @@ impl SkfConnection<'_> {
     fn refused(&self, outcome: PinOutcome) -> Error {
         match outcome {
             PinOutcome::Accepted => Error::Internal { detail: "an accepted PIN refused".into() },
-            PinOutcome::Incorrect { .. } => incorrect(self.inv, self.key),
+            PinOutcome::Incorrect { .. } => incorrect(self.pin_flags().ok()),
             PinOutcome::Locked => {
                 Error::PinIncorrect { state: PinState::Locked, tries_left: Some(0) }
             }
@@ -390,7 +394,7 @@ impl Connection for SkfConnection<'_> {
         match self.opened.app.verify_pin(zca_skf::USER_TYPE, pin, limit)? {
             PinOutcome::Accepted => Ok(()),
             // A PIN of a length the key refuses is a wrong PIN to the person typing it.
-            PinOutcome::LengthRefused(_) => Err(incorrect(self.inv, self.key)),
+            PinOutcome::LengthRefused(_) => Err(incorrect(self.pin_flags().ok())),
             outcome => Err(self.refused(outcome)),
         }
     }
@@ -451,6 +455,10 @@ impl Connection for SkfConnection<'_> {
 
     fn logout(&self) {
         self.opened.app.clear_secure_state();
+    }
+
+    fn pin_flags(&self) -> Result<PinFlags> {
+        self.opened.app.pin_flags()
     }
 
     fn into_login(self: Box<Self>) -> Box<dyn HeldLogin> {

@@ -16,10 +16,10 @@ use zca_skf::*;
 use zeroize::Zeroizing;
 
 use super::discover::{Candidate, ModuleSource};
-use super::inventory::LoadFailure;
+use super::inventory::{LoadFailure, PinFlags};
 use super::watchdog;
 use crate::error::{Error, Result};
-use crate::pin_state::PinTries;
+use crate::pin_state::{PinState, PinTries};
 use crate::secret::Secret;
 
 /// Name lists and certificates longer than this are a library's garbage, not data.
@@ -177,6 +177,21 @@ impl Api {
         Ok(buf)
     }
 
+    /// The handle of what a call opens by name (a device, an application, a container).
+    fn open_by_name(
+        &self,
+        function: &'static str,
+        name: &str,
+        call: impl FnOnce(LPSTR, *mut HANDLE) -> ULONG,
+    ) -> Result<HANDLE> {
+        let name =
+            CString::new(name).map_err(|_| self.garbage(function, "a name with a NUL byte"))?;
+        let mut handle: HANDLE = ptr::null_mut();
+        let _watch = watchdog::guard(function, watchdog::limit());
+        self.check(function, call(name.as_ptr().cast_mut(), &mut handle))?;
+        Ok(handle)
+    }
+
     /// A name list (names ended by NUL, the list by one more), refused when unterminated.
     fn read_names(
         &self,
@@ -298,18 +313,11 @@ impl Drop for Device {
     }
 }
 
-fn c_text(function: &str, api: &Api, text: &str) -> Result<CString> {
-    CString::new(text).map_err(|_| api.garbage(function, "a name with a NUL byte"))
-}
-
 impl Device {
     pub fn connect(api: &Arc<Api>, name: &str) -> Result<Device> {
-        let c_name = c_text("SKF_ConnectDev", api, name)?;
-        let mut handle: DEVHANDLE = ptr::null_mut();
-        let _watch = watchdog::guard("SKF_ConnectDev", watchdog::limit());
         // SAFETY: a NUL-terminated name and a place for the handle.
-        api.check("SKF_ConnectDev", unsafe {
-            (api.connect_dev)(c_name.as_ptr().cast_mut(), &mut handle)
+        let handle = api.open_by_name("SKF_ConnectDev", name, |name, handle| unsafe {
+            (api.connect_dev)(name, handle)
         })?;
         Ok(Device { api: api.clone(), handle })
     }
@@ -325,12 +333,9 @@ impl Device {
     /// Opens an application; the connection to the device goes with it.
     pub fn open(&self, app: &str) -> Result<Application> {
         let api = &self.api;
-        let c_app = c_text("SKF_OpenApplication", api, app)?;
-        let mut handle: HAPPLICATION = ptr::null_mut();
-        let _watch = watchdog::guard("SKF_OpenApplication", watchdog::limit());
-        // SAFETY: a NUL-terminated name and a place for the handle.
-        api.check("SKF_OpenApplication", unsafe {
-            (api.open_application)(self.handle, c_app.as_ptr().cast_mut(), &mut handle)
+        // SAFETY: the device's handle, a NUL-terminated name and a place for the handle.
+        let handle = api.open_by_name("SKF_OpenApplication", app, |name, handle| unsafe {
+            (api.open_application)(self.handle, name, handle)
         })?;
         Ok(Application { api: api.clone(), handle })
     }
@@ -372,6 +377,20 @@ fn c_pin(pin: &Secret) -> Result<Zeroizing<Vec<u8>>> {
 }
 
 impl Application {
+    /// The PIN's state from the tries the key counts; a PIN still at the factory value is one
+    /// to change.
+    pub fn pin_flags(&self) -> Result<PinFlags> {
+        let (user, default_pin) = self.pin_info(USER_TYPE)?;
+        let so = self.pin_info(ADMIN_TYPE).ok().map(|(tries, _)| tries);
+        Ok(PinFlags {
+            user: user.state(),
+            so: so.map_or(PinState::Ok, PinTries::state),
+            to_be_changed: default_pin,
+            user_tries: Some(user),
+            so_tries: so,
+        })
+    }
+
     /// Tries left, the maximum, and whether the PIN is still the factory one.
     pub fn pin_info(&self, kind: ULONG) -> Result<(PinTries, bool)> {
         let (mut max, mut left, mut default) = (0, 0, FALSE);
@@ -482,12 +501,9 @@ impl Application {
 
     pub fn open_container(&self, name: &str) -> Result<ContainerHandle> {
         let api = &self.api;
-        let c_name = c_text("SKF_OpenContainer", api, name)?;
-        let mut handle: HCONTAINER = ptr::null_mut();
-        let _watch = watchdog::guard("SKF_OpenContainer", watchdog::limit());
-        // SAFETY: a NUL-terminated name and a place for the handle.
-        api.check("SKF_OpenContainer", unsafe {
-            (api.open_container)(self.handle, c_name.as_ptr().cast_mut(), &mut handle)
+        // SAFETY: the application's handle, a NUL-terminated name and a place for the handle.
+        let handle = api.open_by_name("SKF_OpenContainer", name, |name, handle| unsafe {
+            (api.open_container)(self.handle, name, handle)
         })?;
         Ok(ContainerHandle { api: api.clone(), handle })
     }
