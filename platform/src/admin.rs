@@ -4,13 +4,13 @@
 use std::path::Path;
 
 use anyhow::{bail, Context, Result};
-use rusqlite::{params, Connection, OptionalExtension};
 use serde::Serialize;
 use x509_parser::prelude::{FromDer, X509Certificate};
 
 use crate::clock::{now, rfc3339, rfc3339_unix};
+use crate::db::{params, Db, DbError};
 use crate::pki;
-use crate::service::{driver_path, end_untrusted_sessions, hash_password};
+use crate::service::{end_untrusted_sessions, hash_password};
 
 #[derive(Debug, Serialize)]
 pub struct UserRow {
@@ -23,7 +23,7 @@ pub struct UserRow {
 }
 
 pub fn user_add(
-    conn: &Connection,
+    db: &mut Db,
     account: &str,
     name: &str,
     org: &str,
@@ -37,24 +37,28 @@ pub fn user_add(
         bail!("the password must have at least 8 characters");
     }
     let hash = hash_password(password)?;
-    conn.execute(
+    db.execute(
         "INSERT INTO users (account, name, organization, password_hash, created_at) VALUES (?1, ?2, ?3, ?4, ?5)",
         params![account, name, org, hash, now()],
     )
-    .map_err(|e| match e.sqlite_error_code() {
-        Some(rusqlite::ErrorCode::ConstraintViolation) => anyhow::anyhow!("account {account} exists already"),
-        _ => e.into(),
+    .map_err(|e| {
+        if e.is_unique_violation() {
+            anyhow::anyhow!("account {account} exists already")
+        } else {
+            e.into()
+        }
     })?;
     Ok(())
 }
 
-pub fn user_list(conn: &Connection) -> Result<Vec<UserRow>> {
-    let mut stmt = conn.prepare(
+pub fn user_list(db: &mut Db) -> Result<Vec<UserRow>> {
+    let rows = db.query(
         "SELECT u.account, u.name, u.organization, u.disabled, u.created_at,
                 (SELECT count(*) FROM bindings b WHERE b.user_id = u.id)
          FROM users u ORDER BY u.id",
+        &[],
     )?;
-    let rows = stmt.query_map([], |r| {
+    let user = |r: &crate::db::Row| -> Result<UserRow, DbError> {
         Ok(UserRow {
             account: r.get(0)?,
             name: r.get(1)?,
@@ -63,24 +67,23 @@ pub fn user_list(conn: &Connection) -> Result<Vec<UserRow>> {
             created_at: rfc3339_unix(r.get(4)?),
             bindings: r.get(5)?,
         })
-    })?;
-    Ok(rows.collect::<Result<_, _>>()?)
+    };
+    Ok(rows.iter().map(user).collect::<Result<_, _>>()?)
 }
 
 /// Disables an account and ends its sessions.
-pub fn user_disable(conn: &mut Connection, account: &str) -> Result<()> {
-    let tx = conn.transaction()?;
-    let id: Option<i64> = tx
-        .query_row("SELECT id FROM users WHERE account = ?1", [account], |r| r.get(0))
-        .optional()?;
-    let Some(id) = id else { bail!("no account {account}") };
-    tx.execute("UPDATE users SET disabled = 1 WHERE id = ?1", [id])?;
-    tx.execute(
-        "UPDATE sessions SET revoked_at = ?1 WHERE user_id = ?2 AND revoked_at IS NULL",
-        params![now(), id],
-    )?;
-    tx.commit()?;
-    Ok(())
+pub fn user_disable(db: &mut Db, account: &str) -> Result<()> {
+    db.transaction(|tx| {
+        let row = tx.query_opt("SELECT id FROM users WHERE account = ?1", params![account])?;
+        let Some(row) = row else { bail!("no account {account}") };
+        let id: i64 = row.get(0)?;
+        tx.execute("UPDATE users SET disabled = 1 WHERE id = ?1", params![id])?;
+        tx.execute(
+            "UPDATE sessions SET revoked_at = ?1 WHERE user_id = ?2 AND revoked_at IS NULL",
+            params![now(), id],
+        )?;
+        Ok(())
+    })
 }
 
 #[derive(Debug, Serialize)]
@@ -92,7 +95,7 @@ pub struct TrustRow {
 }
 
 /// Adds every CA certificate of a PEM (or DER) file; returns the added subjects.
-pub fn trust_add(conn: &Connection, file: &Path) -> Result<Vec<String>> {
+pub fn trust_add(db: &mut Db, file: &Path) -> Result<Vec<String>> {
     let bytes = std::fs::read(file).with_context(|| format!("reading {}", file.display()))?;
     let ders = certificates_in(&bytes)?;
     if ders.is_empty() {
@@ -106,8 +109,9 @@ pub fn trust_add(conn: &Connection, file: &Path) -> Result<Vec<String>> {
             bail!("{} is not a CA certificate (no basicConstraints CA:TRUE)", cert.subject());
         }
         let subject = cert.subject().to_string();
-        conn.execute(
-            "INSERT OR IGNORE INTO trust (sha256, subject, not_after, der, added_at) VALUES (?1, ?2, ?3, ?4, ?5)",
+        db.execute(
+            "INSERT INTO trust (sha256, subject, not_after, der, added_at) VALUES (?1, ?2, ?3, ?4, ?5)
+             ON CONFLICT DO NOTHING",
             params![pki::sha256_hex(&der), subject, rfc3339(cert.validity().not_after.to_datetime()), der, now()],
         )?;
         added.push(subject);
@@ -129,16 +133,16 @@ fn certificates_in(bytes: &[u8]) -> Result<Vec<Vec<u8>>> {
 }
 
 /// The one trusted CA whose SHA-256 starts with `prefix` (8 hex digits at least).
-fn trusted_ca(conn: &Connection, prefix: &str) -> Result<(i64, String, Vec<u8>)> {
+fn trusted_ca(db: &mut Db, prefix: &str) -> Result<(i64, String, Vec<u8>)> {
     let prefix = prefix.trim().to_ascii_lowercase().replace(':', "");
     if prefix.len() < 8 || !prefix.chars().all(|c| c.is_ascii_hexdigit()) {
         bail!("name the CA by its SHA-256 (at least 8 hex digits), as `trust list` shows it");
     }
-    let mut stmt =
-        conn.prepare("SELECT id, subject, der FROM trust WHERE sha256 LIKE ?1 || '%'")?;
-    let found: Vec<(i64, String, Vec<u8>)> = stmt
-        .query_map([&prefix], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
-        .collect::<Result<_, _>>()?;
+    let found: Vec<(i64, String, Vec<u8>)> = db
+        .query("SELECT id, subject, der FROM trust WHERE sha256 LIKE ?1 || '%'", params![prefix])?
+        .iter()
+        .map(|r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+        .collect::<Result<_, DbError>>()?;
     match found.len() {
         1 => Ok(found.into_iter().next().expect("one")),
         0 => bail!("no trusted CA has a SHA-256 starting with {prefix} (see `trust list`)"),
@@ -148,13 +152,14 @@ fn trusted_ca(conn: &Connection, prefix: &str) -> Result<(i64, String, Vec<u8>)>
 
 /// Removes a trust anchor; the CA sessions of certificates that no longer chain to a trusted CA
 /// end with it. Returns the CA's subject and how many sessions ended.
-pub fn trust_remove(conn: &mut Connection, sha256_prefix: &str) -> Result<(String, usize)> {
-    let tx = conn.transaction()?;
-    let (id, subject, _) = trusted_ca(&tx, sha256_prefix)?;
-    tx.execute("DELETE FROM trust WHERE id = ?1", [id])?;
-    let ended = end_untrusted_sessions(&tx, "trust_removed").map_err(|e| anyhow::anyhow!("{e}"))?;
-    tx.commit()?;
-    Ok((subject, ended))
+pub fn trust_remove(db: &mut Db, sha256_prefix: &str) -> Result<(String, usize)> {
+    db.transaction(|tx| {
+        let (id, subject, _) = trusted_ca(tx, sha256_prefix)?;
+        tx.execute("DELETE FROM trust WHERE id = ?1", params![id])?;
+        let ended =
+            end_untrusted_sessions(tx, "trust_removed").map_err(|e| anyhow::anyhow!("{e}"))?;
+        Ok((subject, ended))
+    })
 }
 
 /// What the operator revokes: one certificate by SHA-256, or a serial (of one trusted CA's, or
@@ -166,8 +171,11 @@ pub enum Revocation<'a> {
 
 /// Records a revocation; the CA sessions of the certificates it names end with it. Returns how
 /// many sessions ended.
-pub fn revoke(conn: &mut Connection, what: &Revocation<'_>, reason: &str) -> Result<usize> {
-    let tx = conn.transaction()?;
+pub fn revoke(db: &mut Db, what: &Revocation<'_>, reason: &str) -> Result<usize> {
+    db.transaction(|tx| revoke_in(tx, what, reason))
+}
+
+fn revoke_in(tx: &mut Db, what: &Revocation<'_>, reason: &str) -> Result<usize> {
     match what {
         Revocation::Sha256(sha) => {
             let sha = sha.trim().to_ascii_lowercase().replace(':', "");
@@ -185,7 +193,7 @@ pub fn revoke(conn: &mut Connection, what: &Revocation<'_>, reason: &str) -> Res
                 .map_err(|_| anyhow::anyhow!("a serial is hex digits, as `zca certs` shows it"))?;
             let issuer = match issuer_sha256 {
                 Some(prefix) => {
-                    let (_, _, der) = trusted_ca(&tx, prefix)?;
+                    let (_, _, der) = trusted_ca(tx, prefix)?;
                     let (_, ca) = X509Certificate::from_der(&der)
                         .map_err(|e| anyhow::anyhow!("the trusted CA does not parse: {e}"))?;
                     Some(ca.subject().as_raw().to_vec())
@@ -199,8 +207,7 @@ pub fn revoke(conn: &mut Connection, what: &Revocation<'_>, reason: &str) -> Res
         }
     }
     let ended =
-        end_untrusted_sessions(&tx, "certificate_revoked").map_err(|e| anyhow::anyhow!("{e}"))?;
-    tx.commit()?;
+        end_untrusted_sessions(tx, "certificate_revoked").map_err(|e| anyhow::anyhow!("{e}"))?;
     Ok(ended)
 }
 
@@ -213,11 +220,12 @@ pub struct RevokedRow {
     pub revoked_at: String,
 }
 
-pub fn revoked_list(conn: &Connection) -> Result<Vec<RevokedRow>> {
-    let mut stmt = conn.prepare(
+pub fn revoked_list(db: &mut Db) -> Result<Vec<RevokedRow>> {
+    let rows = db.query(
         "SELECT sha256, serial, issuer IS NOT NULL, reason, revoked_at FROM revoked ORDER BY id",
+        &[],
     )?;
-    let rows = stmt.query_map([], |r| {
+    let revoked = |r: &crate::db::Row| -> Result<RevokedRow, DbError> {
         Ok(RevokedRow {
             sha256: r.get(0)?,
             serial: r.get(1)?,
@@ -225,22 +233,21 @@ pub fn revoked_list(conn: &Connection) -> Result<Vec<RevokedRow>> {
             reason: r.get(3)?,
             revoked_at: rfc3339_unix(r.get(4)?),
         })
-    })?;
-    Ok(rows.collect::<Result<_, _>>()?)
+    };
+    Ok(rows.iter().map(revoked).collect::<Result<_, _>>()?)
 }
 
-pub fn trust_list(conn: &Connection) -> Result<Vec<TrustRow>> {
-    let mut stmt =
-        conn.prepare("SELECT sha256, subject, not_after, added_at FROM trust ORDER BY id")?;
-    let rows = stmt.query_map([], |r| {
+pub fn trust_list(db: &mut Db) -> Result<Vec<TrustRow>> {
+    let rows = db.query("SELECT sha256, subject, not_after, added_at FROM trust ORDER BY id", &[])?;
+    let trust = |r: &crate::db::Row| -> Result<TrustRow, DbError> {
         Ok(TrustRow {
             sha256: r.get(0)?,
             subject: r.get(1)?,
             not_after: r.get(2)?,
             added_at: rfc3339_unix(r.get(3)?),
         })
-    })?;
-    Ok(rows.collect::<Result<_, _>>()?)
+    };
+    Ok(rows.iter().map(trust).collect::<Result<_, _>>()?)
 }
 
 pub struct NewDriver<'a> {
@@ -254,8 +261,9 @@ pub struct NewDriver<'a> {
     pub module_names: &'a [String],
 }
 
-/// Copies the driver file into the data folder and lists it in the catalogue.
-pub fn driver_add(conn: &mut Connection, data_dir: &Path, d: &NewDriver<'_>) -> Result<i64> {
+/// Lists a driver in the catalogue with its file, kept in the database where every instance
+/// reads it.
+pub fn driver_add(db: &mut Db, d: &NewDriver<'_>) -> Result<i64> {
     let bytes = std::fs::read(d.file).with_context(|| format!("reading {}", d.file.display()))?;
     let file_name = d
         .file
@@ -264,10 +272,9 @@ pub fn driver_add(conn: &mut Connection, data_dir: &Path, d: &NewDriver<'_>) -> 
         .filter(|n| !n.starts_with('.'))
         .context("the driver file needs a plain UTF-8 file name")?
         .to_string();
-    let tx = conn.transaction()?;
-    tx.execute(
-        "INSERT INTO drivers (name, vendor, version, os, arch, issuers, module_names, file_name, sha256, size, added_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+    let row = db.query_one(
+        "INSERT INTO drivers (name, vendor, version, os, arch, issuers, module_names, file_name, sha256, size, added_at, content)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12) RETURNING id",
         params![
             d.name,
             d.vendor,
@@ -279,18 +286,11 @@ pub fn driver_add(conn: &mut Connection, data_dir: &Path, d: &NewDriver<'_>) -> 
             file_name,
             pki::sha256_hex(&bytes),
             bytes.len() as i64,
-            now()
+            now(),
+            bytes
         ],
     )?;
-    let id = tx.last_insert_rowid();
-    let path = driver_path(data_dir, id, &file_name);
-    std::fs::create_dir_all(path.parent().unwrap())?;
-    let tmp = path.with_extension("partial");
-    std::fs::write(&tmp, &bytes)?;
-    std::fs::File::open(&tmp)?.sync_all()?;
-    std::fs::rename(&tmp, &path)?;
-    tx.commit()?;
-    Ok(id)
+    Ok(row.get(0)?)
 }
 
 #[derive(Debug, Serialize)]
@@ -304,11 +304,12 @@ pub struct AuditRow {
     pub remote: Option<String>,
 }
 
-pub fn audit_list(conn: &Connection) -> Result<Vec<AuditRow>> {
-    let mut stmt = conn.prepare(
+pub fn audit_list(db: &mut Db) -> Result<Vec<AuditRow>> {
+    let rows = db.query(
         "SELECT time, event, account, ca_lock_id, cert_sha256, result, remote FROM audit ORDER BY id",
+        &[],
     )?;
-    let rows = stmt.query_map([], |r| {
+    let audit = |r: &crate::db::Row| -> Result<AuditRow, DbError> {
         Ok(AuditRow {
             time: rfc3339_unix(r.get(0)?),
             event: r.get(1)?,
@@ -318,6 +319,6 @@ pub fn audit_list(conn: &Connection) -> Result<Vec<AuditRow>> {
             result: r.get(5)?,
             remote: r.get(6)?,
         })
-    })?;
-    Ok(rows.collect::<Result<_, _>>()?)
+    };
+    Ok(rows.iter().map(audit).collect::<Result<_, _>>()?)
 }

@@ -18,7 +18,7 @@ use zca_contract::{
     MAX_BODY,
 };
 
-use crate::db::{self, Pool};
+use crate::db::Pool;
 use crate::error::{localize_errors, ApiError};
 use crate::service::{self, Caller, Config};
 
@@ -224,7 +224,7 @@ async fn bind(
     let (created, binding) = s
         .pool
         .run(move |c| {
-            Ok(db::durably(c, |c| service::bind(c, &cfg, &caller, &req, remote.as_deref()))??)
+            Ok(c.durably(|c| service::bind(c, &cfg, &caller, &req, remote.as_deref()))?)
         })
         .await?;
     let status = if created { StatusCode::CREATED } else { StatusCode::OK };
@@ -240,7 +240,7 @@ async fn unbind(
     let id: i64 = id.parse().map_err(|_| ApiError::not_found())?;
     let remote = remote_of(&ext);
     s.pool
-        .run(move |c| Ok(db::durably(c, |c| service::unbind(c, &caller, id, remote.as_deref()))??))
+        .run(move |c| Ok(c.durably(|c| service::unbind(c, &caller, id, remote.as_deref()))?))
         .await?;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -257,8 +257,7 @@ async fn download(
 ) -> Result<Response, ApiError> {
     let id: i64 = id.parse().map_err(|_| ApiError::not_found())?;
     let dir = s.cfg.data_dir.clone();
-    let path = s.pool.run(move |c| Ok(service::driver_file(c, &dir, id, &name)?)).await?;
-    let bytes = tokio::fs::read(&path).await.map_err(|_| ApiError::not_found())?;
+    let bytes = s.pool.run(move |c| Ok(service::driver_file(c, &dir, id, &name)?)).await?;
     let mut resp = bytes.into_response();
     resp.headers_mut()
         .insert(header::CONTENT_TYPE, HeaderValue::from_static("application/octet-stream"));

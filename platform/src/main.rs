@@ -5,19 +5,49 @@ use std::process::ExitCode;
 
 use anyhow::{bail, Context, Result};
 use clap::{Parser, Subcommand};
-use zca_platform::{admin, db, server};
+use zca_platform::db::{self, Database};
+use zca_platform::{admin, server};
 
-/// The reference platform of the zca API contract: HTTPS, SQLite, real certificate and
-/// signature checks. Run it on 127.0.0.1 to use, test and demonstrate zca with no outside
-/// service.
+/// The reference platform of the zca API contract: HTTPS, SQLite or PostgreSQL, real
+/// certificate and signature checks. Run it on 127.0.0.1 to use, test and demonstrate zca with
+/// no outside service, or as several instances on one PostgreSQL database.
 #[derive(Parser)]
 #[command(name = "zca-platform", version)]
 struct Cli {
     /// Data folder: database, TLS identity, driver files.
     #[arg(long, global = true, env = "ZCA_PLATFORM_DATA", value_name = "DIR", default_value_os_t = default_data())]
     data: PathBuf,
+    /// The database: sqlite:PATH or postgres://USER[:PASSWORD]@HOST[:PORT]/NAME[?sslmode=require]
+    /// [default: sqlite:DIR/platform.db].
+    #[arg(long, global = true, env = "ZCA_PLATFORM_DATABASE", value_name = "URL", hide_env_values = true)]
+    database: Option<String>,
+    /// CA certificate(s) (PEM) that vouch for PostgreSQL's TLS certificate with sslmode=require
+    /// [default: the system's CAs].
+    #[arg(long, global = true, env = "ZCA_PLATFORM_DATABASE_CA", value_name = "PEM")]
+    database_ca: Option<PathBuf>,
+    /// Connections to the database, and requests using it at once, per instance
+    /// [default: 2 × cores + 2].
+    #[arg(long, global = true, env = "ZCA_PLATFORM_DATABASE_POOL", value_name = "N", value_parser = clap::value_parser!(u16).range(1..=1000))]
+    database_pool: Option<u16>,
+    /// How long start-up waits for the database to answer.
+    #[arg(long, global = true, env = "ZCA_PLATFORM_DATABASE_WAIT", value_name = "SECS", default_value_t = 30)]
+    database_wait: u64,
     #[command(subcommand)]
     command: Command,
+}
+
+impl Cli {
+    fn database(&self) -> Result<Database> {
+        let mut database = match &self.database {
+            Some(url) => Database::parse(url, self.database_ca.as_deref())?,
+            None => Database::sqlite_in(&self.data),
+        };
+        if let Some(n) = self.database_pool {
+            database.pool_size = usize::from(n);
+        }
+        database.wait = std::time::Duration::from_secs(self.database_wait);
+        Ok(database)
+    }
 }
 
 #[derive(Subcommand)]
@@ -82,6 +112,15 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Bring the database's schema up to date (every command does so on its own too), or copy
+    /// a whole platform into it from another database (--from), to move from SQLite to
+    /// PostgreSQL.
+    Migrate {
+        /// The database to copy from (sqlite:PATH or postgres://…); the target (--database) must
+        /// hold no accounts, bindings or other rows yet.
+        #[arg(long, value_name = "URL")]
+        from: Option<String>,
+    },
 }
 
 #[derive(Subcommand)]
@@ -126,7 +165,7 @@ enum TrustCommand {
 
 #[derive(Subcommand)]
 enum DriverCommand {
-    /// Add a driver package to the catalogue; the file is copied into DIR/drivers.
+    /// Add a driver package to the catalogue; the file is stored in the database.
     Add {
         file: PathBuf,
         #[arg(long)]
@@ -181,7 +220,8 @@ fn main() -> ExitCode {
 }
 
 fn run(cli: Cli) -> Result<()> {
-    let data = cli.data;
+    let data = cli.data.clone();
+    let database = cli.database()?;
     match cli.command {
         Command::Serve {
             listen,
@@ -195,6 +235,7 @@ fn run(cli: Cli) -> Result<()> {
             let opts = server::ServeOptions {
                 listen,
                 data_dir: data.clone(),
+                database,
                 tls_cert,
                 tls_key,
                 origin,
@@ -205,17 +246,17 @@ fn run(cli: Cli) -> Result<()> {
             let rt = tokio::runtime::Runtime::new()?;
             rt.block_on(server::serve(opts, announce, server::shutdown_signal()))
         }
-        Command::User(cmd) => {
-            let mut conn = db::open(&data)?;
+        Command::User(ref cmd) => {
+            let mut conn = database.open()?;
             match cmd {
                 UserCommand::Add { account, name, org, password_stdin } => {
-                    let password = zeroize::Zeroizing::new(read_password(password_stdin)?);
-                    admin::user_add(&conn, &account, &name, &org, &password)?;
+                    let password = zeroize::Zeroizing::new(read_password(*password_stdin)?);
+                    admin::user_add(&mut conn, account, name, org, &password)?;
                     eprintln!("added account {account}");
                 }
                 UserCommand::List { json } => {
-                    let users = admin::user_list(&conn)?;
-                    print_rows(json, &users, |u| {
+                    let users = admin::user_list(&mut conn)?;
+                    print_rows(*json, &users, |u| {
                         let state = if u.disabled { "disabled" } else { "active" };
                         format!(
                             "{}\t{}\t{}\t{state}\t{} binding(s)",
@@ -224,35 +265,35 @@ fn run(cli: Cli) -> Result<()> {
                     })?;
                 }
                 UserCommand::Disable { account } => {
-                    admin::user_disable(&mut conn, &account)?;
+                    admin::user_disable(&mut conn, account)?;
                     eprintln!("disabled account {account}; its sessions are ended");
                 }
             }
             Ok(())
         }
-        Command::Trust(cmd) => {
-            let mut conn = db::open(&data)?;
+        Command::Trust(ref cmd) => {
+            let mut conn = database.open()?;
             match cmd {
                 TrustCommand::Add { file } => {
-                    for subject in admin::trust_add(&conn, &file)? {
+                    for subject in admin::trust_add(&mut conn, file)? {
                         eprintln!("trusted {subject}");
                     }
                 }
                 TrustCommand::Remove { sha256 } => {
-                    let (subject, ended) = admin::trust_remove(&mut conn, &sha256)?;
+                    let (subject, ended) = admin::trust_remove(&mut conn, sha256)?;
                     eprintln!("no longer trusted: {subject}; {ended} CA session(s) ended");
                 }
                 TrustCommand::List { json } => {
-                    let rows = admin::trust_list(&conn)?;
-                    print_rows(json, &rows, |t| {
+                    let rows = admin::trust_list(&mut conn)?;
+                    print_rows(*json, &rows, |t| {
                         format!("{}\t{}\tuntil {}", t.sha256, t.subject, t.not_after)
                     })?;
                 }
             }
             Ok(())
         }
-        Command::Driver(cmd) => {
-            let mut conn = db::open(&data)?;
+        Command::Driver(ref cmd) => {
+            let mut conn = database.open()?;
             match cmd {
                 DriverCommand::Add {
                     file,
@@ -265,23 +306,23 @@ fn run(cli: Cli) -> Result<()> {
                     module_names,
                 } => {
                     let d = admin::NewDriver {
-                        file: &file,
-                        name: &name,
-                        vendor: &vendor,
-                        version: &version,
-                        os: &os,
-                        arch: &arch,
-                        issuers: &issuers,
-                        module_names: &module_names,
+                        file,
+                        name,
+                        vendor,
+                        version,
+                        os,
+                        arch,
+                        issuers,
+                        module_names,
                     };
-                    let id = admin::driver_add(&mut conn, &data, &d)?;
+                    let id = admin::driver_add(&mut conn, &d)?;
                     eprintln!("added driver {id}: {name} {version}");
                 }
                 DriverCommand::List { json } => {
                     // The URL depends on the serving origin; list what is stored.
-                    let drivers = zca_platform::service::drivers(&conn, "")
+                    let drivers = zca_platform::service::drivers(&mut conn, "")
                         .map_err(|e| anyhow::anyhow!("{e}"))?;
-                    print_rows(json, &drivers, |d| {
+                    print_rows(*json, &drivers, |d| {
                         format!(
                             "{}\t{}\t{}\t{}\t{}/{}\t{} bytes\t{}",
                             d.id, d.vendor, d.name, d.version, d.os, d.arch, d.size, d.sha256
@@ -291,22 +332,21 @@ fn run(cli: Cli) -> Result<()> {
             }
             Ok(())
         }
-        Command::Revoke { sha256, serial, issuer, reason } => {
-            let mut conn = db::open(&data)?;
-            let what = match (&sha256, &serial) {
+        Command::Revoke { ref sha256, ref serial, ref issuer, ref reason } => {
+            let mut conn = database.open()?;
+            let what = match (sha256, serial) {
                 (Some(sha), _) => admin::Revocation::Sha256(sha),
                 (None, Some(serial)) => {
                     admin::Revocation::Serial { serial, issuer_sha256: issuer.as_deref() }
                 }
                 (None, None) => unreachable!("clap requires one of them"),
             };
-            let ended = admin::revoke(&mut conn, &what, &reason)?;
+            let ended = admin::revoke(&mut conn, &what, reason)?;
             eprintln!("revoked; {ended} CA session(s) ended");
             Ok(())
         }
         Command::Revoked { json } => {
-            let conn = db::open(&data)?;
-            let rows = admin::revoked_list(&conn)?;
+            let rows = admin::revoked_list(&mut database.open()?)?;
             print_rows(json, &rows, |r| {
                 let o = |v: &Option<String>| v.clone().unwrap_or_else(|| "-".into());
                 let scope = if r.issuer_limited { "one issuer" } else { "any issuer" };
@@ -320,8 +360,7 @@ fn run(cli: Cli) -> Result<()> {
             })
         }
         Command::Audit { json } => {
-            let conn = db::open(&data)?;
-            let rows = admin::audit_list(&conn)?;
+            let rows = admin::audit_list(&mut database.open()?)?;
             print_rows(json, &rows, |a| {
                 let o = |v: &Option<String>| v.clone().unwrap_or_else(|| "-".into());
                 format!(
@@ -335,6 +374,25 @@ fn run(cli: Cli) -> Result<()> {
                     o(&a.remote)
                 )
             })
+        }
+        Command::Migrate { ref from } => {
+            let mut to = database.open()?;
+            match from {
+                None => eprintln!(
+                    "{}: schema version {} is up to date",
+                    database.shown(),
+                    db::SCHEMA_VERSION
+                ),
+                Some(url) => {
+                    let source = Database::parse(url, cli.database_ca.as_deref())?;
+                    let mut from = source.open()?;
+                    for (table, rows) in db::copy(&mut from, &mut to)? {
+                        eprintln!("{table}: {rows} row(s)");
+                    }
+                    eprintln!("copied {} into {}", source.shown(), database.shown());
+                }
+            }
+            Ok(())
         }
     }
 }

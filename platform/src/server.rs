@@ -15,13 +15,14 @@ use tower::ServiceExt;
 
 use crate::api::{self, AppState, RemoteAddr};
 use crate::challenge::ChallengeKey;
-use crate::db::{self, Pool};
+use crate::db::{self, Database, Pool};
 use crate::service::{self, Config};
 use crate::tls;
 
 pub struct ServeOptions {
     pub listen: SocketAddr,
     pub data_dir: PathBuf,
+    pub database: Database,
     pub tls_cert: Option<PathBuf>,
     pub tls_key: Option<PathBuf>,
     /// Defaults to `https://<listen address>`.
@@ -88,7 +89,7 @@ pub async fn serve(
 ) -> Result<()> {
     let identity =
         tls::identity(&opts.data_dir, opts.tls_cert.as_deref(), opts.tls_key.as_deref())?;
-    let pool = Pool::new(&opts.data_dir)?;
+    let pool = Pool::new(opts.database.clone()).await?;
     let challenge_key = pool.run(|c| db::challenge_key(c)).await?;
     let listener = TcpListener::bind(opts.listen)
         .await
@@ -160,14 +161,15 @@ pub async fn serve(
     Ok(())
 }
 
-/// The database's upkeep, off the path of requests: four times a second, copies the write-ahead
-/// log into the database (request connections do not, see `db::Pool`; often, so that each copy
-/// is short); every half minute, removes what expired (`service::sweep`).
+/// The database's upkeep, off the path of requests: four times a second, SQLite's write-ahead
+/// log is copied into the database (request connections do not; often, so that each copy is
+/// short); every half minute, what expired is removed (`service::sweep`; with several
+/// instances each sweeps, which costs little: the rows go by index).
 async fn maintain(pool: Pool) {
     let mut every = tokio::time::interval(Duration::from_millis(250));
     for tick in 0u64.. {
         every.tick().await;
-        if let Err(e) = pool.run(|c| Ok(db::checkpoint(c)?)).await {
+        if let Err(e) = pool.run(|c| Ok(c.upkeep()?)).await {
             tracing::warn!(error = %e, "checkpoint failed");
         }
         if tick % 120 == 0 {

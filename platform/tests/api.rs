@@ -449,11 +449,9 @@ async fn audit_has_every_attempt_and_no_secret() {
     let bind = rows.iter().find(|r| r.event == "bind").unwrap();
     assert_eq!(bind.ca_lock_id.as_deref(), Some("L1"));
     assert_eq!(bind.cert_sha256.as_deref(), Some(key.sha256().as_str()));
-    // No secret anywhere in the database file.
-    let db = std::fs::read(p.data().join("platform.db")).unwrap();
-    let wal = std::fs::read(p.data().join("platform.db-wal")).unwrap_or_default();
+    // No secret anywhere in the database.
+    let hay = p.stored_bytes();
     for secret in [PASSWORD, "not it", token.as_str(), session.as_str()] {
-        let hay = [db.as_slice(), wal.as_slice()].concat();
         assert!(!hay.windows(secret.len()).any(|w| w == secret.as_bytes()), "{secret} stored");
     }
 }
@@ -463,7 +461,7 @@ async fn driver_catalogue_lists_and_serves_files() {
     let p = Platform::start().await;
     let file = p.data().join("gm3000-driver_1.2.deb");
     std::fs::write(&file, b"driver package bytes").unwrap();
-    let mut conn = zca_platform::db::open(p.data()).unwrap();
+    let mut conn = p.db();
     let d = zca_platform::admin::NewDriver {
         file: &file,
         name: "mToken GM3000",
@@ -474,7 +472,7 @@ async fn driver_catalogue_lists_and_serves_files() {
         issuers: &["CFCA".into(), "浙江省数字安全证书管理有限公司".into()],
         module_names: &["libgm3000_pkcs11.so".into()],
     };
-    zca_platform::admin::driver_add(&mut conn, p.data(), &d).unwrap();
+    zca_platform::admin::driver_add(&mut conn, &d).unwrap();
     let r = p.get("/ca/drivers", None).await;
     assert_eq!(r.status, StatusCode::OK);
     let d = &r.body["drivers"][0];
@@ -576,7 +574,7 @@ async fn revoked_certificates_and_removed_anchors_end_their_sessions() {
         assert_eq!(p.bind(&alice, key, lock).await.status, StatusCode::CREATED);
         sessions.push(futures_tokens(&p, key, 1).await.remove(0));
     }
-    let mut conn = zca_platform::db::open(p.data()).unwrap();
+    let mut conn = p.db();
 
     // By SHA-256: that certificate, and only it.
     assert_eq!(revoke(&mut conn, &Revocation::Sha256(&by_sha.sha256()), "test").unwrap(), 1);

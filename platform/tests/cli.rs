@@ -1,6 +1,8 @@
 //! The zca-platform binary: operator subcommands on a data folder, and `serve` started, used
 //! and stopped with SIGTERM as a process.
 
+mod common;
+
 use std::io::{BufRead, BufReader, Write};
 use std::path::Path;
 use std::process::{Command, Stdio};
@@ -8,6 +10,7 @@ use std::process::{Command, Stdio};
 fn bin(data: &Path) -> Command {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_zca-platform"));
     cmd.env("ZCA_PLATFORM_DATA", data).env("RUST_LOG", "info").env_remove("XDG_DATA_HOME");
+    cmd.envs(common::database_env(data));
     cmd
 }
 

@@ -81,9 +81,8 @@ async fn run_client(key_spec: &[&str], algorithm: &str) {
     let dir = tempfile::tempdir().unwrap();
     openssl_pki(dir.path(), key_spec);
     let ca_pem = std::fs::read(dir.path().join("ca.pem")).unwrap();
-    let conn = zca_platform::db::open(p.data()).unwrap();
     std::fs::write(p.data().join("openssl-ca.pem"), &ca_pem).unwrap();
-    zca_platform::admin::trust_add(&conn, &p.data().join("openssl-ca.pem")).unwrap();
+    zca_platform::admin::trust_add(&mut p.db(), &p.data().join("openssl-ca.pem")).unwrap();
     p.add_user("curl-user");
 
     let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/independent-client.sh");

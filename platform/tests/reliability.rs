@@ -151,6 +151,7 @@ fn serve(data: &std::path::Path) -> (std::process::Child, String) {
     let mut child = Command::new(env!("CARGO_BIN_EXE_zca-platform"))
         .args(["serve", "--listen", "127.0.0.1:0"])
         .env("ZCA_PLATFORM_DATA", data)
+        .envs(database_env(data))
         .env("RUST_LOG", "error")
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
@@ -165,6 +166,7 @@ fn admin(data: &std::path::Path, args: &[&str], stdin: &str) {
     let mut child = Command::new(env!("CARGO_BIN_EXE_zca-platform"))
         .args(args)
         .env("ZCA_PLATFORM_DATA", data)
+        .envs(database_env(data))
         .stdin(Stdio::piped())
         .stdout(Stdio::null())
         .stderr(Stdio::null())
@@ -238,10 +240,11 @@ async fn kill_9_during_binds_loses_no_acknowledged_binding_and_leaves_no_half() 
     );
 
     // The database is whole, and every acknowledged binding is in it, complete.
-    let conn = rusqlite::Connection::open(data.join("platform.db")).unwrap();
-    let check: String = conn.query_row("PRAGMA integrity_check", [], |r| r.get(0)).unwrap();
-    assert_eq!(check, "ok");
-    drop(conn);
+    if !common::postgres::selected() {
+        let mut db = test_database(&data).open().unwrap();
+        let check: String = db.query_one("PRAGMA integrity_check", &[]).unwrap().get(0).unwrap();
+        assert_eq!(check, "ok");
+    }
     let (mut child, origin) = serve(&data);
     let client = client_trusting(&data.join("tls/ca.pem"));
     let token = client

@@ -7,14 +7,14 @@ use argon2::Argon2;
 use axum::http::StatusCode;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
-use rusqlite::{params, Connection, OptionalExtension};
 use sha2::{Digest, Sha256};
 use zca_contract::{code, CaLogin, PasswordLogin, Purpose, Session, User};
 
 use super::challenges::{open_challenge, spend_challenge};
 use super::proof::{cert_sha256_of, check_proof, Proof};
-use super::{audit, db, write, AuditEvent, Caller, Config};
+use super::{audit, write, AuditEvent, Caller, Config};
 use crate::clock::{now, rfc3339_unix};
+use crate::db::{params, Db};
 use crate::error::ApiError;
 
 /// Failed password logins allowed per account within `LOCKOUT_WINDOW` seconds.
@@ -47,15 +47,13 @@ fn password_matches(password: &str, hash: &str) -> bool {
         .is_ok_and(|parsed| Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok())
 }
 
-fn user_by_id(conn: &Connection, id: i64) -> Result<User, ApiError> {
-    conn.query_row("SELECT account, name, organization FROM users WHERE id = ?1", [id], |r| {
-        Ok(User { account: r.get(0)?, name: r.get(1)?, organization: r.get(2)? })
-    })
-    .map_err(db)
+fn user_by_id(db: &mut Db, id: i64) -> Result<User, ApiError> {
+    let r = db.query_one("SELECT account, name, organization FROM users WHERE id = ?1", params![id])?;
+    Ok(User { account: r.get(0)?, name: r.get(1)?, organization: r.get(2)? })
 }
 
 fn create_session(
-    conn: &Connection,
+    db: &mut Db,
     cfg: &Config,
     user_id: i64,
     kind: &str,
@@ -64,24 +62,24 @@ fn create_session(
     let token = random_b64(32);
     let now = now();
     let expires = now + cfg.session_ttl;
-    conn.execute(
+    db.execute(
         "INSERT INTO sessions (token_hash, user_id, kind, binding_id, created_at, expires_at)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
         params![token_hash(&token), user_id, kind, binding_id, now, expires],
-    )
-    .map_err(db)?;
+    )?;
     Ok(Session {
         token,
         expires_at: rfc3339_unix(expires),
-        user: user_by_id(conn, user_id)?,
+        user: user_by_id(db, user_id)?,
         binding_id,
     })
 }
 
 /// Password login with lockout: the attempt is recorded as a failure before the password is
-/// checked, so that concurrent guesses can never exceed the limit; a success clears them.
+/// checked, so that concurrent guesses, on any instance, can never exceed the limit; a success
+/// clears them.
 pub fn password_login(
-    conn: &mut Connection,
+    db: &mut Db,
     cfg: &Config,
     req: &PasswordLogin,
     remote: Option<&str>,
@@ -99,14 +97,13 @@ pub fn password_login(
         result,
         remote,
     };
-    let attempt = write(conn, |tx| {
-        let (count, oldest): (i64, Option<i64>) = tx
-            .query_row(
-                "SELECT count(*), min(time) FROM login_failures WHERE account = ?1 AND time > ?2",
-                params![account, now - LOCKOUT_WINDOW],
-                |r| Ok((r.get(0)?, r.get(1)?)),
-            )
-            .map_err(db)?;
+    let attempt = write(db, |tx| {
+        tx.lock(&format!("login_failures {account}"))?;
+        let r = tx.query_one(
+            "SELECT count(*), min(time) FROM login_failures WHERE account = ?1 AND time > ?2",
+            params![account, now - LOCKOUT_WINDOW],
+        )?;
+        let (count, oldest): (i64, Option<i64>) = (r.get(0)?, r.get(1)?);
         if count >= LOCKOUT_FAILURES {
             audit(tx, &event(code::TOO_MANY_ATTEMPTS))?;
             return Ok(Err((oldest.unwrap_or(now) + LOCKOUT_WINDOW - now).max(1) as u64));
@@ -114,16 +111,14 @@ pub fn password_login(
         tx.execute(
             "INSERT INTO login_failures (account, time) VALUES (?1, ?2)",
             params![account, now],
-        )
-        .map_err(db)?;
-        let user: Option<(i64, String, bool)> = tx
-            .query_row(
+        )?;
+        let user = tx
+            .query_opt(
                 "SELECT id, password_hash, disabled FROM users WHERE account = ?1",
-                [account],
-                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
-            )
-            .optional()
-            .map_err(db)?;
+                params![account],
+            )?
+            .map(|r| Ok::<(i64, String, bool), ApiError>((r.get(0)?, r.get(1)?, r.get(2)?)))
+            .transpose()?;
         Ok(Ok(user))
     })?;
     let user = match attempt {
@@ -144,13 +139,13 @@ pub fn password_login(
         }
     };
     match (ok, user) {
-        (true, Some((user_id, _, _))) => write(conn, |tx| {
-            tx.execute("DELETE FROM login_failures WHERE account = ?1", [account]).map_err(db)?;
+        (true, Some((user_id, _, _))) => write(db, |tx| {
+            tx.execute("DELETE FROM login_failures WHERE account = ?1", params![account])?;
             audit(tx, &event("ok"))?;
             create_session(tx, cfg, user_id, "password", None)
         }),
         _ => {
-            write(conn, |tx| audit(tx, &event(code::INVALID_CREDENTIALS)))?;
+            write(db, |tx| audit(tx, &event(code::INVALID_CREDENTIALS)))?;
             Err(ApiError::new(StatusCode::UNAUTHORIZED, code::INVALID_CREDENTIALS))
         }
     }
@@ -158,48 +153,43 @@ pub fn password_login(
 
 /// The caller behind a bearer token: a session that exists, is not revoked or expired, of an
 /// account that is not disabled.
-pub fn authenticate(conn: &Connection, token: &str) -> Result<Caller, ApiError> {
+pub fn authenticate(db: &mut Db, token: &str) -> Result<Caller, ApiError> {
     let hash = token_hash(token);
-    let found: Option<(i64, String)> = conn
-        .query_row(
+    let r = db
+        .query_opt(
             "SELECT u.id, u.account FROM sessions s JOIN users u ON u.id = s.user_id
              WHERE s.token_hash = ?1 AND s.revoked_at IS NULL AND s.expires_at > ?2 AND u.disabled = 0",
             params![hash, now()],
-            |r| Ok((r.get(0)?, r.get(1)?)),
-        )
-        .optional()
-        .map_err(db)?;
-    let (user_id, account) = found.ok_or_else(ApiError::unauthenticated)?;
-    Ok(Caller { user_id, account, token_hash: hash })
+        )?
+        .ok_or_else(ApiError::unauthenticated)?;
+    Ok(Caller { user_id: r.get(0)?, account: r.get(1)?, token_hash: hash })
 }
 
 /// How the caller's session was opened (`password` or `ca`) and when it expires (RFC 3339).
-pub fn session_facts(conn: &Connection, caller: &Caller) -> Result<(String, String), ApiError> {
-    conn.query_row(
+pub fn session_facts(db: &mut Db, caller: &Caller) -> Result<(String, String), ApiError> {
+    let r = db.query_one(
         "SELECT kind, expires_at FROM sessions WHERE token_hash = ?1",
-        [&caller.token_hash],
-        |r| Ok((r.get(0)?, rfc3339_unix(r.get(1)?))),
-    )
-    .map_err(db)
+        params![caller.token_hash],
+    )?;
+    Ok((r.get(0)?, rfc3339_unix(r.get(1)?)))
 }
 
-pub fn me(conn: &Connection, caller: &Caller) -> Result<User, ApiError> {
-    user_by_id(conn, caller.user_id)
+pub fn me(db: &mut Db, caller: &Caller) -> Result<User, ApiError> {
+    user_by_id(db, caller.user_id)
 }
 
-pub fn logout(conn: &mut Connection, caller: &Caller) -> Result<(), ApiError> {
-    write(conn, |tx| {
+pub fn logout(db: &mut Db, caller: &Caller) -> Result<(), ApiError> {
+    write(db, |tx| {
         tx.execute(
             "UPDATE sessions SET revoked_at = ?1 WHERE token_hash = ?2",
             params![now(), caller.token_hash],
-        )
-        .map_err(db)
-    })?;
-    Ok(())
+        )?;
+        Ok(())
+    })
 }
 
 pub fn ca_login(
-    conn: &mut Connection,
+    db: &mut Db,
     cfg: &Config,
     req: &CaLogin,
     remote: Option<&str>,
@@ -214,10 +204,10 @@ pub fn ca_login(
     let checked = opened
         .as_ref()
         .map_err(Clone::clone)
-        .and_then(|challenge| check_proof(conn, cfg, Purpose::Login, challenge, &proof, ""));
+        .and_then(|challenge| check_proof(db, cfg, Purpose::Login, challenge, &proof, ""));
     let sha = cert_sha256_of(&req.certificate);
     // One write: the challenge spent, the session opened and the attempt audited together.
-    let result = write(conn, |tx| {
+    let result = write(db, |tx| {
         let result = opened
             .and_then(|challenge| spend_challenge(tx, &challenge))
             .and(checked)
@@ -245,22 +235,19 @@ pub fn ca_login(
 
 /// A session for the account the certificate is bound to, with the binding's CA锁ID.
 fn open_ca_session(
-    conn: &Connection,
+    db: &mut Db,
     cfg: &Config,
     cert_sha256: &str,
 ) -> Result<(Session, String), ApiError> {
-    let binding: Option<(i64, i64, String)> = conn
-        .prepare_cached(
+    let r = db
+        .query_opt(
             "SELECT b.id, b.user_id, b.ca_lock_id FROM bindings b JOIN users u ON u.id = b.user_id
              WHERE b.cert_sha256 = ?1 AND u.disabled = 0",
-        )
-        .and_then(|mut stmt| {
-            stmt.query_row([cert_sha256], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?))).optional()
-        })
-        .map_err(db)?;
-    let (binding_id, user_id, ca_lock_id) =
-        binding.ok_or_else(|| ApiError::new(StatusCode::FORBIDDEN, code::CERTIFICATE_NOT_BOUND))?;
-    let session = create_session(conn, cfg, user_id, "ca", Some(binding_id))?;
+            params![cert_sha256],
+        )?
+        .ok_or_else(|| ApiError::new(StatusCode::FORBIDDEN, code::CERTIFICATE_NOT_BOUND))?;
+    let (binding_id, user_id, ca_lock_id): (i64, i64, String) = (r.get(0)?, r.get(1)?, r.get(2)?);
+    let session = create_session(db, cfg, user_id, "ca", Some(binding_id))?;
     Ok((session, ca_lock_id))
 }
 
@@ -274,25 +261,23 @@ pub struct EndedBinding {
 /// Ends the CA sessions that these bindings opened, one audit row each, in the caller's
 /// transaction: a session lives no longer than the binding (or the trust) it was opened with.
 pub fn end_sessions_of_bindings(
-    tx: &Connection,
+    tx: &mut Db,
     bindings: &[EndedBinding],
     why: &str,
     remote: Option<&str>,
 ) -> Result<usize, ApiError> {
     let mut ended = 0;
     for b in bindings {
-        let mut stmt = tx
-            .prepare_cached(
+        let accounts: Vec<String> = tx
+            .query(
                 "UPDATE sessions SET revoked_at = ?1
                  WHERE binding_id = ?2 AND revoked_at IS NULL AND expires_at > ?1
                  RETURNING (SELECT account FROM users WHERE users.id = sessions.user_id)",
-            )
-            .map_err(db)?;
-        let accounts: Vec<String> = stmt
-            .query_map(params![now(), b.id], |r| r.get(0))
-            .map_err(db)?
-            .collect::<Result<_, _>>()
-            .map_err(db)?;
+                params![now(), b.id],
+            )?
+            .iter()
+            .map(|r| r.get(0))
+            .collect::<Result<_, _>>()?;
         for account in &accounts {
             let event = AuditEvent {
                 event: "session_ended",

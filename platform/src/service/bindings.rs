@@ -2,7 +2,6 @@
 //! certificate, belong to one user.
 
 use axum::http::StatusCode;
-use rusqlite::{params, Connection, OptionalExtension};
 use x509_parser::prelude::{FromDer, X509Certificate};
 use zca_contract::{
     code, BindRequest, Binding, BindingStatus, CertificateInfo, Purpose, CA_LOCK_ID_MAX,
@@ -11,9 +10,10 @@ use zca_contract::{
 use super::accounts::{end_sessions_of_bindings, EndedBinding};
 use super::challenges::{open_challenge, spend_challenge};
 use super::proof::{cert_sha256_of, check_proof, Proof};
-use super::{audit, db, write, AuditEvent, Caller, Config};
+use super::{audit, write, AuditEvent, Caller, Config};
 use crate::challenge;
 use crate::clock::{now, rfc3339_unix};
+use crate::db::{params, Db, DbError, Row};
 use crate::error::ApiError;
 use crate::pki;
 
@@ -21,7 +21,7 @@ const BINDING_COLUMNS: &str =
     "b.id, b.ca_lock_id, b.subject, b.common_name, b.organization, b.issuer, b.serial,
      b.not_before, b.not_after, b.not_after_unix, b.cert_sha256, b.created_by, b.created_at";
 
-fn binding_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Binding> {
+fn binding_from_row(r: &Row) -> Result<Binding, DbError> {
     let not_after_unix: i64 = r.get(9)?;
     Ok(Binding {
         id: r.get(0)?,
@@ -42,23 +42,18 @@ fn binding_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Binding> {
     })
 }
 
-pub fn bindings(conn: &Connection, caller: &Caller) -> Result<Vec<Binding>, ApiError> {
-    let mut stmt = conn
-        .prepare_cached(&format!(
-            "SELECT {BINDING_COLUMNS} FROM bindings b WHERE b.user_id = ?1 ORDER BY b.id"
-        ))
-        .map_err(db)?;
-    let rows = stmt.query_map([caller.user_id], binding_from_row).map_err(db)?;
-    rows.collect::<Result<_, _>>().map_err(db)
+pub fn bindings(db: &mut Db, caller: &Caller) -> Result<Vec<Binding>, ApiError> {
+    let rows = db.query(
+        &format!("SELECT {BINDING_COLUMNS} FROM bindings b WHERE b.user_id = ?1 ORDER BY b.id"),
+        params![caller.user_id],
+    )?;
+    Ok(rows.iter().map(binding_from_row).collect::<Result<_, _>>()?)
 }
 
-fn binding_by_id(conn: &Connection, id: i64) -> Result<Binding, ApiError> {
-    conn.query_row(
-        &format!("SELECT {BINDING_COLUMNS} FROM bindings b WHERE b.id = ?1"),
-        [id],
-        binding_from_row,
-    )
-    .map_err(db)
+fn binding_by_id(db: &mut Db, id: i64) -> Result<Binding, ApiError> {
+    let row = db
+        .query_one(&format!("SELECT {BINDING_COLUMNS} FROM bindings b WHERE b.id = ?1"), params![id])?;
+    Ok(binding_from_row(&row)?)
 }
 
 /// A CA锁ID as the contract has it: at most 16 characters, trailing spaces removed, printable.
@@ -71,7 +66,7 @@ fn valid_ca_lock_id(raw: &str) -> Option<&str> {
 
 /// Binds. Returns whether a binding was made (201) or this user already had exactly it (200).
 pub fn bind(
-    conn: &mut Connection,
+    db: &mut Db,
     cfg: &Config,
     caller: &Caller,
     req: &BindRequest,
@@ -81,10 +76,10 @@ pub fn bind(
     let checked = opened
         .as_ref()
         .map_err(Clone::clone)
-        .and_then(|challenge| check_bind_proof(conn, cfg, challenge, req));
+        .and_then(|challenge| check_bind_proof(db, cfg, challenge, req));
     let sha = cert_sha256_of(&req.certificate);
     // One write: the challenge spent, the binding made and the attempt audited together.
-    write(conn, |tx| {
+    write(db, |tx| {
         let result = opened.and_then(|c| spend_challenge(tx, &c)).and(checked).and_then(
             |(ca_lock_id, der, sha256)| record_binding(tx, caller, &ca_lock_id, &der, &sha256),
         );
@@ -110,7 +105,7 @@ pub fn bind(
 
 /// The bind request's CA锁ID and proof, checked: the CA锁ID, the certificate's DER and SHA-256.
 fn check_bind_proof(
-    conn: &Connection,
+    db: &mut Db,
     cfg: &Config,
     challenge: &challenge::Opened,
     req: &BindRequest,
@@ -123,14 +118,16 @@ fn check_bind_proof(
         algorithm: &req.algorithm,
         signature: &req.signature,
     };
-    let (der, sha256) = check_proof(conn, cfg, Purpose::Bind, challenge, &proof, &ca_lock_id)?;
+    let (der, sha256) = check_proof(db, cfg, Purpose::Bind, challenge, &proof, &ca_lock_id)?;
     Ok((ca_lock_id, der, sha256))
 }
 
 /// Writes the binding in the caller's transaction, under the platform's rule: one CA lock,
-/// and one certificate, belong to one user.
+/// and one certificate, belong to one user. Binds of the same lock or certificate take turns
+/// (on every instance), so that each sees what the one before it wrote; the database's UNIQUE
+/// constraints stand behind that.
 fn record_binding(
-    tx: &Connection,
+    tx: &mut Db,
     caller: &Caller,
     ca_lock_id: &str,
     der: &[u8],
@@ -139,17 +136,16 @@ fn record_binding(
     let (_, cert) = X509Certificate::from_der(der).map_err(|_| ApiError::invalid_request())?;
     let info = pki::certificate_info(&cert, der);
     let not_after_unix = cert.validity().not_after.timestamp();
-    let existing: Vec<(i64, i64, String, String)> = {
-        let mut stmt = tx
-            .prepare("SELECT id, user_id, ca_lock_id, cert_sha256 FROM bindings WHERE ca_lock_id = ?1 OR cert_sha256 = ?2")
-            .map_err(db)?;
-        let rows = stmt
-            .query_map(params![ca_lock_id, sha256], |r| {
-                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
-            })
-            .map_err(db)?;
-        rows.collect::<Result<_, _>>().map_err(db)?
-    };
+    tx.lock(&format!("ca_lock {ca_lock_id}"))?;
+    tx.lock(&format!("certificate {sha256}"))?;
+    let existing: Vec<(i64, i64, String, String)> = tx
+        .query(
+            "SELECT id, user_id, ca_lock_id, cert_sha256 FROM bindings WHERE ca_lock_id = ?1 OR cert_sha256 = ?2",
+            params![ca_lock_id, sha256],
+        )?
+        .iter()
+        .map(|r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
+        .collect::<Result<_, DbError>>()?;
     let conflict = || ApiError::new(StatusCode::CONFLICT, code::CA_LOCK_BOUND_TO_OTHER_USER);
     if existing.iter().any(|(_, user, _, _)| *user != caller.user_id) {
         return Err(conflict());
@@ -179,47 +175,44 @@ fn record_binding(
             .map_err(constraint_or_db)?;
             id
         }
-        None => {
-            tx.execute(
+        None => tx
+            .query_one(
                 "INSERT INTO bindings (user_id, ca_lock_id, cert_sha256, certificate, subject, common_name,
                  organization, issuer, serial, not_before, not_after, not_after_unix, created_by, created_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14) RETURNING id",
                 params![caller.user_id, ca_lock_id, sha256, der, info.subject, info.common_name, info.organization, info.issuer, info.serial, info.not_before, info.not_after, not_after_unix, caller.account, now],
             )
-            .map_err(constraint_or_db)?;
-            tx.last_insert_rowid()
-        }
+            .map_err(constraint_or_db)?
+            .get(0)?,
     };
     Ok((true, binding_by_id(tx, id)?))
 }
 
 /// A unique constraint that fires is another user's binding that won a race.
-fn constraint_or_db(err: rusqlite::Error) -> ApiError {
-    match err.sqlite_error_code() {
-        Some(rusqlite::ErrorCode::ConstraintViolation) => {
-            ApiError::new(StatusCode::CONFLICT, code::CA_LOCK_BOUND_TO_OTHER_USER)
-        }
-        _ => db(err),
+fn constraint_or_db(err: DbError) -> ApiError {
+    if err.is_unique_violation() {
+        ApiError::new(StatusCode::CONFLICT, code::CA_LOCK_BOUND_TO_OTHER_USER)
+    } else {
+        err.into()
     }
 }
 
 /// Removes the caller's binding, ends the sessions its CA logins opened, and audits both, in
 /// one write.
 pub fn unbind(
-    conn: &mut Connection,
+    db: &mut Db,
     caller: &Caller,
     id: i64,
     remote: Option<&str>,
 ) -> Result<(), ApiError> {
-    write(conn, |tx| {
+    write(db, |tx| {
         let removed: Option<(String, String)> = tx
-            .query_row(
+            .query_opt(
                 "DELETE FROM bindings WHERE id = ?1 AND user_id = ?2 RETURNING ca_lock_id, cert_sha256",
                 params![id, caller.user_id],
-                |r| Ok((r.get(0)?, r.get(1)?)),
-            )
-            .optional()
-            .map_err(db)?;
+            )?
+            .map(|r| Ok::<_, DbError>((r.get(0)?, r.get(1)?)))
+            .transpose()?;
         let (lock, sha) = match &removed {
             Some((l, s)) => (Some(l.as_str()), Some(s.as_str())),
             None => (None, None),

@@ -1,12 +1,12 @@
 //! Challenges: sealed by the server's key when issued (nothing stored), spent once in the
 //! transaction that acts on their proof, swept when expired.
 
-use rusqlite::{params, Connection};
 use zca_contract::{Challenge, Purpose};
 
-use super::{db, Caller, Config};
+use super::{Caller, Config};
 use crate::challenge;
 use crate::clock::{now, rfc3339_unix};
+use crate::db::{params, Db};
 use crate::error::ApiError;
 
 /// The contract's upper bound for a challenge's life.
@@ -47,17 +47,16 @@ pub(super) fn open_challenge(
 }
 
 /// Records the challenge as used, inside the transaction that acts on its proof: of two
-/// requests with one challenge only one gets it, and a refused attempt cannot be retried.
-pub(super) fn spend_challenge(tx: &Connection, opened: &challenge::Opened) -> Result<(), ApiError> {
+/// requests with one challenge (on any instances) only one gets it, and a refused attempt cannot
+/// be retried.
+pub(super) fn spend_challenge(tx: &mut Db, opened: &challenge::Opened) -> Result<(), ApiError> {
     if opened.expires < now() {
         return Err(ApiError::challenge_invalid());
     }
-    let inserted = tx
-        .prepare_cached(
-            "INSERT INTO spent_challenges (id, expires_at) VALUES (?1, ?2) ON CONFLICT DO NOTHING",
-        )
-        .and_then(|mut stmt| stmt.execute(params![opened.random, opened.expires]))
-        .map_err(db)?;
+    let inserted = tx.execute(
+        "INSERT INTO spent_challenges (id, expires_at) VALUES (?1, ?2) ON CONFLICT DO NOTHING",
+        params![opened.random, opened.expires],
+    )?;
     if inserted == 1 {
         Ok(())
     } else {

@@ -1,6 +1,7 @@
-//! What the platform does, on one database connection: the rules of the contract. The HTTP
-//! layer (`api.rs`) only extracts requests and calls these; the operator's commands (`admin.rs`)
-//! use the same rules where they touch the same things.
+//! What the platform does, on one database connection: the rules of the contract, written once
+//! for both databases (see `db`). The HTTP layer (`api.rs`) only extracts requests and calls
+//! these; the operator's commands (`admin.rs`) use the same rules where they touch the same
+//! things.
 
 mod accounts;
 mod bindings;
@@ -10,7 +11,6 @@ mod proof;
 
 use std::path::PathBuf;
 
-use rusqlite::{params, Connection, Transaction, TransactionBehavior};
 
 pub use accounts::{
     authenticate, ca_login, hash_password, logout, me, password_login, session_facts,
@@ -23,6 +23,7 @@ pub use proof::end_untrusted_sessions;
 
 use crate::challenge::ChallengeKey;
 use crate::clock::now;
+use crate::db::{params, Db, DbError};
 use crate::error::ApiError;
 
 #[derive(Clone, Debug)]
@@ -45,23 +46,16 @@ pub struct Caller {
     pub token_hash: Vec<u8>,
 }
 
-fn db(err: rusqlite::Error) -> ApiError {
-    tracing::error!(error = %err, "database error");
-    ApiError::internal()
+impl From<DbError> for ApiError {
+    fn from(err: DbError) -> Self {
+        tracing::error!(error = %err, "database error");
+        ApiError::internal()
+    }
 }
 
-/// Runs `f` in one IMMEDIATE transaction, committed when `f` returns `Ok`. This process's
-/// writers first take their turn (`db::writer_turn`), so that they wait in line instead of
-/// napping in SQLite's busy handler, which under load gives some requests a long wait.
-fn write<T>(
-    conn: &mut Connection,
-    f: impl FnOnce(&Transaction<'_>) -> Result<T, ApiError>,
-) -> Result<T, ApiError> {
-    let _turn = crate::db::writer_turn();
-    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(db)?;
-    let value = f(&tx)?;
-    tx.commit().map_err(db)?;
-    Ok(value)
+/// Runs `f` in one write transaction, committed when `f` returns `Ok`.
+fn write<T>(db: &mut Db, f: impl FnOnce(&mut Db) -> Result<T, ApiError>) -> Result<T, ApiError> {
+    db.transaction(f)
 }
 
 /// One line of the audit table. Never given a secret: no password, PIN, token or signature.
@@ -74,30 +68,29 @@ pub struct AuditEvent<'a> {
     pub remote: Option<&'a str>,
 }
 
-pub fn audit(conn: &Connection, e: &AuditEvent<'_>) -> Result<(), ApiError> {
-    conn.execute(
+pub fn audit(db: &mut Db, e: &AuditEvent<'_>) -> Result<(), ApiError> {
+    db.execute(
         "INSERT INTO audit (time, event, account, ca_lock_id, cert_sha256, result, remote)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
         params![now(), e.event, e.account, e.ca_lock_id, e.cert_sha256, e.result, e.remote],
-    )
-    .map_err(db)?;
+    )?;
     Ok(())
 }
 
 /// Removes what can no longer be used: the record of expired challenges, sessions that expired
 /// or were ended, and failed password logins older than the lockout window (the audit table
 /// keeps the history). Run now and then by the server, so that no request pays for it.
-pub fn sweep(conn: &mut Connection) -> Result<usize, ApiError> {
+pub fn sweep(db: &mut Db) -> Result<u64, ApiError> {
     let now = now();
-    write(conn, |tx| {
+    write(db, |tx| {
         let mut removed =
-            tx.execute("DELETE FROM spent_challenges WHERE expires_at < ?1", [now]).map_err(db)?;
-        removed += tx
-            .execute("DELETE FROM sessions WHERE expires_at < ?1 OR revoked_at IS NOT NULL", [now])
-            .map_err(db)?;
-        removed += tx
-            .execute("DELETE FROM login_failures WHERE time < ?1", [now - LOCKOUT_WINDOW])
-            .map_err(db)?;
+            tx.execute("DELETE FROM spent_challenges WHERE expires_at < ?1", params![now])?;
+        removed += tx.execute(
+            "DELETE FROM sessions WHERE expires_at < ?1 OR revoked_at IS NOT NULL",
+            params![now],
+        )?;
+        removed +=
+            tx.execute("DELETE FROM login_failures WHERE time < ?1", params![now - LOCKOUT_WINDOW])?;
         Ok(removed)
     })
 }
@@ -109,9 +102,9 @@ mod tests {
     #[test]
     fn sweep_removes_only_what_can_no_longer_be_used() {
         let dir = tempfile::tempdir().unwrap();
-        let mut conn = crate::db::open(dir.path()).unwrap();
+        let mut db = crate::db::Database::sqlite_in(dir.path()).open().unwrap();
         let (past, future) = (now() - 1, now() + 100);
-        conn.execute_batch(&format!(
+        db.batch(&format!(
             "INSERT INTO users (id, account, name, organization, password_hash, created_at)
                  VALUES (1, 'a', 'A', 'O', 'h', 1);
              INSERT INTO spent_challenges (id, expires_at)
@@ -124,11 +117,11 @@ mod tests {
             past - LOCKOUT_WINDOW
         ))
         .unwrap();
-        assert_eq!(sweep(&mut conn).unwrap(), 4);
-        let left = |sql: &str| -> i64 { conn.query_row(sql, [], |r| r.get(0)).unwrap() };
+        assert_eq!(sweep(&mut db).unwrap(), 4);
+        let mut left = |sql: &str| -> i64 { db.query_one(sql, &[]).unwrap().get(0).unwrap() };
         assert_eq!(left("SELECT count(*) FROM spent_challenges WHERE id = x'0b'"), 1);
         assert_eq!(left("SELECT count(*) FROM sessions WHERE token_hash = x'03'"), 1);
         assert_eq!(left("SELECT count(*) FROM login_failures"), 1);
-        assert_eq!(sweep(&mut conn).unwrap(), 0);
+        assert_eq!(sweep(&mut db).unwrap(), 0);
     }
 }

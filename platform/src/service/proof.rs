@@ -4,27 +4,26 @@
 use axum::http::StatusCode;
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine;
-use rusqlite::Connection;
 use time::OffsetDateTime;
 use x509_parser::prelude::{FromDer, X509Certificate};
 use zca_contract::{code, signed_bytes, Algorithm, Purpose};
 
 use super::accounts::EndedBinding;
-use super::{db, Config};
+use super::Config;
 use crate::challenge;
+use crate::db::{params, Db, DbError};
 use crate::error::ApiError;
 use crate::pki::{self, CertificateProblem, SignatureError};
 
-fn trusted_cas(conn: &Connection) -> Result<Vec<Vec<u8>>, ApiError> {
-    let mut stmt = conn.prepare_cached("SELECT der FROM trust").map_err(db)?;
-    let rows = stmt.query_map([], |r| r.get(0)).map_err(db)?;
-    rows.collect::<Result<_, _>>().map_err(db)
+fn trusted_cas(db: &mut Db) -> Result<Vec<Vec<u8>>, ApiError> {
+    let rows = db.query("SELECT der FROM trust", &[])?;
+    Ok(rows.iter().map(|r| r.get(0)).collect::<Result<_, _>>()?)
 }
 
 /// Whether the platform accepts this certificate now: trusted, valid, usable for a client's
 /// signature, and not revoked by the operator.
-fn standing(conn: &Connection, cert: &X509Certificate<'_>, sha256: &str) -> Result<(), ApiError> {
-    pki::check_certificate(cert, &trusted_cas(conn)?, OffsetDateTime::now_utc()).map_err(|p| {
+fn standing(db: &mut Db, cert: &X509Certificate<'_>, sha256: &str) -> Result<(), ApiError> {
+    pki::check_certificate(cert, &trusted_cas(db)?, OffsetDateTime::now_utc()).map_err(|p| {
         ApiError::new(
             StatusCode::FORBIDDEN,
             match p {
@@ -35,25 +34,21 @@ fn standing(conn: &Connection, cert: &X509Certificate<'_>, sha256: &str) -> Resu
             },
         )
     })?;
-    if is_revoked(conn, cert, sha256)? {
+    if is_revoked(db, cert, sha256)? {
         return Err(ApiError::new(StatusCode::FORBIDDEN, code::CERTIFICATE_REVOKED));
     }
     Ok(())
 }
 
 /// Revoked by its SHA-256, or by its serial (from any issuer, or from the issuer named).
-fn is_revoked(
-    conn: &Connection,
-    cert: &X509Certificate<'_>,
-    sha256: &str,
-) -> Result<bool, ApiError> {
+fn is_revoked(db: &mut Db, cert: &X509Certificate<'_>, sha256: &str) -> Result<bool, ApiError> {
     let (serial, issuer) = revocation_of(cert);
-    conn.prepare_cached(
+    let row = db.query_one(
         "SELECT EXISTS (SELECT 1 FROM revoked
          WHERE sha256 = ?1 OR (serial = ?2 AND (issuer IS NULL OR issuer = ?3)))",
-    )
-    .and_then(|mut stmt| stmt.query_row(rusqlite::params![sha256, serial, issuer], |r| r.get(0)))
-    .map_err(db)
+        params![sha256, serial, issuer],
+    )?;
+    Ok(row.get(0)?)
 }
 
 /// How a revocation by serial names a certificate: its serial as the contract writes it, and
@@ -64,24 +59,21 @@ fn revocation_of<'a>(cert: &'a X509Certificate<'_>) -> (String, &'a [u8]) {
 
 /// After the operator took trust away (an anchor removed, a certificate revoked): ends the CA
 /// sessions of every binding whose certificate the platform no longer accepts.
-pub fn end_untrusted_sessions(tx: &Connection, why: &str) -> Result<usize, ApiError> {
-    let rows: Vec<(EndedBinding, Vec<u8>)> = {
-        let mut stmt = tx
-            .prepare(
-                "SELECT DISTINCT b.id, b.ca_lock_id, b.cert_sha256, b.certificate FROM bindings b
-                 JOIN sessions s ON s.binding_id = b.id
-                 WHERE s.revoked_at IS NULL AND s.expires_at > ?1",
-            )
-            .map_err(db)?;
-        let rows = stmt
-            .query_map([crate::clock::now()], |r| {
-                let binding =
-                    EndedBinding { id: r.get(0)?, ca_lock_id: r.get(1)?, cert_sha256: r.get(2)? };
-                Ok((binding, r.get(3)?))
-            })
-            .map_err(db)?;
-        rows.collect::<Result<_, _>>().map_err(db)?
-    };
+pub fn end_untrusted_sessions(tx: &mut Db, why: &str) -> Result<usize, ApiError> {
+    let rows: Vec<(EndedBinding, Vec<u8>)> = tx
+        .query(
+            "SELECT DISTINCT b.id, b.ca_lock_id, b.cert_sha256, b.certificate FROM bindings b
+             JOIN sessions s ON s.binding_id = b.id
+             WHERE s.revoked_at IS NULL AND s.expires_at > ?1",
+            params![crate::clock::now()],
+        )?
+        .iter()
+        .map(|r| {
+            let binding =
+                EndedBinding { id: r.get(0)?, ca_lock_id: r.get(1)?, cert_sha256: r.get(2)? };
+            Ok((binding, r.get(3)?))
+        })
+        .collect::<Result<_, DbError>>()?;
     let mut untrusted = Vec::new();
     for (binding, der) in rows {
         let accepted = X509Certificate::from_der(&der)
@@ -105,7 +97,7 @@ pub(super) struct Proof<'a> {
 /// The presented certificate, checked against trust, validity and key usage, with the
 /// signature over the contract's bytes verified. Returns its DER and SHA-256.
 pub(super) fn check_proof(
-    conn: &Connection,
+    db: &mut Db,
     cfg: &Config,
     purpose: Purpose,
     challenge: &challenge::Opened,
@@ -120,7 +112,7 @@ pub(super) fn check_proof(
         return Err(ApiError::invalid_request());
     }
     let sha256 = pki::sha256_hex(&der);
-    standing(conn, &cert, &sha256)?;
+    standing(db, &cert, &sha256)?;
     let algorithm = Algorithm::parse(proof.algorithm)
         .ok_or_else(|| ApiError::new(StatusCode::BAD_REQUEST, code::UNSUPPORTED_ALGORITHM))?;
     let msg = signed_bytes(

@@ -12,7 +12,6 @@ use super::texts::{self, Texts};
 use super::{check_csrf, clear_cookie, cookie, set_cookie, Required, WebSession};
 use super::{LOGIN_CSRF_COOKIE, SESSION_COOKIE};
 use crate::api::{remote_of, AppState};
-use crate::db;
 use crate::error::{message, ApiError};
 use crate::service;
 
@@ -372,7 +371,7 @@ pub async fn unbind(
     let id: i64 = id.parse().map_err(|_| PageError(ApiError::not_found(), t))?;
     let (caller, remote) = (session.caller.clone(), remote_of(&ext));
     s.pool
-        .run(move |c| Ok(db::durably(c, |c| service::unbind(c, &caller, id, remote.as_deref()))??))
+        .run(move |c| Ok(c.durably(|c| service::unbind(c, &caller, id, remote.as_deref()))?))
         .await
         .map_err(failed(t))?;
     // Logged in with that binding: the session ended with it.
@@ -569,7 +568,7 @@ pub async fn bind(
     let (created, binding) = s
         .pool
         .run(move |c| {
-            Ok(db::durably(c, |c| service::bind(c, &cfg, &caller, &req, remote.as_deref()))??)
+            Ok(c.durably(|c| service::bind(c, &cfg, &caller, &req, remote.as_deref()))?)
         })
         .await
         .map_err(|e| fail(e.into()))?;

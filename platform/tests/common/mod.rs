@@ -3,6 +3,8 @@
 
 #![allow(dead_code)]
 
+pub mod postgres;
+
 use rustls::pki_types::pem::PemObject;
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -18,12 +20,14 @@ use serde_json::{json, Value};
 use tempfile::TempDir;
 use time::{Duration, OffsetDateTime};
 use zca_contract::{signed_bytes, Purpose};
+use zca_platform::db::{Database, Db};
 use zca_platform::server::{serve, ServeOptions};
 
 pub const PASSWORD: &str = "correct horse battery";
 
 pub struct Platform {
     pub dir: TempDir,
+    pub database: Database,
     pub origin: String,
     pub client: reqwest::Client,
     shutdown: Option<tokio::sync::oneshot::Sender<()>>,
@@ -50,9 +54,11 @@ impl Platform {
     /// Starts on 127.0.0.1:0 with its own data folder (or `dir`, to restart on old data).
     pub async fn start_with(challenge_ttl: i64, dir: Option<TempDir>) -> Platform {
         let dir = dir.unwrap_or_else(|| tempfile::tempdir().unwrap());
+        let database = test_database(dir.path());
         let opts = ServeOptions {
             listen: "127.0.0.1:0".parse().unwrap(),
             data_dir: dir.path().to_path_buf(),
+            database: database.clone(),
             tls_cert: None,
             tls_key: None,
             origin: None,
@@ -73,7 +79,7 @@ impl Platform {
         ));
         let (origin, ca_file) = ready_rx.await.expect("the server starts");
         let client = client_trusting(&ca_file);
-        Platform { dir, origin, client, shutdown: Some(tx), task: Some(task) }
+        Platform { dir, database, origin, client, shutdown: Some(tx), task: Some(task) }
     }
 
     /// Stops the server and hands back its data folder.
@@ -92,10 +98,14 @@ impl Platform {
         self.dir.path().join("tls/ca.pem")
     }
 
+    /// A connection to the platform's database, as the operator's commands open it.
+    pub fn db(&self) -> Db {
+        self.database.open().unwrap()
+    }
+
     pub fn add_user(&self, account: &str) {
-        let conn = zca_platform::db::open(self.data()).unwrap();
         zca_platform::admin::user_add(
-            &conn,
+            &mut self.db(),
             account,
             &format!("{account} 名"),
             "测试单位",
@@ -108,12 +118,39 @@ impl Platform {
         let file =
             self.dir.path().join(format!("ca-{}.der", zca_platform::pki::sha256_hex(ca_der)));
         std::fs::write(&file, ca_der).unwrap();
-        let conn = zca_platform::db::open(self.data()).unwrap();
-        zca_platform::admin::trust_add(&conn, &file).unwrap();
+        zca_platform::admin::trust_add(&mut self.db(), &file).unwrap();
     }
 
     pub fn audit(&self) -> Vec<zca_platform::admin::AuditRow> {
-        zca_platform::admin::audit_list(&zca_platform::db::open(self.data()).unwrap()).unwrap()
+        zca_platform::admin::audit_list(&mut self.db()).unwrap()
+    }
+
+    /// Everything the database holds, as bytes: to look for what must never be stored.
+    pub fn stored_bytes(&self) -> Vec<u8> {
+        if self.database.engine() == zca_platform::db::Engine::Sqlite {
+            let file = |name: &str| std::fs::read(self.data().join(name)).unwrap_or_default();
+            return [file("platform.db"), file("platform.db-wal")].concat();
+        }
+        let mut db = self.db();
+        let tables = db
+            .query("SELECT tablename FROM pg_tables WHERE schemaname = 'public'", &[])
+            .unwrap();
+        let mut out = Vec::new();
+        for t in tables {
+            let table: String = t.get(0).unwrap();
+            for row in db.query(&format!("SELECT * FROM {table}"), &[]).unwrap() {
+                for value in row.into_values() {
+                    out.extend(match value {
+                        zca_platform::db::Value::Text(t) => t.into_bytes(),
+                        zca_platform::db::Value::Blob(b) => b,
+                        zca_platform::db::Value::Int(i) => i.to_string().into_bytes(),
+                        zca_platform::db::Value::Null => Vec::new(),
+                    });
+                    out.push(0);
+                }
+            }
+        }
+        out
     }
 
     pub fn url(&self, path: &str) -> String {
@@ -195,6 +232,35 @@ impl Drop for Platform {
             let _ = tx.send(());
         }
     }
+}
+
+/// The database a test platform uses: SQLite in its data folder, or, when the run asks for
+/// PostgreSQL (`ZCA_TEST_DATABASE=postgres`), a database of its own in the test cluster, named
+/// in the data folder so that a restart on the same folder finds the same database.
+pub fn test_database(dir: &Path) -> Database {
+    match test_database_url(dir) {
+        Some(url) => Database::parse(&url, None).unwrap(),
+        None => Database::sqlite_in(dir),
+    }
+}
+
+/// The PostgreSQL URL of the data folder `dir` when the run asks for PostgreSQL.
+pub fn test_database_url(dir: &Path) -> Option<String> {
+    if !postgres::selected() {
+        return None;
+    }
+    std::fs::create_dir_all(dir).unwrap();
+    let named = dir.join("test-database-url");
+    Some(std::fs::read_to_string(&named).unwrap_or_else(|_| {
+        let url = postgres::cluster().new_database();
+        postgres::write_url(&named, &url);
+        url
+    }))
+}
+
+/// The environment that points a zca-platform process at the test database of `dir`.
+pub fn database_env(dir: &Path) -> Vec<(&'static str, String)> {
+    test_database_url(dir).map(|url| ("ZCA_PLATFORM_DATABASE", url)).into_iter().collect()
 }
 
 /// A client that trusts only the server's own CA, with the ring provider.
