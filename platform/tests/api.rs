@@ -461,7 +461,6 @@ async fn driver_catalogue_lists_and_serves_files() {
     let p = Platform::start().await;
     let file = p.data().join("gm3000-driver_1.2.deb");
     std::fs::write(&file, b"driver package bytes").unwrap();
-    let mut conn = p.db();
     let d = zca_platform::admin::NewDriver {
         file: &file,
         name: "mToken GM3000",
@@ -472,7 +471,7 @@ async fn driver_catalogue_lists_and_serves_files() {
         issuers: &["CFCA".into(), "浙江省数字安全证书管理有限公司".into()],
         module_names: &["libgm3000_pkcs11.so".into()],
     };
-    zca_platform::admin::driver_add(&mut conn, &d).unwrap();
+    p.with_db(|db| zca_platform::admin::driver_add(db, &d).unwrap());
     let r = p.get("/ca/drivers", None).await;
     assert_eq!(r.status, StatusCode::OK);
     let d = &r.body["drivers"][0];
@@ -574,10 +573,10 @@ async fn revoked_certificates_and_removed_anchors_end_their_sessions() {
         assert_eq!(p.bind(&alice, key, lock).await.status, StatusCode::CREATED);
         sessions.push(futures_tokens(&p, key, 1).await.remove(0));
     }
-    let mut conn = p.db();
+    let revoke = |what: &Revocation<'_>| p.with_db(|db| revoke(db, what, "test").unwrap());
 
     // By SHA-256: that certificate, and only it.
-    assert_eq!(revoke(&mut conn, &Revocation::Sha256(&by_sha.sha256()), "test").unwrap(), 1);
+    assert_eq!(revoke(&Revocation::Sha256(&by_sha.sha256())), 1);
     assert_eq!(p.get("/me", Some(&sessions[0])).await.code(), "unauthenticated");
     assert_eq!(p.get("/me", Some(&sessions[1])).await.status, StatusCode::OK);
     let r = p.ca_login(&by_sha).await;
@@ -587,24 +586,24 @@ async fn revoked_certificates_and_removed_anchors_end_their_sessions() {
     let serial = serial_of(&by_serial.cert_der);
     let other_ca_sha = zca_platform::pki::sha256_hex(&other_ca.der);
     let other_issuer = Revocation::Serial { serial: &serial, issuer_sha256: Some(&other_ca_sha) };
-    assert_eq!(revoke(&mut conn, &other_issuer, "test").unwrap(), 0);
+    assert_eq!(revoke(&other_issuer), 0);
     assert_eq!(p.ca_login(&by_serial).await.status, StatusCode::CREATED);
     let ca_sha = zca_platform::pki::sha256_hex(&ca.der);
     let its_issuer = Revocation::Serial { serial: &serial, issuer_sha256: Some(&ca_sha[..12]) };
-    assert_eq!(revoke(&mut conn, &its_issuer, "test").unwrap(), 2, "both of its sessions");
+    assert_eq!(revoke(&its_issuer), 2, "both of its sessions");
     assert_eq!(p.get("/me", Some(&sessions[1])).await.code(), "unauthenticated");
     assert_eq!(p.ca_login(&by_serial).await.code(), "certificate_revoked");
     let r = p.bind(&alice, &by_serial, "L2").await;
     assert_eq!(r.code(), "certificate_revoked", "nor bind again");
 
     // A trust anchor removed: its certificates are no longer trusted, their sessions end.
-    let (subject, ended) = trust_remove(&mut conn, &other_ca_sha[..8]).unwrap();
+    let (subject, ended) = p.with_db(|db| trust_remove(db, &other_ca_sha[..8])).unwrap();
     assert!(subject.contains("Other CA"), "{subject}");
     assert_eq!(ended, 1);
     assert_eq!(p.get("/me", Some(&sessions[2])).await.code(), "unauthenticated");
     assert_eq!(p.ca_login(&by_anchor).await.code(), "certificate_untrusted");
-    assert!(trust_remove(&mut conn, &other_ca_sha[..8]).is_err(), "no longer there");
-    assert!(trust_remove(&mut conn, "abc").is_err(), "too short to name one");
+    assert!(p.with_db(|db| trust_remove(db, &other_ca_sha[..8])).is_err(), "no longer there");
+    assert!(p.with_db(|db| trust_remove(db, "abc")).is_err(), "too short to name one");
     assert_eq!(p.get("/me", Some(&alice)).await.status, StatusCode::OK, "password sessions stay");
     let audit = p.audit();
     let why: Vec<&str> =

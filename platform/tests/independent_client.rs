@@ -82,7 +82,8 @@ async fn run_client(key_spec: &[&str], algorithm: &str) {
     openssl_pki(dir.path(), key_spec);
     let ca_pem = std::fs::read(dir.path().join("ca.pem")).unwrap();
     std::fs::write(p.data().join("openssl-ca.pem"), &ca_pem).unwrap();
-    zca_platform::admin::trust_add(&mut p.db(), &p.data().join("openssl-ca.pem")).unwrap();
+    let ca_file = p.data().join("openssl-ca.pem");
+    p.with_db(|db| zca_platform::admin::trust_add(db, &ca_file).unwrap());
     p.add_user("curl-user");
 
     let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/independent-client.sh");

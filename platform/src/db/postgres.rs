@@ -68,8 +68,21 @@ fn tls_config(ca_file: Option<&Path>) -> anyhow::Result<rustls::ClientConfig> {
 }
 
 pub(super) struct Postgres {
-    client: Client,
+    /// Always there; taken only by `drop`.
+    client: Option<Client>,
     statements: HashMap<String, Statement>,
+}
+
+/// The client owns a small runtime of its own, which must not be dropped on an async task's
+/// thread (a server shutting down drops its pool there): it is dropped on a thread of its own.
+impl Drop for Postgres {
+    fn drop(&mut self) {
+        if let Some(client) = self.client.take() {
+            if tokio::runtime::Handle::try_current().is_ok() {
+                std::thread::spawn(move || drop(client));
+            }
+        }
+    }
 }
 
 impl Postgres {
@@ -83,7 +96,9 @@ impl Postgres {
                 None => target.config.connect(NoTls),
             };
             match attempt {
-                Ok(client) => return Ok(Postgres { client, statements: HashMap::new() }),
+                Ok(client) => {
+                    return Ok(Postgres { client: Some(client), statements: HashMap::new() })
+                }
                 Err(e) if may_come_up(&e) && Instant::now() < deadline => {
                     std::thread::sleep(Duration::from_millis(200));
                 }
@@ -104,11 +119,15 @@ impl Postgres {
         }
     }
 
+    fn client(&mut self) -> &mut Client {
+        self.client.as_mut().expect("taken only when dropped")
+    }
+
     fn statement(&mut self, sql: &str) -> Result<Statement, DbError> {
         if let Some(s) = self.statements.get(sql) {
             return Ok(s.clone());
         }
-        let statement = self.client.prepare(&numbered(sql))?;
+        let statement = self.client().prepare(&numbered(sql))?;
         self.statements.insert(sql.to_string(), statement.clone());
         Ok(statement)
     }
@@ -187,19 +206,19 @@ fn refs<'a>(params: &'a [Param<'a>]) -> Vec<&'a (dyn ToSql + Sync)> {
 impl Backend for Postgres {
     fn execute(&mut self, sql: &str, params: &[Param<'_>]) -> Result<u64, DbError> {
         let statement = self.statement(sql)?;
-        Ok(self.client.execute(&statement, &refs(params))?)
+        Ok(self.client().execute(&statement, &refs(params))?)
     }
 
     fn query(&mut self, sql: &str, params: &[Param<'_>]) -> Result<Vec<Row>, DbError> {
         let statement = self.statement(sql)?;
-        let rows = self.client.query(&statement, &refs(params))?;
+        let rows = self.client().query(&statement, &refs(params))?;
         rows.iter()
             .map(|r| (0..r.len()).map(|i| value_at(r, i)).collect::<Result<_, _>>().map(Row))
             .collect()
     }
 
     fn batch(&mut self, sql: &str) -> Result<(), DbError> {
-        Ok(self.client.batch_execute(sql)?)
+        Ok(self.client().batch_execute(sql)?)
     }
 
     /// READ COMMITTED, as PostgreSQL starts; the rules that read and then write take a `lock`.
@@ -207,11 +226,11 @@ impl Backend for Postgres {
     /// stays consistent; a crash of the machine may lose the last such commits).
     fn begin(&mut self, durable: bool) -> Result<(), DbError> {
         let sql = if durable { "BEGIN" } else { "BEGIN; SET LOCAL synchronous_commit TO off" };
-        Ok(self.client.batch_execute(sql)?)
+        Ok(self.client().batch_execute(sql)?)
     }
 
     fn finish(&mut self, commit: bool) -> Result<(), DbError> {
-        Ok(self.client.batch_execute(if commit { "COMMIT" } else { "ROLLBACK" })?)
+        Ok(self.client().batch_execute(if commit { "COMMIT" } else { "ROLLBACK" })?)
     }
 
     fn lock(&mut self, key: &str) -> Result<(), DbError> {

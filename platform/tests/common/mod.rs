@@ -98,31 +98,28 @@ impl Platform {
         self.dir.path().join("tls/ca.pem")
     }
 
-    /// A connection to the platform's database, as the operator's commands open it.
-    pub fn db(&self) -> Db {
-        self.database.open().unwrap()
+    /// Runs `f` on a connection to the platform's database, as the operator's commands open
+    /// it, on a thread of its own: PostgreSQL's client must not block an async test's thread.
+    pub fn with_db<T: Send>(&self, f: impl FnOnce(&mut Db) -> T + Send) -> T {
+        std::thread::scope(|s| s.spawn(|| f(&mut self.database.open().unwrap())).join().unwrap())
     }
 
     pub fn add_user(&self, account: &str) {
-        zca_platform::admin::user_add(
-            &mut self.db(),
-            account,
-            &format!("{account} 名"),
-            "测试单位",
-            PASSWORD,
-        )
-        .unwrap();
+        self.with_db(|db| {
+            zca_platform::admin::user_add(db, account, &format!("{account} 名"), "测试单位", PASSWORD)
+                .unwrap()
+        });
     }
 
     pub fn trust(&self, ca_der: &[u8]) {
         let file =
             self.dir.path().join(format!("ca-{}.der", zca_platform::pki::sha256_hex(ca_der)));
         std::fs::write(&file, ca_der).unwrap();
-        zca_platform::admin::trust_add(&mut self.db(), &file).unwrap();
+        self.with_db(|db| zca_platform::admin::trust_add(db, &file).unwrap());
     }
 
     pub fn audit(&self) -> Vec<zca_platform::admin::AuditRow> {
-        zca_platform::admin::audit_list(&mut self.db()).unwrap()
+        self.with_db(|db| zca_platform::admin::audit_list(db).unwrap())
     }
 
     /// Everything the database holds, as bytes: to look for what must never be stored.
@@ -131,7 +128,10 @@ impl Platform {
             let file = |name: &str| std::fs::read(self.data().join(name)).unwrap_or_default();
             return [file("platform.db"), file("platform.db-wal")].concat();
         }
-        let mut db = self.db();
+        self.with_db(Self::every_value)
+    }
+
+    fn every_value(db: &mut Db) -> Vec<u8> {
         let tables = db
             .query("SELECT tablename FROM pg_tables WHERE schemaname = 'public'", &[])
             .unwrap();

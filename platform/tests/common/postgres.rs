@@ -126,8 +126,13 @@ impl Cluster {
         format!("postgres://zca@127.0.0.1:{}/{database}", self.port)
     }
 
-    /// A new, empty database of its own.
+    /// A new, empty database of its own (made on a thread of its own: the client must not
+    /// block an async test's thread).
     pub fn new_database(&self) -> String {
+        std::thread::scope(|s| s.spawn(|| self.create_database()).join().unwrap())
+    }
+
+    fn create_database(&self) -> String {
         static NEXT: AtomicUsize = AtomicUsize::new(0);
         let name = format!("t{}_{}", std::process::id(), NEXT.fetch_add(1, Ordering::Relaxed));
         let deadline = Instant::now() + Duration::from_secs(30);
