@@ -22,13 +22,7 @@ pub struct UserRow {
     pub bindings: i64,
 }
 
-pub fn user_add(
-    db: &mut Db,
-    account: &str,
-    name: &str,
-    org: &str,
-    password: &str,
-) -> Result<()> {
+pub fn user_add(db: &mut Db, account: &str, name: &str, org: &str, password: &str) -> Result<()> {
     let account = account.trim();
     if account.is_empty() || account.len() > 128 || account.chars().any(char::is_control) {
         bail!("the account name must be 1 to 128 printable characters");
@@ -238,7 +232,8 @@ pub fn revoked_list(db: &mut Db) -> Result<Vec<RevokedRow>> {
 }
 
 pub fn trust_list(db: &mut Db) -> Result<Vec<TrustRow>> {
-    let rows = db.query("SELECT sha256, subject, not_after, added_at FROM trust ORDER BY id", &[])?;
+    let rows =
+        db.query("SELECT sha256, subject, not_after, added_at FROM trust ORDER BY id", &[])?;
     let trust = |r: &crate::db::Row| -> Result<TrustRow, DbError> {
         Ok(TrustRow {
             sha256: r.get(0)?,

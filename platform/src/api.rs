@@ -223,9 +223,7 @@ async fn bind(
     let cfg = s.cfg.clone();
     let (created, binding) = s
         .pool
-        .run(move |c| {
-            Ok(c.durably(|c| service::bind(c, &cfg, &caller, &req, remote.as_deref()))?)
-        })
+        .run(move |c| Ok(c.durably(|c| service::bind(c, &cfg, &caller, &req, remote.as_deref()))?))
         .await?;
     let status = if created { StatusCode::CREATED } else { StatusCode::OK };
     Ok((status, Json(binding)))

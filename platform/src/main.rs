@@ -19,7 +19,13 @@ struct Cli {
     data: PathBuf,
     /// The database: sqlite:PATH or postgres://USER[:PASSWORD]@HOST[:PORT]/NAME[?sslmode=require]
     /// [default: sqlite:DIR/platform.db].
-    #[arg(long, global = true, env = "ZCA_PLATFORM_DATABASE", value_name = "URL", hide_env_values = true)]
+    #[arg(
+        long,
+        global = true,
+        env = "ZCA_PLATFORM_DATABASE",
+        value_name = "URL",
+        hide_env_values = true
+    )]
     database: Option<String>,
     /// CA certificate(s) (PEM) that vouch for PostgreSQL's TLS certificate with sslmode=require
     /// [default: the system's CAs].
@@ -30,7 +36,13 @@ struct Cli {
     #[arg(long, global = true, env = "ZCA_PLATFORM_DATABASE_POOL", value_name = "N", value_parser = clap::value_parser!(u16).range(1..=1000))]
     database_pool: Option<u16>,
     /// How long start-up waits for the database to answer.
-    #[arg(long, global = true, env = "ZCA_PLATFORM_DATABASE_WAIT", value_name = "SECS", default_value_t = 30)]
+    #[arg(
+        long,
+        global = true,
+        env = "ZCA_PLATFORM_DATABASE_WAIT",
+        value_name = "SECS",
+        default_value_t = 30
+    )]
     database_wait: u64,
     #[command(subcommand)]
     command: Command,

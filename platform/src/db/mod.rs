@@ -187,10 +187,9 @@ impl DbError {
     /// A UNIQUE (or primary key) constraint refused the write: another writer got there first.
     pub fn is_unique_violation(&self) -> bool {
         match self {
-            DbError::Sqlite(e) => matches!(
-                e.sqlite_error_code(),
-                Some(rusqlite::ErrorCode::ConstraintViolation)
-            ),
+            DbError::Sqlite(e) => {
+                matches!(e.sqlite_error_code(), Some(rusqlite::ErrorCode::ConstraintViolation))
+            }
             DbError::Postgres(e) => {
                 e.code() == Some(&::postgres::error::SqlState::UNIQUE_VIOLATION)
             }

@@ -48,7 +48,8 @@ fn password_matches(password: &str, hash: &str) -> bool {
 }
 
 fn user_by_id(db: &mut Db, id: i64) -> Result<User, ApiError> {
-    let r = db.query_one("SELECT account, name, organization FROM users WHERE id = ?1", params![id])?;
+    let r =
+        db.query_one("SELECT account, name, organization FROM users WHERE id = ?1", params![id])?;
     Ok(User { account: r.get(0)?, name: r.get(1)?, organization: r.get(2)? })
 }
 

@@ -51,8 +51,10 @@ pub fn bindings(db: &mut Db, caller: &Caller) -> Result<Vec<Binding>, ApiError> 
 }
 
 fn binding_by_id(db: &mut Db, id: i64) -> Result<Binding, ApiError> {
-    let row = db
-        .query_one(&format!("SELECT {BINDING_COLUMNS} FROM bindings b WHERE b.id = ?1"), params![id])?;
+    let row = db.query_one(
+        &format!("SELECT {BINDING_COLUMNS} FROM bindings b WHERE b.id = ?1"),
+        params![id],
+    )?;
     Ok(binding_from_row(&row)?)
 }
 
@@ -199,12 +201,7 @@ fn constraint_or_db(err: DbError) -> ApiError {
 
 /// Removes the caller's binding, ends the sessions its CA logins opened, and audits both, in
 /// one write.
-pub fn unbind(
-    db: &mut Db,
-    caller: &Caller,
-    id: i64,
-    remote: Option<&str>,
-) -> Result<(), ApiError> {
+pub fn unbind(db: &mut Db, caller: &Caller, id: i64, remote: Option<&str>) -> Result<(), ApiError> {
     write(db, |tx| {
         let removed: Option<(String, String)> = tx
             .query_opt(

@@ -57,7 +57,8 @@ pub fn driver_file(db: &mut Db, data_dir: &Path, id: i64, name: &str) -> Result<
     }
     match content {
         Some(bytes) => Ok(bytes),
-        None => std::fs::read(driver_path(data_dir, id, &file_name))
-            .map_err(|_| ApiError::not_found()),
+        None => {
+            std::fs::read(driver_path(data_dir, id, &file_name)).map_err(|_| ApiError::not_found())
+        }
     }
 }

@@ -11,7 +11,6 @@ mod proof;
 
 use std::path::PathBuf;
 
-
 pub use accounts::{
     authenticate, ca_login, hash_password, logout, me, password_login, session_facts,
     LOCKOUT_FAILURES, LOCKOUT_WINDOW,
@@ -89,8 +88,8 @@ pub fn sweep(db: &mut Db) -> Result<u64, ApiError> {
             "DELETE FROM sessions WHERE expires_at < ?1 OR revoked_at IS NOT NULL",
             params![now],
         )?;
-        removed +=
-            tx.execute("DELETE FROM login_failures WHERE time < ?1", params![now - LOCKOUT_WINDOW])?;
+        removed += tx
+            .execute("DELETE FROM login_failures WHERE time < ?1", params![now - LOCKOUT_WINDOW])?;
         Ok(removed)
     })
 }

@@ -567,9 +567,7 @@ pub async fn bind(
     let (cfg, caller, remote) = (s.cfg.clone(), session.caller, remote_of(&ext));
     let (created, binding) = s
         .pool
-        .run(move |c| {
-            Ok(c.durably(|c| service::bind(c, &cfg, &caller, &req, remote.as_deref()))?)
-        })
+        .run(move |c| Ok(c.durably(|c| service::bind(c, &cfg, &caller, &req, remote.as_deref()))?))
         .await
         .map_err(|e| fail(e.into()))?;
     let status = if created { StatusCode::CREATED } else { StatusCode::OK };

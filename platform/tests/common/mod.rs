@@ -106,8 +106,14 @@ impl Platform {
 
     pub fn add_user(&self, account: &str) {
         self.with_db(|db| {
-            zca_platform::admin::user_add(db, account, &format!("{account} 名"), "测试单位", PASSWORD)
-                .unwrap()
+            zca_platform::admin::user_add(
+                db,
+                account,
+                &format!("{account} 名"),
+                "测试单位",
+                PASSWORD,
+            )
+            .unwrap()
         });
     }
 
@@ -132,9 +138,8 @@ impl Platform {
     }
 
     fn every_value(db: &mut Db) -> Vec<u8> {
-        let tables = db
-            .query("SELECT tablename FROM pg_tables WHERE schemaname = 'public'", &[])
-            .unwrap();
+        let tables =
+            db.query("SELECT tablename FROM pg_tables WHERE schemaname = 'public'", &[]).unwrap();
         let mut out = Vec::new();
         for t in tables {
             let table: String = t.get(0).unwrap();

@@ -108,8 +108,7 @@ impl Cluster {
             .spawn()
             .expect("the PostgreSQL wrapper starts");
         let lifeline = child.stdin.take().unwrap();
-        let cluster =
-            Cluster { port, _lifeline: Mutex::new(lifeline), _child: Mutex::new(child) };
+        let cluster = Cluster { port, _lifeline: Mutex::new(lifeline), _child: Mutex::new(child) };
         let deadline = Instant::now() + Duration::from_secs(60);
         while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
             assert!(
