@@ -2,7 +2,8 @@
 //! origin, one TLS identity): a challenge issued by one is spent at another, and only once;
 //! 100 simultaneous binds of one lock spread over them make one binding; the lockout counts
 //! failures at all of them; kill -9 of one during a stream of binds loses no acknowledged
-//! binding while the others keep serving.
+//! binding while the others keep serving. And what a deployment on PostgreSQL needs beside:
+//! TLS to the database, and moving onto it with `migrate --from`.
 
 mod common;
 
@@ -322,4 +323,96 @@ async fn kill_9_of_one_instance_during_binds_loses_no_acknowledged_binding() {
     let body = next.proof(Purpose::Bind, &ch, "AFTER-THE-CRASH");
     let (status, body) = p.post(1, "/ca/bindings", Some(&token), body).await;
     assert_eq!(status, StatusCode::CREATED, "{body}");
+}
+
+/// `sslmode=require`: TLS, with PostgreSQL's certificate checked against --database-ca; a CA
+/// that did not sign it is refused at once, not waited on.
+#[test]
+fn tls_to_postgres_when_the_url_asks_for_it() {
+    let cluster = postgres::cluster();
+    let url = format!("{}?sslmode=require", cluster.new_database());
+    let database = zca_platform::db::Database::parse(&url, Some(&cluster.ca_file)).unwrap();
+    let mut db = database.open().unwrap();
+    let tls: bool = db
+        .query_one("SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()", &[])
+        .unwrap()
+        .get(0)
+        .unwrap();
+    assert!(tls, "the connection is encrypted");
+
+    let other = TestCa::p256("Not the database's CA");
+    let dir = tempfile::tempdir().unwrap();
+    let wrong_ca = dir.path().join("wrong.pem");
+    std::fs::write(&wrong_ca, pem("CERTIFICATE", &other.der)).unwrap();
+    let mut database = zca_platform::db::Database::parse(&url, Some(&wrong_ca)).unwrap();
+    database.wait = Duration::from_secs(20);
+    let started = std::time::Instant::now();
+    let err = database.open().err().expect("refused").to_string();
+    assert!(started.elapsed() < Duration::from_secs(5), "not waited on: {:?}", started.elapsed());
+    assert!(err.contains("PostgreSQL") && err.contains("TLS"), "{err}");
+
+    // Nobody answering: a bounded wait, then what is wrong and what to do.
+    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let mut database =
+        zca_platform::db::Database::parse(&format!("postgres://zca@127.0.0.1:{port}/x"), None)
+            .unwrap();
+    database.wait = Duration::from_secs(1);
+    let err = database.open().err().expect("nobody there").to_string();
+    assert!(err.contains("did not answer within 1 s") && err.contains("--database"), "{err}");
+}
+
+fn pem(label: &str, der: &[u8]) -> String {
+    use base64::Engine;
+    let b64 = base64::engine::general_purpose::STANDARD.encode(der);
+    let lines: Vec<&str> =
+        b64.as_bytes().chunks(64).map(|c| std::str::from_utf8(c).unwrap()).collect();
+    format!("-----BEGIN {label}-----\n{}\n-----END {label}-----\n", lines.join("\n"))
+}
+
+/// A deployment moves: `zca-platform migrate --from` copies accounts, bindings, trust, the
+/// challenge key and the rest into an empty PostgreSQL database, where the same key logs in,
+/// new rows get new ids, and a second copy into it is refused.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_platform_is_copied_into_postgres_and_serves_on() {
+    let ca = TestCa::p256("Moving CA");
+    let key = ca.p256_key(&CertOptions::valid("搬家"));
+    let p = Platform::start().await;
+    p.trust(&ca.der);
+    p.add_user("alice");
+    let token = p.login("alice").await;
+    assert_eq!(p.bind(&token, &key, "3301000045100777").await.status, StatusCode::CREATED);
+    let source = match test_database_url(p.data()) {
+        Some(url) => url,
+        None => format!("sqlite:{}", p.data().join("platform.db").display()),
+    };
+    let audit_rows = p.audit().len();
+    let dir = p.stop().await;
+
+    let target = postgres::cluster().new_database();
+    let data = dir.path().to_path_buf();
+    let migrate = |from: &str| {
+        Command::new(env!("CARGO_BIN_EXE_zca-platform"))
+            .args(["migrate", "--from", from, "--database", &target])
+            .env("ZCA_PLATFORM_DATA", &data)
+            .output()
+            .unwrap()
+    };
+    let out = migrate(&source);
+    let said = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert!(out.status.success(), "{said}");
+    assert!(said.contains("bindings: 1 row(s)") && said.contains("users: 1 row(s)"), "{said}");
+
+    let database = zca_platform::db::Database::parse(&target, None).unwrap();
+    let p = Platform::start_on(database, 120, dir).await;
+    assert_eq!(p.audit().len(), audit_rows);
+    let token = p.login("alice").await;
+    assert_eq!(p.get("/ca/bindings", Some(&token)).await.body["bindings"][0]["id"], 1);
+    assert_eq!(p.ca_login(&key).await.status, StatusCode::CREATED, "the copied binding logs in");
+    let second = ca.p256_key(&CertOptions::valid("第二把"));
+    let r = p.bind(&token, &second, "3301000045100778").await;
+    assert_eq!((r.status, &r.body["id"]), (StatusCode::CREATED, &json!(2)), "ids go on");
+
+    let again = migrate(&source);
+    let said = String::from_utf8_lossy(&again.stderr);
+    assert!(!again.status.success() && said.contains("not empty"), "{said}");
 }

@@ -513,7 +513,7 @@ fn is_broken(e: &DbError) -> bool {
 /// Copies every row of `from` into `to`, whose tables must be empty: how a deployment moves
 /// from SQLite to PostgreSQL (or back). One transaction: all of it, or nothing.
 pub fn copy(from: &mut Db, to: &mut Db) -> anyhow::Result<Vec<(&'static str, usize)>> {
-    for (table, _) in schema::TABLES {
+    for (table, ..) in schema::TABLES {
         let n: i64 = to.query_one(&format!("SELECT count(*) FROM {table}"), &[])?.get(0)?;
         // The challenge key is made when a database is opened: the copied one replaces it.
         if n > 0 && *table != "server_keys" {
@@ -524,7 +524,7 @@ pub fn copy(from: &mut Db, to: &mut Db) -> anyhow::Result<Vec<(&'static str, usi
         to.transaction(|to| {
             let mut copied = Vec::new();
             to.execute("DELETE FROM server_keys", &[])?;
-            for (table, columns) in schema::TABLES {
+            for (table, columns, numbered) in schema::TABLES {
                 let rows = from.query(&format!("SELECT {columns} FROM {table}"), &[])?;
                 let n = columns.split(',').count();
                 let marks: Vec<String> = (1..=n).map(|i| format!("?{i}")).collect();
@@ -536,7 +536,7 @@ pub fn copy(from: &mut Db, to: &mut Db) -> anyhow::Result<Vec<(&'static str, usi
                     let params: Vec<Param<'_>> = values.iter().map(ToParam::to_param).collect();
                     to.execute(&insert, &params)?;
                 }
-                if columns.starts_with("id,") {
+                if *numbered {
                     to.backend.ids_copied(table)?;
                 }
                 copied.push((*table, count));

@@ -133,12 +133,25 @@ impl Postgres {
     }
 }
 
-/// Not answering (yet), as opposed to answering no.
+/// Not answering (yet), as opposed to answering no: a refusal by the server, or a TLS
+/// certificate that does not check out, will not change by waiting.
 fn may_come_up(e: &::postgres::Error) -> bool {
     match e.code() {
-        None => true,
+        None => !tls_refused(e),
         Some(code) => *code == SqlState::CANNOT_CONNECT_NOW,
     }
+}
+
+fn tls_refused(e: &::postgres::Error) -> bool {
+    let mut next: Option<&(dyn std::error::Error + 'static)> = Some(e);
+    while let Some(err) = next {
+        let inner = err.downcast_ref::<std::io::Error>().and_then(|io| io.get_ref());
+        if err.is::<rustls::Error>() || inner.is_some_and(|i| i.is::<rustls::Error>()) {
+            return true;
+        }
+        next = err.source();
+    }
+    false
 }
 
 /// `?N` as PostgreSQL writes it, `$N`; quoted text is left alone.

@@ -240,26 +240,33 @@ const POSTGRES: &[&str] = &["
 pub const SCHEMA_VERSION: usize = SQLITE.len();
 const _: () = assert!(POSTGRES_FIRST + POSTGRES.len() - 1 == SCHEMA_VERSION);
 
-/// Every table with its columns, parents before children: what `db::copy` moves.
-pub(super) const TABLES: &[(&str, &str)] = &[
-    ("users", "id, account, name, organization, password_hash, disabled, created_at"),
+/// Every table with its columns and whether its rows are numbered (`id` given by the
+/// database), parents before children: what `db::copy` moves.
+pub(super) const TABLES: &[(&str, &str, bool)] = &[
+    ("users", "id, account, name, organization, password_hash, disabled, created_at", true),
     (
         "bindings",
         "id, user_id, ca_lock_id, cert_sha256, certificate, subject, common_name, organization, \
          issuer, serial, not_before, not_after, not_after_unix, created_by, created_at",
+        true,
     ),
-    ("sessions", "token_hash, user_id, kind, binding_id, created_at, expires_at, revoked_at"),
-    ("trust", "id, sha256, subject, not_after, der, added_at"),
+    (
+        "sessions",
+        "token_hash, user_id, kind, binding_id, created_at, expires_at, revoked_at",
+        false,
+    ),
+    ("trust", "id, sha256, subject, not_after, der, added_at", true),
     (
         "drivers",
         "id, name, vendor, version, os, arch, issuers, module_names, file_name, sha256, size, \
          added_at, content",
+        true,
     ),
-    ("audit", "id, time, event, account, ca_lock_id, cert_sha256, result, remote"),
-    ("login_failures", "account, time"),
-    ("spent_challenges", "id, expires_at"),
-    ("server_keys", "name, key"),
-    ("revoked", "id, sha256, serial, issuer, reason, revoked_at"),
+    ("audit", "id, time, event, account, ca_lock_id, cert_sha256, result, remote", true),
+    ("login_failures", "account, time", false),
+    ("spent_challenges", "id, expires_at", false),
+    ("server_keys", "name, key", false),
+    ("revoked", "id, sha256, serial, issuer, reason, revoked_at", true),
 ];
 
 /// Brings the schema up to date. Instances starting together on one PostgreSQL database take

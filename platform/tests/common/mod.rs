@@ -55,6 +55,11 @@ impl Platform {
     pub async fn start_with(challenge_ttl: i64, dir: Option<TempDir>) -> Platform {
         let dir = dir.unwrap_or_else(|| tempfile::tempdir().unwrap());
         let database = test_database(dir.path());
+        Platform::start_on(database, challenge_ttl, dir).await
+    }
+
+    /// Starts on 127.0.0.1:0 with the data folder `dir` and `database`.
+    pub async fn start_on(database: Database, challenge_ttl: i64, dir: TempDir) -> Platform {
         let opts = ServeOptions {
             listen: "127.0.0.1:0".parse().unwrap(),
             data_dir: dir.path().to_path_buf(),

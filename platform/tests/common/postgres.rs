@@ -13,6 +13,8 @@ use std::time::{Duration, Instant};
 
 pub struct Cluster {
     pub port: u16,
+    /// The CA of the server's TLS certificate (for 127.0.0.1).
+    pub ca_file: PathBuf,
     /// The server's stdin: when the test process ends it closes, and the wrapper stops the
     /// server and removes the cluster.
     _lifeline: Mutex<std::process::ChildStdin>,
@@ -63,6 +65,25 @@ fn free_port() -> u16 {
     std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
 }
 
+/// A CA and a server certificate for 127.0.0.1 signed by it, made with OpenSSL: the cluster
+/// speaks TLS to whoever asks (`sslmode=require`) and plain TCP to the rest.
+fn make_tls_identity(dir: &Path) {
+    let script = r#"
+        set -e
+        cd "$1"
+        openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 2 \
+            -keyout ca.key -out ca.pem -subj "/CN=zca test PostgreSQL CA" 2>/dev/null
+        openssl req -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes \
+            -keyout server.key -out server.csr -subj "/CN=127.0.0.1" 2>/dev/null
+        printf 'subjectAltName=IP:127.0.0.1\nbasicConstraints=CA:FALSE\nextendedKeyUsage=serverAuth\n' > ext
+        openssl x509 -req -in server.csr -CA ca.pem -CAkey ca.key -CAcreateserial -days 2 \
+            -extfile ext -out server.crt 2>/dev/null
+        chmod 600 server.key
+    "#;
+    let ok = Command::new("sh").args(["-c", script, "tls"]).arg(dir).status().unwrap();
+    assert!(ok.success(), "openssl made the cluster's TLS identity");
+}
+
 pub fn cluster() -> &'static Cluster {
     static CLUSTER: OnceLock<Cluster> = OnceLock::new();
     CLUSTER.get_or_init(Cluster::start)
@@ -74,6 +95,7 @@ impl Cluster {
             "PostgreSQL's server programs (Debian package postgresql): run scripts/setup as root",
         );
         let dir = tempfile::Builder::new().prefix("zca-pg-").tempdir().unwrap().keep();
+        make_tls_identity(&dir);
         if as_root() {
             let ok = Command::new("chown").args(["-R", "nobody:nogroup"]).arg(&dir).status();
             assert!(ok.unwrap().success(), "chown of the cluster's folder");
@@ -91,6 +113,7 @@ impl Cluster {
         let script = r#"
             "$1/postgres" -D "$2/data" -k "$2" -p "$3" -c listen_addresses=127.0.0.1 \
                 -c fsync=off -c max_connections=300 -c shared_buffers=64MB \
+                -c ssl=on -c ssl_cert_file="$2/server.crt" -c ssl_key_file="$2/server.key" \
                 >"$2/log" 2>&1 &
             server=$!
             read -r _ || true
@@ -108,7 +131,12 @@ impl Cluster {
             .spawn()
             .expect("the PostgreSQL wrapper starts");
         let lifeline = child.stdin.take().unwrap();
-        let cluster = Cluster { port, _lifeline: Mutex::new(lifeline), _child: Mutex::new(child) };
+        let cluster = Cluster {
+            port,
+            ca_file: dir.join("ca.pem"),
+            _lifeline: Mutex::new(lifeline),
+            _child: Mutex::new(child),
+        };
         let deadline = Instant::now() + Duration::from_secs(60);
         while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
             assert!(
