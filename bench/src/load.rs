@@ -191,7 +191,13 @@ fn rsa_key() -> Result<(Key, rcgen::KeyPair)> {
     Ok((Key::Rsa(Arc::new(key)), pair))
 }
 
-pub fn run(platform: &Platform, clients: usize, duration: Duration) -> Result<Vec<LoadResult>> {
+/// CA logins with P-256 and RSA-2048 and binds; or (`logins_only`) P-256 CA logins alone.
+pub fn run(
+    platform: &Platform,
+    clients: usize,
+    duration: Duration,
+    logins_only: bool,
+) -> Result<Vec<LoadResult>> {
     let rt = tokio::runtime::Runtime::new()?;
     rt.block_on(async {
         let setup = Api { http: client(platform)?, origin: platform.origin.clone() };
@@ -206,8 +212,15 @@ pub fn run(platform: &Platform, clients: usize, duration: Duration) -> Result<Ve
         let ca = Ca::new("Bench load CA");
         platform.trust(&ca.der)?;
         let (p256, p256_pair) = p256_key()?;
-        let (rsa, rsa_pair) = rsa_key()?;
         let p256_ids = identities(&ca, &p256, &p256_pair, "LP", clients)?;
+        if logins_only {
+            for id in &p256_ids {
+                setup.bind(id, &token).await?;
+            }
+            let name = "CA login, ECDSA P-256";
+            return Ok(vec![measure(name, platform, clients, duration, p256_ids, None).await?]);
+        }
+        let (rsa, rsa_pair) = rsa_key()?;
         let rsa_ids = identities(&ca, &rsa, &rsa_pair, "LR", clients)?;
         for id in p256_ids.iter().chain(&rsa_ids) {
             setup.bind(id, &token).await?;
@@ -246,7 +259,9 @@ async fn measure(
     let deadline = start + duration;
     let mut tasks = Vec::new();
     for c in 0..clients {
-        let api = Api { http: client(platform)?, origin: platform.origin.clone() };
+        // Clients spread over the instances, as a load balancer would.
+        let origin = platform.addrs[c % platform.addrs.len()].clone();
+        let api = Api { http: client(platform)?, origin };
         let mine: Vec<Identity> = ids[c * per_client..(c + 1) * per_client].to_vec();
         let token = bind_token.clone();
         tasks.push(tokio::spawn(async move {

@@ -53,7 +53,7 @@ fn main() -> Result<()> {
         bridge::measure(&bins, &mut rows)?;
         measure_pages(&platform, quick, &mut rows)?;
     }
-    measure_platform(&platform, quick, &mut rows)?;
+    measure_platform(&bins, &platform, quick, &mut rows)?;
     print_table(&rows);
     Ok(())
 }
@@ -80,28 +80,18 @@ fn measure_pages(platform: &Platform, quick: bool, rows: &mut Vec<Row>) -> Resul
     Ok(())
 }
 
-/// zca-platform under 64 clients, and the size its write-ahead log was left at.
-fn measure_platform(platform: &Platform, quick: bool, rows: &mut Vec<Row>) -> Result<()> {
-    let seconds = if quick { 3 } else { 8 };
-    for result in load::run(platform, 64, Duration::from_secs(seconds))? {
+/// zca-platform under 64 clients, and the size its write-ahead log was left at; then CA logins
+/// on PostgreSQL with one and with three instances, beside SQLite's.
+fn measure_platform(
+    bins: &Bins,
+    platform: &Platform,
+    quick: bool,
+    rows: &mut Vec<Row>,
+) -> Result<()> {
+    let seconds = Duration::from_secs(if quick { 3 } else { 8 });
+    for result in load::run(platform, 64, seconds, false)? {
         let headline = result.name.starts_with("CA login, ECDSA");
-        let goal = if headline { "≥ 1000/s, p99 < 50 ms" } else { "" };
-        let ok = headline.then_some(result.per_second >= 1000.0 && result.p99_ms < 50.0);
-        rows.push(row(
-            format!("zca-platform, 64 clients: {}", result.name),
-            format!(
-                "{:.0}/s, p50 {:.1} ms, p99 {:.1} ms ({} done, {} failed; server p99 {:.1} + {:.1} ms)",
-                result.per_second,
-                result.p50_ms,
-                result.p99_ms,
-                result.done,
-                result.failed,
-                result.server_p99_ms.0,
-                result.server_p99_ms.1
-            ),
-            goal,
-            ok,
-        ));
+        rows.push(load_row("zca-platform on SQLite, 64 clients", &result, headline));
     }
     let wal = std::fs::metadata(platform.dir.path().join("platform.db-wal")).map_or(0, |m| m.len());
     rows.push(row(
@@ -110,7 +100,45 @@ fn measure_platform(platform: &Platform, quick: bool, rows: &mut Vec<Row>) -> Re
         "≤ 64 MiB (bounded)",
         Some(wal <= 64 << 20),
     ));
+    if zca_pg_cluster::bin_dir().is_none() {
+        rows.push(row(
+            "zca-platform on PostgreSQL",
+            "not measured: no PostgreSQL server",
+            "",
+            None,
+        ));
+        return Ok(());
+    }
+    // A cluster of its own, syncing to disk as a real server does, on the same two cores.
+    let cluster = zca_pg_cluster::Cluster::start(true);
+    for instances in [1, 3] {
+        let platform = Platform::start_on(&bins.platform, Some(cluster.new_database()), instances)?;
+        for result in load::run(&platform, 64, seconds, true)? {
+            let name = format!("zca-platform on PostgreSQL, {instances} instance(s), 64 clients");
+            rows.push(load_row(&name, &result, false));
+        }
+    }
     Ok(())
+}
+
+fn load_row(what: &str, result: &load::LoadResult, headline: bool) -> Row {
+    let goal = if headline { "≥ 1000/s, p99 < 50 ms" } else { "" };
+    let ok = headline.then_some(result.per_second >= 1000.0 && result.p99_ms < 50.0);
+    row(
+        format!("{what}: {}", result.name),
+        format!(
+            "{:.0}/s, p50 {:.1} ms, p99 {:.1} ms ({} done, {} failed; server p99 {:.1} + {:.1} ms)",
+            result.per_second,
+            result.p50_ms,
+            result.p99_ms,
+            result.done,
+            result.failed,
+            result.server_p99_ms.0,
+            result.server_p99_ms.1
+        ),
+        goal,
+        ok,
+    )
 }
 
 /// Listing, PKCS#11 calls, login and start-up: zca's own figures.

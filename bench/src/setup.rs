@@ -228,39 +228,76 @@ impl Ca {
     }
 }
 
-/// zca-platform as a process on 127.0.0.1 with its own data folder, its log kept.
+/// zca-platform as a process on 127.0.0.1 with its own data folder, its log kept; or several
+/// instances of it on one PostgreSQL database, as behind a load balancer (one origin).
 pub struct Platform {
     pub dir: TempDir,
     pub origin: String,
-    child: Child,
+    /// Each instance's own address.
+    pub addrs: Vec<String>,
+    /// `postgres://…`, or none for SQLite in the data folder.
+    database: Option<String>,
+    children: Vec<Child>,
     log: Arc<Mutex<Vec<String>>>,
     bin: PathBuf,
 }
 
 impl Platform {
     pub fn start(bin: &Path) -> Result<Platform> {
-        let dir = tempfile::tempdir()?;
-        let mut child = Command::new(bin)
-            .args(["serve", "--listen", "127.0.0.1:0"])
-            .env("ZCA_PLATFORM_DATA", dir.path())
-            .env("RUST_LOG", "info")
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()?;
+        Platform::start_on(bin, None, 1)
+    }
+
+    pub fn start_on(bin: &Path, database: Option<String>, instances: usize) -> Result<Platform> {
+        let mut p = Platform {
+            dir: tempfile::tempdir()?,
+            origin: String::new(),
+            addrs: Vec::new(),
+            database,
+            children: Vec::new(),
+            log: Arc::new(Mutex::new(Vec::new())),
+            bin: bin.into(),
+        };
+        for _ in 0..instances.max(1) {
+            p.serve()?;
+        }
+        p.add_user("bench")?;
+        Ok(p)
+    }
+
+    /// One more instance; the first sets the origin every other is started with.
+    fn serve(&mut self) -> Result<()> {
+        let mut cmd = self.command();
+        cmd.args(["serve", "--listen", "127.0.0.1:0"]);
+        if !self.origin.is_empty() {
+            cmd.args(["--origin", &self.origin]);
+        }
+        let mut child =
+            cmd.env("RUST_LOG", "info").stdout(Stdio::piped()).stderr(Stdio::piped()).spawn()?;
         let mut lines = std::io::BufReader::new(child.stdout.take().context("stdout")?).lines();
         let first = lines.next().context("zca-platform said nothing")??;
         let addr = first.split_whitespace().nth(3).context("the listening line")?.to_string();
-        let log = Arc::new(Mutex::new(Vec::new()));
-        let sink = log.clone();
+        let sink = self.log.clone();
         let stderr = child.stderr.take().context("stderr")?;
         std::thread::spawn(move || {
             for line in std::io::BufReader::new(stderr).lines().map_while(Result::ok) {
                 sink.lock().expect("log").push(line);
             }
         });
-        let p = Platform { dir, origin: format!("https://{addr}"), child, log, bin: bin.into() };
-        p.add_user("bench")?;
-        Ok(p)
+        self.addrs.push(format!("https://{addr}"));
+        if self.origin.is_empty() {
+            self.origin = format!("https://{addr}");
+        }
+        self.children.push(child);
+        Ok(())
+    }
+
+    fn command(&self) -> Command {
+        let mut cmd = Command::new(&self.bin);
+        cmd.env("ZCA_PLATFORM_DATA", self.dir.path());
+        if let Some(url) = &self.database {
+            cmd.env("ZCA_PLATFORM_DATABASE", url);
+        }
+        cmd
     }
 
     /// An account with the password PASSWORD.
@@ -290,9 +327,9 @@ impl Platform {
     }
 
     fn admin(&self, args: &[&str], stdin: Option<&str>) -> Result<()> {
-        let mut child = Command::new(&self.bin)
+        let mut child = self
+            .command()
             .args(args)
-            .env("ZCA_PLATFORM_DATA", self.dir.path())
             .env("RUST_LOG", "error")
             .stdin(Stdio::piped())
             .stdout(Stdio::null())
@@ -345,8 +382,10 @@ impl Platform {
 
 impl Drop for Platform {
     fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
+        for child in &mut self.children {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
     }
 }
 
