@@ -90,7 +90,7 @@ pub async fn serve(
     let identity =
         tls::identity(&opts.data_dir, opts.tls_cert.as_deref(), opts.tls_key.as_deref())?;
     let pool = Pool::new(opts.database.clone()).await?;
-    let challenge_key = pool.run(|c| db::challenge_key(c)).await?;
+    let challenge_key = pool.run(db::challenge_key).await?;
     let listener = TcpListener::bind(opts.listen)
         .await
         .with_context(|| format!("listening on {}", opts.listen))?;

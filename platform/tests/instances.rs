@@ -39,14 +39,8 @@ impl Instances {
         let dir = tempfile::tempdir().unwrap();
         let data = dir.path().join("data");
         let url = postgres::cluster().new_database();
-        let mut me = Instances {
-            dir: dir,
-            data,
-            url,
-            children: Vec::new(),
-            addrs: Vec::new(),
-            client: None,
-        };
+        let mut me =
+            Instances { dir, data, url, children: Vec::new(), addrs: Vec::new(), client: None };
         for account in accounts {
             me.admin(
                 &["user", "add", account, "--name", "n", "--org", "o", "--password-stdin"],
