@@ -187,7 +187,7 @@ fn drivers_marks_the_driver_for_the_inserted_key_and_what_is_installed() {
 fn driver_download_is_verified_and_a_bad_file_is_removed() {
     let (hsm, _, p) = setup();
     let content: Vec<u8> = (0..300_000u32).map(|i| (i % 251) as u8).collect();
-    let stored = p.add_driver("vendor-driver_1.0_amd64.deb", &content, "X", "libx.so");
+    p.add_driver("vendor-driver_1.0_amd64.deb", &content, "X", "libx.so");
     let dir = hsm.path("downloads");
 
     let (code, out, err) =
@@ -201,7 +201,7 @@ fn driver_download_is_verified_and_a_bad_file_is_removed() {
     std::fs::remove_file(&saved).unwrap();
     let mut tampered = content.clone();
     tampered[1000] ^= 1;
-    std::fs::write(&stored, &tampered).unwrap();
+    p.replace_driver_file(1, &tampered);
     let (code, out, err) =
         run(hsm.zca_on(&p).args(["--lang", "en", "drivers", "download", "1", "-o"]).arg(&dir));
     assert_eq!(code, 6, "{out}{err}");
@@ -209,7 +209,7 @@ fn driver_download_is_verified_and_a_bad_file_is_removed() {
     assert_eq!(std::fs::read_dir(&dir).unwrap().count(), 0, "nothing is left behind");
 
     // A shorter file fails on its size.
-    std::fs::write(&stored, &content[..1000]).unwrap();
+    p.replace_driver_file(1, &content[..1000]);
     let (code, _, err) =
         run(hsm.zca_on(&p).args(["--lang", "en", "drivers", "download", "1", "-o"]).arg(&dir));
     assert_eq!(code, 6, "{err}");

@@ -512,14 +512,8 @@ impl PlatformProc {
         assert!(ok.success());
     }
 
-    /// Adds a driver package with `content` to the catalogue; returns the stored file's path.
-    pub fn add_driver(
-        &self,
-        file_name: &str,
-        content: &[u8],
-        issuer: &str,
-        module: &str,
-    ) -> PathBuf {
+    /// Adds a driver package with `content` to the catalogue.
+    pub fn add_driver(&self, file_name: &str, content: &[u8], issuer: &str, module: &str) {
         let file = self.dir.path().join(file_name);
         std::fs::write(&file, content).unwrap();
         let out = self
@@ -531,11 +525,14 @@ impl PlatformProc {
             .output()
             .unwrap();
         assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-        let stored = walk(&self.dir.path().join("drivers"))
-            .into_iter()
-            .find(|p| p.file_name().is_some_and(|n| n == file_name))
-            .expect("the platform keeps a copy");
-        stored
+    }
+
+    /// Replaces the file the platform keeps for driver `id` (in its database) behind the
+    /// catalogue's back, as a damaged or tampered copy would be.
+    pub fn replace_driver_file(&self, id: i64, content: &[u8]) {
+        let mut db = zca_platform::db::Database::sqlite_in(self.dir.path()).open().unwrap();
+        let sql = "UPDATE drivers SET content = ?1 WHERE id = ?2";
+        assert_eq!(db.execute(sql, zca_platform::params![content, id]).unwrap(), 1);
     }
 
     pub fn audit(&self) -> serde_json::Value {

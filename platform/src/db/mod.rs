@@ -106,49 +106,44 @@ pub enum Value {
 }
 
 pub trait FromValue: Sized {
-    fn from_value(v: Value) -> Option<Self>;
+    fn from_value(v: &Value) -> Option<Self>;
 }
 
 impl FromValue for i64 {
-    fn from_value(v: Value) -> Option<Self> {
+    fn from_value(v: &Value) -> Option<Self> {
         match v {
-            Value::Int(i) => Some(i),
+            Value::Int(i) => Some(*i),
             _ => None,
         }
     }
 }
 impl FromValue for bool {
-    fn from_value(v: Value) -> Option<Self> {
+    fn from_value(v: &Value) -> Option<Self> {
         i64::from_value(v).map(|i| i != 0)
     }
 }
 impl FromValue for String {
-    fn from_value(v: Value) -> Option<Self> {
+    fn from_value(v: &Value) -> Option<Self> {
         match v {
-            Value::Text(t) => Some(t),
+            Value::Text(t) => Some(t.clone()),
             _ => None,
         }
     }
 }
 impl FromValue for Vec<u8> {
-    fn from_value(v: Value) -> Option<Self> {
+    fn from_value(v: &Value) -> Option<Self> {
         match v {
-            Value::Blob(b) => Some(b),
+            Value::Blob(b) => Some(b.clone()),
             _ => None,
         }
     }
 }
 impl<T: FromValue> FromValue for Option<T> {
-    fn from_value(v: Value) -> Option<Self> {
+    fn from_value(v: &Value) -> Option<Self> {
         match v {
             Value::Null => Some(None),
             v => T::from_value(v).map(Some),
         }
-    }
-}
-impl FromValue for Value {
-    fn from_value(v: Value) -> Option<Self> {
-        Some(v)
     }
 }
 
@@ -159,12 +154,11 @@ pub struct Row(Vec<Value>);
 impl Row {
     /// Column `i` as a `T`, or a `DbError` naming the column when it holds something else.
     pub fn get<T: FromValue>(&self, i: usize) -> Result<T, DbError> {
-        let value = self.0.get(i).cloned().unwrap_or(Value::Null);
-        let shown = format!("{value:?}");
+        let value = self.0.get(i).unwrap_or(&Value::Null);
         T::from_value(value).ok_or_else(|| {
             DbError::Type(format!(
                 "column {i} holds {}, not a {}",
-                shown.chars().take(40).collect::<String>(),
+                format!("{value:?}").chars().take(40).collect::<String>(),
                 std::any::type_name::<T>()
             ))
         })
@@ -252,8 +246,7 @@ trait Backend: Send {
     fn engine(&self) -> Engine;
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
-#[serde(rename_all = "lowercase")]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Engine {
     Sqlite,
     Postgres,
@@ -297,14 +290,21 @@ impl Db {
     ) -> Result<T, E> {
         let _turn = self.backend.writer_turn();
         self.backend.begin(self.durable)?;
-        let result = f(self);
-        match &result {
-            Ok(_) => self.backend.finish(true)?,
-            Err(_) => {
+        match f(self) {
+            Ok(value) => match self.backend.finish(true) {
+                Ok(()) => Ok(value),
+                Err(e) => {
+                    // A commit that failed may leave the transaction open: end it before the
+                    // connection is used again.
+                    let _ = self.backend.finish(false);
+                    Err(e.into())
+                }
+            },
+            Err(e) => {
                 let _ = self.backend.finish(false);
+                Err(e)
             }
         }
-        result
     }
 
     /// Inside a transaction: transactions that lock the same `key` run one after the other,
