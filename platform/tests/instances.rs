@@ -1,8 +1,9 @@
 //! Three zca-platform processes on one PostgreSQL database, as behind a load balancer (one
 //! origin, one TLS identity): a challenge issued by one is spent at another, and only once;
 //! 100 simultaneous binds of one lock spread over them make one binding; the lockout counts
-//! failures at all of them; kill -9 of one during a stream of binds loses no acknowledged
-//! binding while the others keep serving. And what a deployment on PostgreSQL needs beside:
+//! failures at all of them, however many arrive at once; an unbind at one ends the sessions that
+//! logins at the others open meanwhile; kill -9 of one during a stream of binds loses no
+//! acknowledged binding while the others keep serving. And what a deployment on PostgreSQL needs beside:
 //! TLS to the database, and moving onto it with `migrate --from`.
 
 mod common;
@@ -234,6 +235,53 @@ async fn a_hundred_simultaneous_binds_of_one_lock_over_three_instances_make_one_
         bindings += list["bindings"].as_array().unwrap_or_else(|| panic!("{list}")).len();
     }
     assert_eq!(bindings, 1, "one binding in all");
+}
+
+/// An unbind at one instance while CA logins with that key run at the others: afterwards no
+/// session opened with the removed binding works, whichever committed first.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn no_session_outlives_a_binding_removed_while_logins_run_elsewhere() {
+    let ca = TestCa::p256("Unbind race CA");
+    let p = Arc::new(Instances::start(&["alice"], &ca));
+    let key = Arc::new(ca.p256_key(&CertOptions::valid("解绑")));
+    let token = p.login(0, "alice").await;
+    let ch = p.challenge(0, "bind", Some(&token)).await;
+    let bind = key.proof(Purpose::Bind, &ch, "3301000045100099");
+    let (status, body) = p.post(0, "/ca/bindings", Some(&token), bind).await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    let id = body["id"].as_i64().unwrap();
+    let mut proofs = Vec::new();
+    for i in 0..60 {
+        let ch = p.challenge(i % 2, "login", None).await;
+        proofs.push((i % 2, key.proof(Purpose::Login, &ch, "")));
+    }
+    let logins: Vec<_> = proofs
+        .into_iter()
+        .map(|(at, body)| {
+            let p = p.clone();
+            tokio::spawn(async move { p.post(at, "/sessions/ca", None, body).await })
+        })
+        .collect();
+    let unbind = p
+        .client()
+        .delete(format!("{}/api/v1/ca/bindings/{id}", p.addrs[2]))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(unbind.status(), StatusCode::NO_CONTENT);
+    let mut opened = Vec::new();
+    for login in logins {
+        let (status, body) = login.await.unwrap();
+        match status {
+            StatusCode::CREATED => opened.push(body["token"].as_str().unwrap().to_string()),
+            _ => assert_eq!(code(&body), "certificate_not_bound", "{status} {body}"),
+        }
+    }
+    for (i, session) in opened.iter().enumerate() {
+        let (status, _) = p.get(i % 3, "/me", session).await;
+        assert_eq!(status, StatusCode::UNAUTHORIZED, "a session of the removed binding works");
+    }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

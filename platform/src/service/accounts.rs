@@ -234,12 +234,15 @@ pub fn ca_login(
     result.map(|(session, _)| session)
 }
 
-/// A session for the account the certificate is bound to, with the binding's CA锁ID.
+/// A session for the account the certificate is bound to, with the binding's CA锁ID. Takes its
+/// turn with an unbind of the certificate (`unbind`), so that a session is never opened for a
+/// binding removed at the same moment on another instance.
 fn open_ca_session(
     db: &mut Db,
     cfg: &Config,
     cert_sha256: &str,
 ) -> Result<(Session, String), ApiError> {
+    db.lock(&format!("certificate {cert_sha256}"))?;
     let r = db
         .query_opt(
             "SELECT b.id, b.user_id, b.ca_lock_id FROM bindings b JOIN users u ON u.id = b.user_id

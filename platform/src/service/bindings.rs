@@ -210,6 +210,10 @@ pub fn unbind(db: &mut Db, caller: &Caller, id: i64, remote: Option<&str>) -> Re
             )?
             .map(|r| Ok::<_, DbError>((r.get(0)?, r.get(1)?)))
             .transpose()?;
+        // A CA login of this certificate in flight finishes first; its session ends below.
+        if let Some((_, sha)) = &removed {
+            tx.lock(&format!("certificate {sha}"))?;
+        }
         let (lock, sha) = match &removed {
             Some((l, s)) => (Some(l.as_str()), Some(s.as_str())),
             None => (None, None),
