@@ -263,7 +263,7 @@ pub fn test_database_url(dir: &Path) -> Option<String> {
     let named = dir.join("test-database-url");
     Some(std::fs::read_to_string(&named).unwrap_or_else(|_| {
         let url = postgres::cluster().new_database();
-        postgres::write_url(&named, &url);
+        std::fs::write(&named, &url).unwrap();
         url
     }))
 }

@@ -1,6 +1,5 @@
 //! The PostgreSQL of the platform's tests: one cluster per test process (`zca-pg-cluster`).
 
-use std::path::Path;
 use std::sync::OnceLock;
 
 pub use zca_pg_cluster::Cluster;
@@ -18,8 +17,4 @@ pub fn selected() -> bool {
         Ok("sqlite") | Err(_) => false,
         Ok(other) => panic!("ZCA_TEST_DATABASE={other}: sqlite or postgres"),
     }
-}
-
-pub fn write_url(file: &Path, url: &str) {
-    std::fs::write(file, url).unwrap();
 }
