@@ -34,10 +34,12 @@ fn main() -> Result<()> {
     let load_only = args.iter().any(|a| a == "--load");
     // `--pages` the web pages alone.
     let pages_only = args.iter().any(|a| a == "--pages");
+    // `--sqlite`: the platform's load on SQLite only, without the PostgreSQL rows.
+    let sqlite_only = args.iter().any(|a| a == "--sqlite");
     if let Some(other) =
-        args.iter().find(|a| !["--quick", "--load", "--pages"].contains(&a.as_str()))
+        args.iter().find(|a| !["--quick", "--load", "--pages", "--sqlite"].contains(&a.as_str()))
     {
-        bail!("unknown argument {other}: scripts/bench [--quick] [--load | --pages]");
+        bail!("unknown argument {other}: scripts/bench [--quick] [--load | --pages] [--sqlite]");
     }
     let bins = Bins::find()?;
     let mut rows = Vec::new();
@@ -53,7 +55,7 @@ fn main() -> Result<()> {
         bridge::measure(&bins, &mut rows)?;
         measure_pages(&platform, quick, &mut rows)?;
     }
-    measure_platform(&bins, &platform, quick, &mut rows)?;
+    measure_platform(&bins, &platform, quick, sqlite_only, &mut rows)?;
     print_table(&rows);
     Ok(())
 }
@@ -86,6 +88,7 @@ fn measure_platform(
     bins: &Bins,
     platform: &Platform,
     quick: bool,
+    sqlite_only: bool,
     rows: &mut Vec<Row>,
 ) -> Result<()> {
     let seconds = Duration::from_secs(if quick { 3 } else { 8 });
@@ -100,6 +103,9 @@ fn measure_platform(
         "≤ 64 MiB (bounded)",
         Some(wal <= 64 << 20),
     ));
+    if sqlite_only {
+        return Ok(());
+    }
     if zca_pg_cluster::bin_dir().is_none() {
         rows.push(row(
             "zca-platform on PostgreSQL",

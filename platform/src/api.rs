@@ -173,8 +173,9 @@ async fn ca_login(
 ) -> Result<impl IntoResponse, ApiError> {
     let remote = remote_of(&ext);
     let cfg = s.cfg.clone();
+    let attempt = service::prepare_ca_login(&cfg, &req);
     let session =
-        s.pool.run(move |c| Ok(service::ca_login(c, &cfg, &req, remote.as_deref())?)).await?;
+        s.pool.run(move |c| Ok(service::ca_login(c, &cfg, attempt, remote.as_deref())?)).await?;
     Ok((StatusCode::CREATED, Json(session)))
 }
 
@@ -221,9 +222,12 @@ async fn bind(
 ) -> Result<impl IntoResponse, ApiError> {
     let remote = remote_of(&ext);
     let cfg = s.cfg.clone();
+    let attempt = service::prepare_bind(&cfg, &caller, &req);
     let (created, binding) = s
         .pool
-        .run(move |c| Ok(c.durably(|c| service::bind(c, &cfg, &caller, &req, remote.as_deref()))?))
+        .run(move |c| {
+            Ok(c.durably(|c| service::bind(c, &cfg, &caller, attempt, remote.as_deref()))?)
+        })
         .await?;
     let status = if created { StatusCode::CREATED } else { StatusCode::OK };
     Ok((status, Json(binding)))

@@ -103,6 +103,7 @@ pub async fn serve(
         challenge_key: ChallengeKey::new(&challenge_key),
         data_dir: opts.data_dir.clone(),
         bridge_urls: opts.bridge_urls.clone(),
+        trust_seen: Default::default(),
     };
     tokio::spawn(maintain(pool.clone()));
     let app = api::router(AppState { pool, cfg: Arc::new(cfg) });

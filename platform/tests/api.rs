@@ -614,6 +614,41 @@ async fn revoked_certificates_and_removed_anchors_end_their_sessions() {
     );
 }
 
+/// A revocation committed while CA logins with the certificate are under way: afterwards none
+/// of the sessions they opened works, whichever committed first.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn no_session_outlives_a_revocation_made_while_logins_run() {
+    use zca_platform::admin::{revoke, Revocation};
+    let (p, ca, alice) = with_user("alice").await;
+    let key = ca.p256_key(&CertOptions::valid("racing"));
+    assert_eq!(p.bind(&alice, &key, "L1").await.status, StatusCode::CREATED);
+    let (p, key) = (std::sync::Arc::new(p), std::sync::Arc::new(key));
+    let logins: Vec<_> = (0..60)
+        .map(|_| {
+            let (p, key) = (p.clone(), key.clone());
+            tokio::spawn(async move { p.ca_login(&key).await })
+        })
+        .collect();
+    let (database, sha) = (p.database.clone(), key.sha256());
+    tokio::task::spawn_blocking(move || {
+        revoke(&mut database.open().unwrap(), &Revocation::Sha256(&sha), "test").unwrap()
+    })
+    .await
+    .unwrap();
+    let mut opened = Vec::new();
+    for login in logins {
+        let r = login.await.unwrap();
+        match r.status {
+            StatusCode::CREATED => opened.push(r.body["token"].as_str().unwrap().to_string()),
+            _ => assert_eq!(r.code(), "certificate_revoked", "{:?}", r.body),
+        }
+    }
+    for session in &opened {
+        let r = p.get("/me", Some(session)).await;
+        assert_eq!(r.code(), "unauthenticated", "a session of the revoked certificate works");
+    }
+}
+
 fn serial_of(der: &[u8]) -> String {
     use x509_parser::prelude::FromDer;
     let (_, cert) = x509_parser::certificate::X509Certificate::from_der(der).unwrap();

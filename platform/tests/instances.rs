@@ -1,10 +1,11 @@
 //! Three zca-platform processes on one PostgreSQL database, as behind a load balancer (one
 //! origin, one TLS identity): a challenge issued by one is spent at another, and only once;
 //! 100 simultaneous binds of one lock spread over them make one binding; the lockout counts
-//! failures at all of them, however many arrive at once; an unbind at one ends the sessions that
-//! logins at the others open meanwhile; kill -9 of one during a stream of binds loses no
-//! acknowledged binding while the others keep serving. And what a deployment on PostgreSQL needs beside:
-//! TLS to the database, and moving onto it with `migrate --from`.
+//! failures at all of them, however many arrive at once; an unbind at one, or the operator's
+//! revocation, ends the sessions that logins at the others open meanwhile; kill -9 of one during
+//! a stream of binds loses no acknowledged binding while the others keep serving. And what a
+//! deployment on PostgreSQL needs beside: TLS to the database, and moving onto it with
+//! `migrate --from`.
 
 mod common;
 
@@ -282,6 +283,53 @@ async fn no_session_outlives_a_binding_removed_while_logins_run_elsewhere() {
         let (status, _) = p.get(i % 3, "/me", session).await;
         assert_eq!(status, StatusCode::UNAUTHORIZED, "a session of the removed binding works");
     }
+}
+
+/// The operator revokes a certificate (`zca-platform revoke`, its own process) while CA logins
+/// with it run at every instance: afterwards no session opened with it works, whichever
+/// committed first.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn no_session_outlives_a_revocation_made_while_logins_run() {
+    let ca = TestCa::p256("Revoke race CA");
+    let p = Arc::new(Instances::start(&["alice"], &ca));
+    let key = Arc::new(ca.p256_key(&CertOptions::valid("吊销")));
+    let token = p.login(0, "alice").await;
+    let ch = p.challenge(0, "bind", Some(&token)).await;
+    let bind = key.proof(Purpose::Bind, &ch, "3301000045100098");
+    let (status, body) = p.post(0, "/ca/bindings", Some(&token), bind).await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    let mut proofs = Vec::new();
+    for i in 0..90 {
+        let ch = p.challenge(i % 3, "login", None).await;
+        proofs.push((i % 3, key.proof(Purpose::Login, &ch, "")));
+    }
+    let logins: Vec<_> = proofs
+        .into_iter()
+        .map(|(at, body)| {
+            let p = p.clone();
+            tokio::spawn(async move { p.post(at, "/sessions/ca", None, body).await })
+        })
+        .collect();
+    let sha = key.sha256();
+    let revoker = p.clone();
+    tokio::task::spawn_blocking(move || revoker.admin(&["revoke", "--sha256", &sha], ""))
+        .await
+        .unwrap();
+    let mut opened = Vec::new();
+    for login in logins {
+        let (status, body) = login.await.unwrap();
+        match status {
+            StatusCode::CREATED => opened.push(body["token"].as_str().unwrap().to_string()),
+            _ => assert_eq!(code(&body), "certificate_revoked", "{status} {body}"),
+        }
+    }
+    for (i, session) in opened.iter().enumerate() {
+        let (status, _) = p.get(i % 3, "/me", session).await;
+        assert_eq!(status, StatusCode::UNAUTHORIZED, "a session of the revoked certificate works");
+    }
+    let ch = p.challenge(1, "login", None).await;
+    let (status, body) = p.post(1, "/sessions/ca", None, key.proof(Purpose::Login, &ch, "")).await;
+    assert_eq!((status, code(&body)), (StatusCode::FORBIDDEN, "certificate_revoked"));
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

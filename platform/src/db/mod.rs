@@ -235,8 +235,8 @@ trait Backend: Send {
     /// Starts a write transaction; `durable` says whether its commit must survive a power cut.
     fn begin(&mut self, durable: bool) -> Result<(), DbError>;
     fn finish(&mut self, commit: bool) -> Result<(), DbError>;
-    /// Makes the transactions that name `key` take turns (see `Db::lock`).
-    fn lock(&mut self, key: &str) -> Result<(), DbError>;
+    /// Makes the transactions that name `key` take turns (see `Db::lock`, `Db::lock_shared`).
+    fn lock(&mut self, key: &str, shared: bool) -> Result<(), DbError>;
     /// The turn this process's writers take before `begin`, where the engine needs one.
     fn writer_turn(&self) -> Option<std::sync::MutexGuard<'static, ()>>;
     /// Periodic upkeep off the path of requests.
@@ -311,7 +311,13 @@ impl Db {
     /// across every instance on the database, until they end. For a rule that reads and then
     /// writes (a lockout count, a lock's owner); SQLite's writers take turns anyway.
     pub fn lock(&mut self, key: &str) -> Result<(), DbError> {
-        self.backend.lock(key)
+        self.backend.lock(key, false)
+    }
+
+    /// Inside a transaction: like `lock`, except that transactions locking `key` shared run
+    /// side by side, and wait only for (and are waited for by) those that lock it exclusively.
+    pub fn lock_shared(&mut self, key: &str) -> Result<(), DbError> {
+        self.backend.lock(key, true)
     }
 
     /// Runs `f` with every commit waiting for the disk, for what a user must find again even

@@ -246,9 +246,13 @@ impl Backend for Postgres {
         Ok(self.client().batch_execute(if commit { "COMMIT" } else { "ROLLBACK" })?)
     }
 
-    fn lock(&mut self, key: &str) -> Result<(), DbError> {
-        self.execute("SELECT pg_advisory_xact_lock(hashtextextended(?1, 0))", &[Param::Text(key)])
-            .map(drop)
+    fn lock(&mut self, key: &str, shared: bool) -> Result<(), DbError> {
+        let sql = if shared {
+            "SELECT pg_advisory_xact_lock_shared(hashtextextended(?1, 0))"
+        } else {
+            "SELECT pg_advisory_xact_lock(hashtextextended(?1, 0))"
+        };
+        self.execute(sql, &[Param::Text(key)]).map(drop)
     }
 
     fn writer_turn(&self) -> Option<std::sync::MutexGuard<'static, ()>> {

@@ -11,8 +11,9 @@ use sha2::{Digest, Sha256};
 use zca_contract::{code, CaLogin, PasswordLogin, Purpose, Session, User};
 
 use super::challenges::{open_challenge, spend_challenge};
-use super::proof::{cert_sha256_of, check_proof, Proof};
+use super::proof::{cert_sha256_of, confirm_standing, present, Presented, Proof};
 use super::{audit, write, AuditEvent, Caller, Config};
+use crate::challenge;
 use crate::clock::{now, rfc3339_unix};
 use crate::db::{params, Db};
 use crate::error::ApiError;
@@ -189,12 +190,16 @@ pub fn logout(db: &mut Db, caller: &Caller) -> Result<(), ApiError> {
     })
 }
 
-pub fn ca_login(
-    db: &mut Db,
-    cfg: &Config,
-    req: &CaLogin,
-    remote: Option<&str>,
-) -> Result<Session, ApiError> {
+/// A CA login as far as it goes without the database: its challenge opened and its signature
+/// verified, the request's CPU, done before a connection is taken (`ca_login` completes it).
+pub struct CaLoginAttempt {
+    opened: Result<challenge::Opened, ApiError>,
+    presented: Result<Presented, ApiError>,
+    /// For the audit row, also when the certificate is refused.
+    sha256: Option<String>,
+}
+
+pub fn prepare_ca_login(cfg: &Config, req: &CaLogin) -> CaLoginAttempt {
     let proof = Proof {
         challenge_id: &req.challenge_id,
         certificate: &req.certificate,
@@ -202,17 +207,31 @@ pub fn ca_login(
         signature: &req.signature,
     };
     let opened = open_challenge(cfg, &req.challenge_id, Purpose::Login, None);
-    let checked = opened
+    let presented = opened
         .as_ref()
         .map_err(Clone::clone)
-        .and_then(|challenge| check_proof(db, cfg, Purpose::Login, challenge, &proof, ""));
-    let sha = cert_sha256_of(&req.certificate);
+        .and_then(|challenge| present(cfg, Purpose::Login, challenge, &proof, ""));
+    CaLoginAttempt { opened, presented, sha256: cert_sha256_of(&req.certificate) }
+}
+
+/// Completes a CA login: the certificate's standing checked, the challenge spent, a session
+/// opened for the account the certificate is bound to, the attempt audited.
+pub fn ca_login(
+    db: &mut Db,
+    cfg: &Config,
+    attempt: CaLoginAttempt,
+    remote: Option<&str>,
+) -> Result<Session, ApiError> {
+    let CaLoginAttempt { opened, presented, sha256: sha } = attempt;
     // One write: the challenge spent, the session opened and the attempt audited together.
     let result = write(db, |tx| {
         let result = opened
             .and_then(|challenge| spend_challenge(tx, &challenge))
-            .and(checked)
-            .and_then(|(_, sha256)| open_ca_session(tx, cfg, &sha256));
+            .and(presented)
+            .and_then(|presented| {
+                confirm_standing(tx, cfg, &presented)?;
+                open_ca_session(tx, cfg, &presented.sha256)
+            });
         let mut event = AuditEvent {
             event: "ca_login",
             account: None,

@@ -9,7 +9,7 @@ use zca_contract::{
 
 use super::accounts::{end_sessions_of_bindings, EndedBinding};
 use super::challenges::{open_challenge, spend_challenge};
-use super::proof::{cert_sha256_of, check_proof, Proof};
+use super::proof::{cert_sha256_of, confirm_standing, present, Presented, Proof};
 use super::{audit, write, AuditEvent, Caller, Config};
 use crate::challenge;
 use crate::clock::{now, rfc3339_unix};
@@ -66,24 +66,52 @@ fn valid_ca_lock_id(raw: &str) -> Option<&str> {
     ok.then_some(id)
 }
 
+/// A bind as far as it goes without the database (see `CaLoginAttempt`).
+pub struct BindAttempt {
+    opened: Result<challenge::Opened, ApiError>,
+    presented: Result<(String, Presented), ApiError>,
+    /// For the audit row, also when the request is refused: the CA锁ID as given, the
+    /// certificate's SHA-256.
+    ca_lock_id: String,
+    sha256: Option<String>,
+}
+
+/// Opens the bind's challenge (issued to this caller's session) and checks its CA锁ID and
+/// signature.
+pub fn prepare_bind(cfg: &Config, caller: &Caller, req: &BindRequest) -> BindAttempt {
+    let opened = open_challenge(cfg, &req.challenge_id, Purpose::Bind, Some(caller));
+    let presented = opened.as_ref().map_err(Clone::clone).and_then(|challenge| {
+        let ca_lock_id =
+            valid_ca_lock_id(&req.ca_lock_id).ok_or_else(ApiError::invalid_request)?.to_string();
+        let proof = Proof {
+            challenge_id: &req.challenge_id,
+            certificate: &req.certificate,
+            algorithm: &req.algorithm,
+            signature: &req.signature,
+        };
+        let presented = present(cfg, Purpose::Bind, challenge, &proof, &ca_lock_id)?;
+        Ok((ca_lock_id, presented))
+    });
+    let sha256 = cert_sha256_of(&req.certificate);
+    BindAttempt { opened, presented, ca_lock_id: req.ca_lock_id.clone(), sha256 }
+}
+
 /// Binds. Returns whether a binding was made (201) or this user already had exactly it (200).
 pub fn bind(
     db: &mut Db,
     cfg: &Config,
     caller: &Caller,
-    req: &BindRequest,
+    attempt: BindAttempt,
     remote: Option<&str>,
 ) -> Result<(bool, Binding), ApiError> {
-    let opened = open_challenge(cfg, &req.challenge_id, Purpose::Bind, Some(caller));
-    let checked = opened
-        .as_ref()
-        .map_err(Clone::clone)
-        .and_then(|challenge| check_bind_proof(db, cfg, challenge, req));
-    let sha = cert_sha256_of(&req.certificate);
+    let BindAttempt { opened, presented, ca_lock_id: given_id, sha256: sha } = attempt;
     // One write: the challenge spent, the binding made and the attempt audited together.
     write(db, |tx| {
-        let result = opened.and_then(|c| spend_challenge(tx, &c)).and(checked).and_then(
-            |(ca_lock_id, der, sha256)| record_binding(tx, caller, &ca_lock_id, &der, &sha256),
+        let result = opened.and_then(|c| spend_challenge(tx, &c)).and(presented).and_then(
+            |(ca_lock_id, presented)| {
+                confirm_standing(tx, cfg, &presented)?;
+                record_binding(tx, caller, &ca_lock_id, &presented.der, &presented.sha256)
+            },
         );
         let result_code = match &result {
             Ok((true, _)) => "ok",
@@ -95,7 +123,7 @@ pub fn bind(
             &AuditEvent {
                 event: "bind",
                 account: Some(&caller.account),
-                ca_lock_id: Some(&req.ca_lock_id),
+                ca_lock_id: Some(&given_id),
                 cert_sha256: sha.as_deref(),
                 result: result_code,
                 remote,
@@ -103,25 +131,6 @@ pub fn bind(
         )?;
         Ok(result)
     })?
-}
-
-/// The bind request's CA锁ID and proof, checked: the CA锁ID, the certificate's DER and SHA-256.
-fn check_bind_proof(
-    db: &mut Db,
-    cfg: &Config,
-    challenge: &challenge::Opened,
-    req: &BindRequest,
-) -> Result<(String, Vec<u8>, String), ApiError> {
-    let ca_lock_id =
-        valid_ca_lock_id(&req.ca_lock_id).ok_or_else(ApiError::invalid_request)?.to_string();
-    let proof = Proof {
-        challenge_id: &req.challenge_id,
-        certificate: &req.certificate,
-        algorithm: &req.algorithm,
-        signature: &req.signature,
-    };
-    let (der, sha256) = check_proof(db, cfg, Purpose::Bind, challenge, &proof, &ca_lock_id)?;
-    Ok((ca_lock_id, der, sha256))
 }
 
 /// Writes the binding in the caller's transaction, under the platform's rule: one CA lock,

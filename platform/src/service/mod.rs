@@ -12,13 +12,13 @@ mod proof;
 use std::path::PathBuf;
 
 pub use accounts::{
-    authenticate, ca_login, hash_password, logout, me, password_login, session_facts,
-    LOCKOUT_FAILURES, LOCKOUT_WINDOW,
+    authenticate, ca_login, hash_password, logout, me, password_login, prepare_ca_login,
+    session_facts, CaLoginAttempt, LOCKOUT_FAILURES, LOCKOUT_WINDOW,
 };
-pub use bindings::{bind, bindings, unbind};
+pub use bindings::{bind, bindings, prepare_bind, unbind, BindAttempt};
 pub use challenges::{new_challenge, MAX_CHALLENGE_TTL};
 pub use drivers::{driver_file, driver_path, drivers};
-pub use proof::end_untrusted_sessions;
+pub use proof::{end_untrusted_sessions, TrustSeen};
 
 use crate::challenge::ChallengeKey;
 use crate::clock::now;
@@ -35,6 +35,7 @@ pub struct Config {
     pub data_dir: PathBuf,
     /// The CA client service's addresses the web pages try (`--bridge`).
     pub bridge_urls: Vec<String>,
+    pub trust_seen: TrustSeen,
 }
 
 /// The caller of an authenticated request.

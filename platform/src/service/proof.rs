@@ -1,6 +1,8 @@
 //! What a key presents to prove itself: a certificate the platform trusts and has not revoked,
 //! and a signature over the contract's bytes.
 
+use std::sync::{Arc, Mutex, PoisonError};
+
 use axum::http::StatusCode;
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine;
@@ -15,15 +17,26 @@ use crate::db::{params, Db, DbError};
 use crate::error::ApiError;
 use crate::pki::{self, CertificateProblem, SignatureError};
 
+/// Taken shared by CA logins and binds while they confirm a certificate's standing, and
+/// exclusively by the operator's revocations and removed anchors (`end_untrusted_sessions`):
+/// either the login sees the change, or the change sees the login's session.
+const TRUST_LOCK: &str = "trust";
+
 fn trusted_cas(db: &mut Db) -> Result<Vec<Vec<u8>>, ApiError> {
-    let rows = db.query("SELECT der FROM trust", &[])?;
+    let rows = db.query("SELECT der FROM trust ORDER BY id", &[])?;
     Ok(rows.iter().map(|r| r.get(0)).collect::<Result<_, _>>()?)
 }
 
 /// Whether the platform accepts this certificate now: trusted, valid, usable for a client's
 /// signature, and not revoked by the operator.
 fn standing(db: &mut Db, cert: &X509Certificate<'_>, sha256: &str) -> Result<(), ApiError> {
-    pki::check_certificate(cert, &trusted_cas(db)?, OffsetDateTime::now_utc()).map_err(|p| {
+    check_chain(cert, &trusted_cas(db)?)?;
+    not_revoked(db, cert, sha256)
+}
+
+/// Trusted (by these CAs), valid, usable for a client's signature.
+fn check_chain(cert: &X509Certificate<'_>, trusted: &[Vec<u8>]) -> Result<(), ApiError> {
+    pki::check_certificate(cert, trusted, OffsetDateTime::now_utc()).map_err(|p| {
         ApiError::new(
             StatusCode::FORBIDDEN,
             match p {
@@ -33,7 +46,10 @@ fn standing(db: &mut Db, cert: &X509Certificate<'_>, sha256: &str) -> Result<(),
                 CertificateProblem::KeyUsage => code::CERTIFICATE_KEY_USAGE,
             },
         )
-    })?;
+    })
+}
+
+fn not_revoked(db: &mut Db, cert: &X509Certificate<'_>, sha256: &str) -> Result<(), ApiError> {
     if is_revoked(db, cert, sha256)? {
         return Err(ApiError::new(StatusCode::FORBIDDEN, code::CERTIFICATE_REVOKED));
     }
@@ -60,6 +76,7 @@ fn revocation_of<'a>(cert: &'a X509Certificate<'_>) -> (String, &'a [u8]) {
 /// After the operator took trust away (an anchor removed, a certificate revoked): ends the CA
 /// sessions of every binding whose certificate the platform no longer accepts.
 pub fn end_untrusted_sessions(tx: &mut Db, why: &str) -> Result<usize, ApiError> {
+    tx.lock(TRUST_LOCK)?;
     let rows: Vec<(EndedBinding, Vec<u8>)> = tx
         .query(
             "SELECT DISTINCT b.id, b.ca_lock_id, b.cert_sha256, b.certificate FROM bindings b
@@ -94,27 +111,53 @@ pub(super) struct Proof<'a> {
     pub signature: &'a str,
 }
 
-/// The presented certificate, checked against trust, validity and key usage, with the
-/// signature over the contract's bytes verified. Returns its DER and SHA-256.
-pub(super) fn check_proof(
-    db: &mut Db,
+/// The trusted CAs as this process last read them: what a proof is checked against before a
+/// database connection is taken. Never the last word: the transaction that acts on the proof
+/// reads them again (`confirm_standing`), so a CA removed at any instance is never missed.
+#[derive(Clone, Default)]
+pub struct TrustSeen(Arc<Mutex<Arc<Vec<Vec<u8>>>>>);
+
+impl std::fmt::Debug for TrustSeen {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "TrustSeen({} CAs)", self.get().len())
+    }
+}
+
+impl TrustSeen {
+    fn get(&self) -> Arc<Vec<Vec<u8>>> {
+        self.0.lock().unwrap_or_else(PoisonError::into_inner).clone()
+    }
+
+    fn set(&self, trusted: Arc<Vec<Vec<u8>>>) {
+        *self.0.lock().unwrap_or_else(PoisonError::into_inner) = trusted;
+    }
+}
+
+/// A proof as far as it is checked without the database: the certificate's chain (against
+/// the trust last seen) and the signature over the contract's bytes. That is a request's CPU,
+/// so it is done before a connection is taken; `confirm_standing` gives the verdict.
+pub(super) struct Presented {
+    pub der: Vec<u8>,
+    pub sha256: String,
+    checked_against: Arc<Vec<Vec<u8>>>,
+    chain: Result<(), ApiError>,
+    signature: Result<(), ApiError>,
+}
+
+pub(super) fn present(
     cfg: &Config,
     purpose: Purpose,
     challenge: &challenge::Opened,
     proof: &Proof<'_>,
     ca_lock_id: &str,
-) -> Result<(Vec<u8>, String), ApiError> {
+) -> Result<Presented, ApiError> {
     let der = STANDARD.decode(proof.certificate.trim()).map_err(|_| ApiError::invalid_request())?;
     let signature =
         STANDARD.decode(proof.signature.trim()).map_err(|_| ApiError::invalid_request())?;
-    let (rest, cert) = X509Certificate::from_der(&der).map_err(|_| ApiError::invalid_request())?;
-    if !rest.is_empty() {
-        return Err(ApiError::invalid_request());
-    }
+    let cert = parse(&der)?;
     let sha256 = pki::sha256_hex(&der);
-    standing(db, &cert, &sha256)?;
-    let algorithm = Algorithm::parse(proof.algorithm)
-        .ok_or_else(|| ApiError::new(StatusCode::BAD_REQUEST, code::UNSUPPORTED_ALGORITHM))?;
+    let checked_against = cfg.trust_seen.get();
+    let chain = check_chain(&cert, &checked_against);
     let msg = signed_bytes(
         purpose,
         &cfg.origin,
@@ -123,13 +166,48 @@ pub(super) fn check_proof(
         &sha256,
         ca_lock_id,
     );
-    pki::verify(algorithm, cert.public_key(), &msg, &signature).map_err(|e| match e {
-        SignatureError::Unsupported => {
-            ApiError::new(StatusCode::BAD_REQUEST, code::UNSUPPORTED_ALGORITHM)
-        }
-        SignatureError::Invalid => ApiError::new(StatusCode::UNAUTHORIZED, code::SIGNATURE_INVALID),
-    })?;
-    Ok((der, sha256))
+    let signature = Algorithm::parse(proof.algorithm)
+        .ok_or_else(|| ApiError::new(StatusCode::BAD_REQUEST, code::UNSUPPORTED_ALGORITHM))
+        .and_then(|algorithm| {
+            pki::verify(algorithm, cert.public_key(), &msg, &signature).map_err(|e| match e {
+                SignatureError::Unsupported => {
+                    ApiError::new(StatusCode::BAD_REQUEST, code::UNSUPPORTED_ALGORITHM)
+                }
+                SignatureError::Invalid => {
+                    ApiError::new(StatusCode::UNAUTHORIZED, code::SIGNATURE_INVALID)
+                }
+            })
+        });
+    Ok(Presented { der, sha256, checked_against, chain, signature })
+}
+
+fn parse(der: &[u8]) -> Result<X509Certificate<'_>, ApiError> {
+    match X509Certificate::from_der(der) {
+        Ok(([], cert)) => Ok(cert),
+        _ => Err(ApiError::invalid_request()),
+    }
+}
+
+/// Inside the transaction that acts on the proof, under the lock that revocations and removed
+/// anchors take (`TRUST_LOCK`): the certificate stands (its chain checked again if the trusted
+/// CAs changed since), is not revoked, and made the signature.
+pub(super) fn confirm_standing(
+    tx: &mut Db,
+    cfg: &Config,
+    presented: &Presented,
+) -> Result<(), ApiError> {
+    tx.lock_shared(TRUST_LOCK)?;
+    let trusted = trusted_cas(tx)?;
+    let cert = parse(&presented.der)?;
+    if trusted == *presented.checked_against {
+        presented.chain.clone()?;
+    } else {
+        let chain = check_chain(&cert, &trusted);
+        cfg.trust_seen.set(Arc::new(trusted));
+        chain?;
+    }
+    not_revoked(tx, &cert, &presented.sha256)?;
+    presented.signature.clone()
 }
 
 /// The fields of a presented certificate we can name in the audit log even when it is refused.

@@ -545,9 +545,10 @@ pub async fn ca_login(
     check_csrf(csrf_header(&headers), cookie(&headers, LOGIN_CSRF_COOKIE).as_deref())
         .map_err(&fail)?;
     let (cfg, remote) = (s.cfg.clone(), remote_of(&ext));
+    let attempt = service::prepare_ca_login(&cfg, &req);
     let session = s
         .pool
-        .run(move |c| Ok(service::ca_login(c, &cfg, &req, remote.as_deref())?))
+        .run(move |c| Ok(service::ca_login(c, &cfg, attempt, remote.as_deref())?))
         .await
         .map_err(|e| fail(e.into()))?;
     Ok(signed_in(&session.token, "/home", s.cfg.session_ttl, false))
@@ -565,9 +566,12 @@ pub async fn bind(
     let session = session.ok_or_else(|| fail(ApiError::unauthenticated()))?;
     check_csrf(csrf_header(&headers), Some(&session.csrf)).map_err(&fail)?;
     let (cfg, caller, remote) = (s.cfg.clone(), session.caller, remote_of(&ext));
+    let attempt = service::prepare_bind(&cfg, &caller, &req);
     let (created, binding) = s
         .pool
-        .run(move |c| Ok(c.durably(|c| service::bind(c, &cfg, &caller, &req, remote.as_deref()))?))
+        .run(move |c| {
+            Ok(c.durably(|c| service::bind(c, &cfg, &caller, attempt, remote.as_deref()))?)
+        })
         .await
         .map_err(|e| fail(e.into()))?;
     let status = if created { StatusCode::CREATED } else { StatusCode::OK };
