@@ -170,8 +170,10 @@ async fn maintain(pool: Pool) {
     let mut every = tokio::time::interval(Duration::from_millis(250));
     for tick in 0u64.. {
         every.tick().await;
-        if let Err(e) = pool.run(|c| Ok(c.upkeep()?)).await {
-            tracing::warn!(error = %e, "checkpoint failed");
+        if pool.has_upkeep() {
+            if let Err(e) = pool.run(|c| Ok(c.upkeep()?)).await {
+                tracing::warn!(error = %e, "checkpoint failed");
+            }
         }
         if tick % 120 == 0 {
             match pool.run(|c| Ok(service::sweep(c)?)).await {

@@ -244,25 +244,14 @@ async fn a_hundred_simultaneous_binds_of_one_lock_over_three_instances_make_one_
 async fn no_session_outlives_a_binding_removed_while_logins_run_elsewhere() {
     let ca = TestCa::p256("Unbind race CA");
     let p = Arc::new(Instances::start(&["alice"], &ca));
-    let key = Arc::new(ca.p256_key(&CertOptions::valid("解绑")));
+    let key = ca.p256_key(&CertOptions::valid("解绑"));
     let token = p.login(0, "alice").await;
     let ch = p.challenge(0, "bind", Some(&token)).await;
     let bind = key.proof(Purpose::Bind, &ch, "3301000045100099");
     let (status, body) = p.post(0, "/ca/bindings", Some(&token), bind).await;
     assert_eq!(status, StatusCode::CREATED, "{body}");
     let id = body["id"].as_i64().unwrap();
-    let mut proofs = Vec::new();
-    for i in 0..60 {
-        let ch = p.challenge(i % 2, "login", None).await;
-        proofs.push((i % 2, key.proof(Purpose::Login, &ch, "")));
-    }
-    let logins: Vec<_> = proofs
-        .into_iter()
-        .map(|(at, body)| {
-            let p = p.clone();
-            tokio::spawn(async move { p.post(at, "/sessions/ca", None, body).await })
-        })
-        .collect();
+    let logins = racing_logins(&p, &key, 60, 2).await;
     let unbind = p
         .client()
         .delete(format!("{}/api/v1/ca/bindings/{id}", p.addrs[2]))
@@ -271,17 +260,52 @@ async fn no_session_outlives_a_binding_removed_while_logins_run_elsewhere() {
         .await
         .unwrap();
     assert_eq!(unbind.status(), StatusCode::NO_CONTENT);
+    let opened = sessions_opened(logins, "certificate_not_bound").await;
+    assert_none_works(&p, &opened).await;
+}
+
+/// `n` CA logins with `key`, their challenges from the first `over` instances in turn (each
+/// login goes where its challenge came from), sent at once.
+async fn racing_logins(
+    p: &Arc<Instances>,
+    key: &TestKey,
+    n: usize,
+    over: usize,
+) -> Vec<tokio::task::JoinHandle<(StatusCode, Value)>> {
+    let mut proofs = Vec::new();
+    for i in 0..n {
+        let ch = p.challenge(i % over, "login", None).await;
+        proofs.push((i % over, key.proof(Purpose::Login, &ch, "")));
+    }
+    proofs
+        .into_iter()
+        .map(|(at, body)| {
+            let p = p.clone();
+            tokio::spawn(async move { p.post(at, "/sessions/ca", None, body).await })
+        })
+        .collect()
+}
+
+/// The sessions the logins opened; every other answer is a refusal for `why`.
+async fn sessions_opened(
+    logins: Vec<tokio::task::JoinHandle<(StatusCode, Value)>>,
+    why: &str,
+) -> Vec<String> {
     let mut opened = Vec::new();
     for login in logins {
         let (status, body) = login.await.unwrap();
         match status {
             StatusCode::CREATED => opened.push(body["token"].as_str().unwrap().to_string()),
-            _ => assert_eq!(code(&body), "certificate_not_bound", "{status} {body}"),
+            _ => assert_eq!(code(&body), why, "{status} {body}"),
         }
     }
-    for (i, session) in opened.iter().enumerate() {
+    opened
+}
+
+async fn assert_none_works(p: &Instances, sessions: &[String]) {
+    for (i, session) in sessions.iter().enumerate() {
         let (status, _) = p.get(i % 3, "/me", session).await;
-        assert_eq!(status, StatusCode::UNAUTHORIZED, "a session of the removed binding works");
+        assert_eq!(status, StatusCode::UNAUTHORIZED, "a session opened in the race works");
     }
 }
 
@@ -292,41 +316,20 @@ async fn no_session_outlives_a_binding_removed_while_logins_run_elsewhere() {
 async fn no_session_outlives_a_revocation_made_while_logins_run() {
     let ca = TestCa::p256("Revoke race CA");
     let p = Arc::new(Instances::start(&["alice"], &ca));
-    let key = Arc::new(ca.p256_key(&CertOptions::valid("吊销")));
+    let key = ca.p256_key(&CertOptions::valid("吊销"));
     let token = p.login(0, "alice").await;
     let ch = p.challenge(0, "bind", Some(&token)).await;
     let bind = key.proof(Purpose::Bind, &ch, "3301000045100098");
     let (status, body) = p.post(0, "/ca/bindings", Some(&token), bind).await;
     assert_eq!(status, StatusCode::CREATED, "{body}");
-    let mut proofs = Vec::new();
-    for i in 0..90 {
-        let ch = p.challenge(i % 3, "login", None).await;
-        proofs.push((i % 3, key.proof(Purpose::Login, &ch, "")));
-    }
-    let logins: Vec<_> = proofs
-        .into_iter()
-        .map(|(at, body)| {
-            let p = p.clone();
-            tokio::spawn(async move { p.post(at, "/sessions/ca", None, body).await })
-        })
-        .collect();
+    let logins = racing_logins(&p, &key, 90, 3).await;
     let sha = key.sha256();
     let revoker = p.clone();
     tokio::task::spawn_blocking(move || revoker.admin(&["revoke", "--sha256", &sha], ""))
         .await
         .unwrap();
-    let mut opened = Vec::new();
-    for login in logins {
-        let (status, body) = login.await.unwrap();
-        match status {
-            StatusCode::CREATED => opened.push(body["token"].as_str().unwrap().to_string()),
-            _ => assert_eq!(code(&body), "certificate_revoked", "{status} {body}"),
-        }
-    }
-    for (i, session) in opened.iter().enumerate() {
-        let (status, _) = p.get(i % 3, "/me", session).await;
-        assert_eq!(status, StatusCode::UNAUTHORIZED, "a session of the revoked certificate works");
-    }
+    let opened = sessions_opened(logins, "certificate_revoked").await;
+    assert_none_works(&p, &opened).await;
     let ch = p.challenge(1, "login", None).await;
     let (status, body) = p.post(1, "/sessions/ca", None, key.proof(Purpose::Login, &ch, "")).await;
     assert_eq!((status, code(&body)), (StatusCode::FORBIDDEN, "certificate_revoked"));

@@ -482,6 +482,12 @@ impl Pool {
         self.idle.lock().unwrap_or_else(std::sync::PoisonError::into_inner).push(db);
     }
 
+    /// Whether the engine needs the server's periodic `Db::upkeep`: SQLite's write-ahead log
+    /// does; PostgreSQL looks after its own, and a tick would only take a connection.
+    pub fn has_upkeep(&self) -> bool {
+        self.database.engine() == Engine::Sqlite
+    }
+
     /// Runs `f` with a connection on a blocking thread.
     pub async fn run<T, F>(&self, f: F) -> anyhow::Result<T>
     where
