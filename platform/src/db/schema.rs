@@ -403,4 +403,53 @@ mod tests {
         let mut db = database.open().unwrap();
         assert_eq!(challenge_key(&mut db).unwrap(), key);
     }
+
+    /// Schema 5 stores sessions and spent challenges differently: the rows of a running
+    /// platform go along, and the rules on them (one spend per challenge) still hold.
+    #[test]
+    fn version_4_sessions_and_spent_challenges_survive_migration() {
+        let dir = tempfile::tempdir().unwrap();
+        {
+            let conn = rusqlite::Connection::open(dir.path().join("platform.db")).unwrap();
+            for step in &SQLITE[..4] {
+                conn.execute_batch(step).unwrap();
+            }
+            conn.pragma_update(None, "user_version", 4).unwrap();
+            conn.execute_batch(
+                "INSERT INTO users (account, name, organization, password_hash, created_at)
+                     VALUES ('a', 'A', 'O', 'h', 1);
+                 INSERT INTO sessions (token_hash, user_id, kind, binding_id, created_at,
+                                       expires_at, revoked_at)
+                     VALUES (x'01', 1, 'password', NULL, 1, 9999999999, NULL),
+                            (x'02', 1, 'ca', 7, 1, 9999999999, 5);
+                 INSERT INTO spent_challenges (id, expires_at) VALUES (x'aa', 9999999999);",
+            )
+            .unwrap();
+        }
+        let mut db = Database::sqlite_in(dir.path()).open().unwrap();
+        assert_eq!(version(&mut db).unwrap(), SCHEMA_VERSION);
+        let sessions: Vec<(Vec<u8>, String, Option<i64>, Option<i64>)> = db
+            .query(
+                "SELECT token_hash, kind, binding_id, revoked_at FROM sessions ORDER BY token_hash",
+                &[],
+            )
+            .unwrap()
+            .iter()
+            .map(|r| (r.get(0).unwrap(), r.get(1).unwrap(), r.get(2).unwrap(), r.get(3).unwrap()))
+            .collect();
+        assert_eq!(
+            sessions,
+            [
+                (vec![1], "password".to_string(), None, None),
+                (vec![2], "ca".to_string(), Some(7), Some(5))
+            ]
+        );
+        let spend = "INSERT INTO spent_challenges (id, expires_at) VALUES (?1, ?2)
+                     ON CONFLICT DO NOTHING";
+        let aa: &[u8] = &[0xaa];
+        let bb: &[u8] = &[0xbb];
+        assert_eq!(db.execute(spend, crate::db::params![aa, 9999999999i64]).unwrap(), 0);
+        assert_eq!(db.execute(spend, crate::db::params![bb, 9999999999i64]).unwrap(), 1);
+        assert_eq!(db.execute(spend, crate::db::params![bb, 9999999999i64]).unwrap(), 0);
+    }
 }
