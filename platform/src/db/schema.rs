@@ -428,7 +428,8 @@ mod tests {
         }
         let mut db = Database::sqlite_in(dir.path()).open().unwrap();
         assert_eq!(version(&mut db).unwrap(), SCHEMA_VERSION);
-        let sessions: Vec<(Vec<u8>, String, Option<i64>, Option<i64>)> = db
+        type SessionRow = (Vec<u8>, String, Option<i64>, Option<i64>);
+        let sessions: Vec<SessionRow> = db
             .query(
                 "SELECT token_hash, kind, binding_id, revoked_at FROM sessions ORDER BY token_hash",
                 &[],
