@@ -9,7 +9,7 @@
 
 mod common;
 
-use std::io::{BufRead, BufReader, Write};
+use std::io::{BufRead, BufReader};
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::sync::Arc;
@@ -72,17 +72,7 @@ impl Instances {
     }
 
     fn admin(&self, args: &[&str], stdin: &str) {
-        let mut child = self
-            .command()
-            .args(args)
-            .stdin(Stdio::piped())
-            .stdout(Stdio::null())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap();
-        child.stdin.take().unwrap().write_all(stdin.as_bytes()).unwrap();
-        let out = child.wait_with_output().unwrap();
-        assert!(out.status.success(), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
+        run_admin(self.command(), args, stdin);
     }
 
     fn serve(&mut self) {
@@ -135,6 +125,23 @@ impl Instances {
         let (status, body) = self.post(at, "/sessions/password", None, body).await;
         assert_eq!(status, StatusCode::CREATED, "{body}");
         body["token"].as_str().unwrap().to_string()
+    }
+
+    /// A bind of `key` under `ca_lock_id`, its challenge from instance `challenge_at`, sent to
+    /// `at`; it must make the binding. Returns the binding.
+    async fn bind(
+        &self,
+        challenge_at: usize,
+        at: usize,
+        token: &str,
+        key: &TestKey,
+        ca_lock_id: &str,
+    ) -> Value {
+        let ch = self.challenge(challenge_at, "bind", Some(token)).await;
+        let proof = key.proof(Purpose::Bind, &ch, ca_lock_id);
+        let (status, body) = self.post(at, "/ca/bindings", Some(token), proof).await;
+        assert_eq!(status, StatusCode::CREATED, "{body}");
+        body
     }
 
     async fn challenge(&self, at: usize, purpose: &str, token: Option<&str>) -> Value {
@@ -246,11 +253,7 @@ async fn no_session_outlives_a_binding_removed_while_logins_run_elsewhere() {
     let p = Arc::new(Instances::start(&["alice"], &ca));
     let key = ca.p256_key(&CertOptions::valid("解绑"));
     let token = p.login(0, "alice").await;
-    let ch = p.challenge(0, "bind", Some(&token)).await;
-    let bind = key.proof(Purpose::Bind, &ch, "3301000045100099");
-    let (status, body) = p.post(0, "/ca/bindings", Some(&token), bind).await;
-    assert_eq!(status, StatusCode::CREATED, "{body}");
-    let id = body["id"].as_i64().unwrap();
+    let id = p.bind(0, 0, &token, &key, "3301000045100099").await["id"].as_i64().unwrap();
     let logins = racing_logins(&p, &key, 60, 2).await;
     let unbind = p
         .client()
@@ -318,10 +321,7 @@ async fn no_session_outlives_a_revocation_made_while_logins_run() {
     let p = Arc::new(Instances::start(&["alice"], &ca));
     let key = ca.p256_key(&CertOptions::valid("吊销"));
     let token = p.login(0, "alice").await;
-    let ch = p.challenge(0, "bind", Some(&token)).await;
-    let bind = key.proof(Purpose::Bind, &ch, "3301000045100098");
-    let (status, body) = p.post(0, "/ca/bindings", Some(&token), bind).await;
-    assert_eq!(status, StatusCode::CREATED, "{body}");
+    p.bind(0, 0, &token, &key, "3301000045100098").await;
     let logins = racing_logins(&p, &key, 90, 3).await;
     let sha = key.sha256();
     let revoker = p.clone();
@@ -412,10 +412,7 @@ async fn kill_9_of_one_instance_during_binds_loses_no_acknowledged_binding() {
     }
     assert!(rows.len() <= acknowledged.len() + 1, "at most the one in flight besides");
     let next = keys.last().unwrap();
-    let ch = p.challenge(2, "bind", Some(&token)).await;
-    let body = next.proof(Purpose::Bind, &ch, "AFTER-THE-CRASH");
-    let (status, body) = p.post(1, "/ca/bindings", Some(&token), body).await;
-    assert_eq!(status, StatusCode::CREATED, "{body}");
+    p.bind(2, 1, &token, next, "AFTER-THE-CRASH").await;
 }
 
 /// `sslmode=require`: TLS, with PostgreSQL's certificate checked against --database-ca; a CA

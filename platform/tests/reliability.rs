@@ -4,7 +4,7 @@
 
 mod common;
 
-use std::io::{BufRead, BufReader, Write};
+use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -163,17 +163,9 @@ fn serve(data: &std::path::Path) -> (std::process::Child, String) {
 }
 
 fn admin(data: &std::path::Path, args: &[&str], stdin: &str) {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_zca-platform"))
-        .args(args)
-        .env("ZCA_PLATFORM_DATA", data)
-        .envs(database_env(data))
-        .stdin(Stdio::piped())
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    child.stdin.take().unwrap().write_all(stdin.as_bytes()).unwrap();
-    assert!(child.wait().unwrap().success(), "zca-platform {args:?}");
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_zca-platform"));
+    cmd.env("ZCA_PLATFORM_DATA", data).envs(database_env(data));
+    run_admin(cmd, args, stdin);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -273,6 +273,23 @@ pub fn database_env(dir: &Path) -> Vec<(&'static str, String)> {
     test_database_url(dir).map(|url| ("ZCA_PLATFORM_DATABASE", url)).into_iter().collect()
 }
 
+/// Runs a zca-platform admin command (`cmd` says where: data folder, database) with `args`
+/// and `stdin`; it must succeed.
+pub fn run_admin(mut cmd: Command, args: &[&str], stdin: &str) {
+    use std::io::Write;
+    use std::process::Stdio;
+    let mut child = cmd
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child.stdin.take().unwrap().write_all(stdin.as_bytes()).unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(out.status.success(), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
+}
+
 /// A client that trusts only the server's own CA, with the ring provider.
 pub fn client_trusting(ca_file: &Path) -> reqwest::Client {
     let pem = std::fs::read(ca_file).unwrap();
