@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
 use crate::i18n::Lang;
+use crate::t;
 
 /// Where an effective value came from; shown by `zca config show`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -147,7 +148,51 @@ fn read_config(path: &Path, named: bool) -> Result<Option<ConfigFile>> {
     };
     toml::from_str(&text)
         .map(Some)
-        .map_err(|e| Error::Config { path: path.into(), detail: e.message().to_string() })
+        .map_err(|e| Error::Config { path: path.into(), detail: describe_toml_error(&e, &text) })
+}
+
+/// What is wrong with the file, in the user's language and with its line: serde's messages
+/// ("unknown field `platfrom`, expected one of …") are English only, so their usual shapes are
+/// told again.
+fn describe_toml_error(e: &toml::de::Error, text: &str) -> String {
+    let message = e.message().trim();
+    let backticked =
+        |s: &str| -> Vec<String> { s.split('`').skip(1).step_by(2).map(str::to_string).collect() };
+    let problem = if let Some(rest) = message.strip_prefix("unknown field ") {
+        let (field, expected) = rest.split_once(", expected").unwrap_or((rest, ""));
+        let field = backticked(field).into_iter().next().unwrap_or_default();
+        t!("config-unknown-field", field = field, expected = backticked(expected).join(", "))
+    } else if let Some(rest) = message.strip_prefix("invalid type: ") {
+        let (found, expected) = rest.split_once(", expected ").unwrap_or((rest, ""));
+        t!("config-bad-type", found = type_words(found), expected = type_words(expected))
+    } else {
+        t!("config-syntax", detail = message)
+    };
+    match e.span() {
+        Some(span) => {
+            let line = text[..span.start.min(text.len())].matches('\n').count() + 1;
+            t!("config-at-line", line = line, problem = problem)
+        }
+        None => problem,
+    }
+}
+
+/// serde's names of TOML's types (`integer \`1\``, `a string`) in the user's language.
+fn type_words(text: &str) -> String {
+    let (words, literal) = match text.split_once(" `") {
+        Some((w, l)) => (w, format!(" `{l}")),
+        None => (text, String::new()),
+    };
+    let name = match words.trim().trim_start_matches("a ").trim_start_matches("an ") {
+        "string" => t!("toml-string"),
+        "integer" | "i64" | "u64" => t!("toml-integer"),
+        "float" => t!("toml-float"),
+        "boolean" | "bool" => t!("toml-boolean"),
+        "sequence" | "array" => t!("toml-array"),
+        "map" | "table" => t!("toml-table"),
+        _ => return text.to_string(),
+    };
+    format!("{name}{literal}")
 }
 
 #[cfg(test)]

@@ -28,6 +28,12 @@ pub enum Error {
     Usage {
         detail: String,
     },
+    /// A command line clap refused, with the help that fits it (which command's --help, or the
+    /// variable to correct).
+    CommandLine {
+        detail: String,
+        hint: String,
+    },
     /// Input that would have needed a prompt, under `--no-input` or without a terminal.
     MissingInput {
         what: String,
@@ -208,7 +214,7 @@ pub enum Error {
 impl Error {
     pub fn code(&self) -> &'static str {
         match self {
-            Error::Usage { .. } => "usage",
+            Error::Usage { .. } | Error::CommandLine { .. } => "usage",
             Error::MissingInput { .. } => "missing_input",
             Error::Config { .. } => "config_invalid",
             Error::UnknownProfile { .. } => "unknown_profile",
@@ -268,6 +274,7 @@ impl Error {
     pub fn exit_code(&self) -> u8 {
         match self {
             Error::Usage { .. }
+            | Error::CommandLine { .. }
             | Error::MissingInput { .. }
             | Error::EmptySecret { .. }
             | Error::Config { .. }
@@ -318,7 +325,9 @@ impl Error {
 
     pub fn message(&self) -> String {
         match self {
-            Error::Usage { detail } => t!("err-usage", detail = detail.as_str()),
+            Error::Usage { detail } | Error::CommandLine { detail, .. } => {
+                t!("err-usage", detail = detail.as_str())
+            }
             Error::MissingInput { what, .. } => t!("err-missing-input", what = what.as_str()),
             Error::Config { path, detail } => {
                 t!("err-config", path = path.display().to_string(), detail = detail.as_str())
@@ -446,6 +455,7 @@ impl Error {
     pub fn hint(&self) -> Option<String> {
         Some(match self {
             Error::Usage { .. } => t!("hint-usage"),
+            Error::CommandLine { hint, .. } => hint.clone(),
             Error::MissingInput { sources, .. } => {
                 t!("hint-missing-input", sources = sources.as_str())
             }
@@ -465,7 +475,11 @@ impl Error {
             Error::EncryptionCertificate { .. } => t!("hint-encryption-certificate"),
             Error::Io { .. } | Error::Cancelled => return None,
             Error::Internal { .. } => t!("hint-internal"),
-            Error::NoPlatform | Error::BadPlatformUrl { .. } => t!("hint-no-platform"),
+            Error::NoPlatform => t!("hint-no-platform"),
+            Error::BadPlatformUrl { url } => {
+                let host = url.split_once("://").map_or(url.as_str(), |(_, rest)| rest);
+                t!("hint-bad-platform-url", https = format!("https://{host}"))
+            }
             Error::Network { .. } => t!("hint-network"),
             Error::Tls { .. } => t!("hint-tls"),
             Error::BadResponse { .. } => t!("hint-bad-response"),

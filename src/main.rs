@@ -43,12 +43,16 @@ fn run() -> u8 {
     let parsing = std::time::Instant::now();
     let matches = match cli::command().try_get_matches_from(&args) {
         Ok(m) => m,
-        Err(e) => return clap_error(&e, json),
+        Err(e) => return clap_error(&e, &args, json),
     };
-    let cli = match Cli::from_arg_matches(&matches) {
+    let mut cli = match Cli::from_arg_matches(&matches) {
         Ok(cli) => cli,
-        Err(e) => return clap_error(&e, json),
+        Err(e) => return clap_error(&e, &args, json),
     };
+    if let (Command::Detect(args), Some(("detect", sub))) = (&mut cli.command, matches.subcommand())
+    {
+        args.keep_typed_timeout(sub);
+    }
     if cli.global.verbose > 0 {
         zca::timing::enable();
         zca::timing::record("arguments (clap, in the chosen language)".into(), parsing.elapsed());
@@ -122,26 +126,30 @@ fn report(out: &Output, failure: Failure) -> u8 {
 /// Help and version as clap prints them (the help is localized through its template); a
 /// missing subcommand is the help, however the language was chosen; every other error in the
 /// user's language, with the usage line and a hint, or as JSON under `--json`.
-fn clap_error(e: &clap::Error, json: bool) -> u8 {
+fn clap_error(e: &clap::Error, args: &[OsString], json: bool) -> u8 {
     use clap::error::ErrorKind;
     match e.kind() {
-        ErrorKind::DisplayHelp | ErrorKind::DisplayVersion => {
+        ErrorKind::DisplayVersion => {
             let _ = e.print();
             return e.exit_code() as u8;
+        }
+        ErrorKind::DisplayHelp => {
+            print_help(&mut io::stdout(), e);
+            return exit::OK;
         }
         // clap gives the help itself when nothing at all was given, but not when an option or
         // a variable was (`ZCA_LANG=zh zca`): the help either way.
         ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand if !json => {
-            let _ = e.print();
+            print_help(&mut io::stderr(), e);
             return exit::USAGE;
         }
         ErrorKind::MissingSubcommand if !json => {
-            let _ = write!(io::stderr(), "{}", cli::help_for(e));
+            let _ = write!(io::stderr(), "{}", cli::localize_usage(&cli::help_for(e)));
             return exit::USAGE;
         }
         _ => {}
     }
-    let error = Error::Usage { detail: cli::usage_error(e) };
+    let error = cli::usage_error(e, args);
     let out = Output { json, color: !json && io::stderr().is_terminal(), width: None };
     if json {
         let _ = out.error(&error);
@@ -150,6 +158,14 @@ fn clap_error(e: &clap::Error, json: bool) -> u8 {
         let _ = out.write_error_with(&mut stderr, &error, cli::usage_line(e).as_deref());
     }
     exit::USAGE
+}
+
+/// A help text as clap renders it (styled on a terminal), its usage line in the user's language.
+fn print_help(w: &mut dyn Write, e: &clap::Error) {
+    let styled = e.render();
+    let text =
+        if io::stdout().is_terminal() { styled.ansi().to_string() } else { styled.to_string() };
+    let _ = w.write_all(cli::localize_usage(&text).as_bytes());
 }
 
 /// Flags and environment as clap saw them, each with where it came from.

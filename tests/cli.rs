@@ -330,6 +330,87 @@ fn the_language_reaches_clap_however_it_was_chosen() {
     assert!(out.contains("[默认: 30]") && !out.contains("[default:"), "{out}");
 }
 
+/// What a Chinese user met in English, and hints that pointed nowhere.
+#[test]
+fn chinese_output_leaves_nothing_in_english_and_hints_point_somewhere() {
+    let hsm = Hsm::new();
+    let zh = || {
+        let mut cmd = bare(&hsm);
+        cmd.env("ZCA_LANG", "zh");
+        cmd
+    };
+    // clap's own words in help and usage.
+    for args in [&["bindings", "--help"][..], &["--help"], &["pin", "--help"]] {
+        let (_, out, _) = run(zh().args(args));
+        for english in ["[env:", "[OPTIONS]", "<COMMAND>", "Usage"] {
+            assert!(!out.contains(english), "{args:?}: {english} in {out}");
+        }
+    }
+    let (_, out, _) = run(zh().args(["--help"]));
+    assert!(
+        out.contains("用法: zca [选项] <命令>") && out.contains("[环境变量: ZCA_PROFILE]"),
+        "{out}"
+    );
+    // A misspelled setting in the config file.
+    let config = hsm.home().join(".config/zca/config.toml");
+    std::fs::create_dir_all(config.parent().unwrap()).unwrap();
+    std::fs::write(&config, "[profiles.default]\nplatfrom = \"https://x\"\n").unwrap();
+    let (code, _, err) = run(zh().args(["status"]));
+    assert_eq!(code, 2);
+    assert!(err.contains("第 2 行: 未知的设置项 `platfrom`") && err.contains("platform"), "{err}");
+    assert!(!err.contains("unknown field") && !err.contains("expected"), "{err}");
+    std::fs::remove_file(&config).unwrap();
+    // A bad language in the variable names the variable, not --lang.
+    let (code, _, err) = run(bare(&hsm).env("ZCA_LANG", "fr").args(["detect"]));
+    assert_eq!(code, 2);
+    assert!(err.contains("ZCA_LANG='fr'") && err.contains("hint: correct or unset"), "{err}");
+    // A misspelled command: the commands are in `zca --help` (`zca pin --help`), not in the
+    // help of a command that does not exist.
+    let (_, _, err) = run(zh().args(["detcet"]));
+    assert!(err.contains("`zca --help` 列出可用的命令"), "{err}");
+    let (_, _, err) = run(bare(&hsm).env("ZCA_LANG", "en").args(["pin", "chnage"]));
+    assert!(err.contains("`zca pin --help` lists the commands"), "{err}");
+    // http:// is refused with the https:// address to use.
+    let (code, _, err) =
+        run(bare(&hsm).env("ZCA_LANG", "en").args(["--platform", "http://p.example", "status"]));
+    assert_eq!(code, 2);
+    assert!(err.contains("--platform https://p.example"), "{err}");
+    // SKF libraries are not found through p11-kit.
+    let (_, out, _) = run(bare(&hsm).env("ZCA_LANG", "en").args(["config", "show"]));
+    let skf = out.lines().find(|l| l.contains("skf_libraries")).unwrap();
+    assert!(!skf.contains("p11-kit"), "{skf}");
+}
+
+/// One English word for the USB key: "CA key" (its ID "CA key ID", CA锁ID), never "CA lock",
+/// in the messages, the pages, the documentation and the generated pages.
+#[test]
+fn english_says_ca_key_everywhere() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut files = vec![
+        root.join("i18n/en/zca.ftl"),
+        root.join("platform/src/web/texts.rs"),
+        root.join("README.md"),
+        root.join("SECURITY.md"),
+        root.join("docs/platform-api.md"),
+    ];
+    for dir in ["man/man1", "completions"] {
+        for entry in std::fs::read_dir(root.join(dir)).unwrap() {
+            files.push(entry.unwrap().path());
+        }
+    }
+    for file in files {
+        let text = std::fs::read_to_string(&file).unwrap();
+        for (n, line) in text.lines().enumerate() {
+            assert!(
+                !line.to_lowercase().contains("ca lock"),
+                "{}:{}: say \"CA key\": {line}",
+                file.display(),
+                n + 1
+            );
+        }
+    }
+}
+
 #[test]
 fn days_left_count_the_certificate_s_last_day_as_people_do() {
     let hsm = Hsm::new();

@@ -278,16 +278,66 @@ fn watch_gives_up_after_its_timeout_and_reports_removal() {
     assert_eq!(events, ["present", "removed"], "{stdout}");
 }
 
+/// A watch waits until Ctrl-C: the global request timeout (`ZCA_TIMEOUT`, default 30 s) is not
+/// its end, with or without `--until-present`.
 #[test]
-fn watch_stops_on_ctrl_c() {
+fn a_watch_outlives_the_request_timeout() {
     let hsm = Hsm::new();
-    let child = hsm.zca().args(["detect", "--watch"]).stdout(std::process::Stdio::null()).spawn();
-    let mut child = child.unwrap();
+    for args in [&["detect", "--watch"][..], &["detect", "--watch", "--until-present"]] {
+        let mut child = hsm
+            .zca()
+            .args(args)
+            .env("ZCA_TIMEOUT", "1")
+            .stdout(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(Duration::from_millis(2500));
+        let still = child.try_wait().unwrap();
+        let _ = child.kill();
+        let _ = child.wait();
+        assert_eq!(still, None, "{args:?} ended with ZCA_TIMEOUT=1: {still:?}");
+    }
+    // Its own --timeout still ends it: exit 3 when no key came.
+    let out = hsm
+        .zca()
+        .args(["detect", "--watch", "--until-present", "--timeout", "1"])
+        .env("ZCA_TIMEOUT", "600")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(3), "{}", String::from_utf8_lossy(&out.stderr));
+}
+
+/// Ctrl-C ends a watch even when zca was started with SIGINT ignored, as a non-interactive
+/// shell starts its background jobs (`nohup scripts/test &`).
+#[test]
+fn watch_stops_on_ctrl_c_even_when_started_ignoring_it() {
+    use std::os::unix::process::{CommandExt, ExitStatusExt};
+    let hsm = Hsm::new();
+    let mut cmd = hsm.zca();
+    cmd.args(["detect", "--watch"]).stdout(std::process::Stdio::null());
+    // SAFETY: between fork and exec only an async-signal-safe call.
+    unsafe {
+        cmd.pre_exec(|| {
+            libc::signal(libc::SIGINT, libc::SIG_IGN);
+            Ok(())
+        });
+    }
+    let mut child = cmd.spawn().unwrap();
     std::thread::sleep(Duration::from_millis(700));
-    let pid = child.id().to_string();
-    assert!(std::process::Command::new("kill").args(["-INT", &pid]).status().unwrap().success());
-    let status = child.wait().unwrap();
-    use std::os::unix::process::ExitStatusExt;
+    // SAFETY: a signal to our own child.
+    assert_eq!(unsafe { libc::kill(child.id() as i32, libc::SIGINT) }, 0);
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        if std::time::Instant::now() > deadline {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("SIGINT did not end the watch within 10 s");
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    };
     assert!(
         status.code() == Some(130) || status.signal() == Some(2),
         "Ctrl-C ends the watch as an interrupt: {status:?}"
@@ -373,6 +423,10 @@ fn doctor_warns_only_for_a_missing_pcscd_when_a_key_works_without_it() {
         .args(["doctor", "--json"]));
     let doc = json(&out);
     assert_eq!(status_of(&doc, "pcscd"), "warn", "{out}");
+    // pcscd is installed here (scripts/setup), only its socket is elsewhere: start, not install.
+    let check = doc["checks"].as_array().unwrap().iter().find(|c| c["id"] == "pcscd").unwrap();
+    let fix = check["fix"].as_str().unwrap();
+    assert!(fix.contains("systemctl") && !fix.contains("apt-get install"), "{fix}");
     assert_eq!(status_of(&doc, "key"), "ok");
     assert_ne!(code, 3, "no driver-or-key failure: {out}");
 }

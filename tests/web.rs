@@ -23,6 +23,19 @@ fn platform_for(b: &Bridge, ca_der: &[u8]) -> PlatformProc {
     p
 }
 
+/// A time the server sent in UTC is shown in the browser's zone (Asia/Shanghai, UTC+8).
+async fn assert_local_time(pages: &Pages, selector: &str) {
+    let found = pages.wait_css(selector).await;
+    let iso = found[0].attr("datetime").await.unwrap().expect("a datetime");
+    let utc = time::OffsetDateTime::parse(&iso, &time::format_description::well_known::Rfc3339)
+        .unwrap_or_else(|e| panic!("{iso}: {e}"));
+    let local = utc.to_offset(time::macros::offset!(+8));
+    let want = local
+        .format(time::macros::format_description!("[year]-[month]-[day] [hour]:[minute]:[second]"))
+        .unwrap();
+    assert_eq!(found[0].text().await.unwrap(), want, "{selector} in local time");
+}
+
 async fn password_login(pages: &Pages, account: &str) {
     pages.goto("/login").await;
     pages.type_into("account", account).await;
@@ -60,6 +73,7 @@ async fn the_guides_whole_path_in_chromium() {
     password_login(&pages, "alice").await;
     assert!(pages.text("welcome").await.contains("alice"));
     assert_eq!(pages.text("session-kind").await, "账号密码");
+    assert_local_time(&pages, "#session-expires time").await;
     pages.screenshot("home").await;
     let cookies = pages.browser.client.get_all_cookies().await.unwrap();
     let session = cookies.iter().find(|c| c.name() == "zca_session").expect("a session cookie");
@@ -269,6 +283,14 @@ async fn the_same_path_with_an_sm2_key_and_the_keyboard_alone_in_english() {
     pages.keys(&format!("{ACCOUNT_PASSWORD}{}", &*Key::Enter)).await;
     pages.wait_for_path("/home").await;
     assert_eq!(pages.text("session-kind").await, "account and password");
+    // The English menu is one line at 1280 px, as the Chinese one is.
+    let header = pages
+        .browser
+        .client
+        .execute("return document.querySelector('header').getBoundingClientRect().height", vec![])
+        .await
+        .unwrap();
+    assert!(header.as_f64().unwrap() < 64.0, "the menu wraps: {header} px high");
     pages.screenshot("home").await;
 
     // Add binding: reached with Tab, opened with Enter; PIN and Enter.

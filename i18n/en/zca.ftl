@@ -2,7 +2,7 @@
 
 about = Log in to the procurement platform with a CA USB key (CA 锁): detect keys, list certificates, bind and log in.
 long-about = zca finds the CA drivers (PKCS#11 modules) and the keys inserted, lists their certificates, binds a certificate to a platform account and logs in with it.
-    The key's serial number is its CA lock ID (CA锁ID).
+    The key's serial number is its CA key ID (CA锁ID).
 after-help = Exit codes: 0 ok, 1 other failure, 2 usage or missing input, 3 no driver or no key, 4 PIN, 5 refused by the platform, 6 network or TLS, 7 certificate expiring, 130 cancelled.
 
 heading-usage = Usage:
@@ -22,7 +22,7 @@ arg-platform = Platform base URL, e.g. https://platform.example.gov.cn
 arg-ca-file = Extra CA certificate (PEM) to trust for the platform's TLS certificate
 arg-help = Print help
 arg-version = Print version
-arg-token = Only the key with this CA lock ID (serial number) or label
+arg-token = Only the key with this CA key ID (serial number) or label
 arg-fail-if-expiring = Exit with code 7 when a listed certificate has DAYS days left or fewer, as the table counts them (for cron)
 arg-long = Show every field of each certificate, one per line (the whole SHA-256 and pkcs11: URI)
 arg-sha256 = The certificate's SHA-256 fingerprint (or its first 8 or more hex digits)
@@ -34,7 +34,7 @@ arg-output = Write to FILE instead of stdout
 detect-about = Find CA drivers (PKCS#11 modules), readers and inserted keys
 detect-long-about = Find CA drivers (PKCS#11 modules), readers and inserted keys.
 
-    Modules named with --module, ZCA_PKCS11_MODULE or the profile are used alone. Otherwise zca looks at the modules registered with p11-kit and at the well-known library files of OpenSC, SoftHSM and the USB-key vendors (Longmai, Feitian, Watchdata, HaiTai, ...). Each key is shown once, with its CA lock ID (the token serial number).
+    Modules named with --module, ZCA_PKCS11_MODULE or the profile are used alone. Otherwise zca looks at the modules registered with p11-kit and at the well-known library files of OpenSC, SoftHSM and the USB-key vendors (Longmai, Feitian, Watchdata, HaiTai, ...). Each key is shown once, with its CA key ID (the token serial number).
 detect-examples = Examples:
     {"  "}zca detect
     {"  "}zca detect --module /usr/lib/x86_64-linux-gnu/softhsm/libsofthsm2.so
@@ -68,7 +68,7 @@ col-vendor = Vendor
 col-status = Status
 col-slot = Slot
 col-reader = Reader
-col-ca-lock-id = CA lock ID
+col-ca-lock-id = CA key ID
 col-label = Label
 col-manufacturer = Manufacturer
 col-model = Model
@@ -121,6 +121,7 @@ value-unknown = unknown
 value-unset = (not set)
 private-key-unknown = unknown (hidden until PIN)
 modules-discovered = (discovered: p11-kit, known vendors)
+skf-libraries-discovered = (discovered: known vendors' folders)
 config-not-present = { $path } (not present)
 
 load-file-missing = file not found
@@ -148,10 +149,10 @@ err-bad-lang = unknown language "{ $value }": use zh or en
 err-missing-input = { $what } is needed, but zca may not prompt (--no-input, or stdin is not a terminal)
 err-config = config file { $path } is not valid: { $detail }
 err-unknown-profile = profile "{ $name }" is not in { $path }
-err-driver-missing = CA client driver is not installed (CA 客户端驱动未安装, 请下载): no PKCS#11 module was found
+err-driver-missing = CA client driver is not installed (CA 客户端驱动未安装, 请下载): no PKCS#11 module or SKF library was found
 err-driver-unusable = no CA driver could be loaded: { $list }
 err-token-missing = no CA key is inserted (the CA drivers loaded, but no initialized key is present)
-err-token-not-found = no inserted key has the CA lock ID or label "{ $selector }"
+err-token-not-found = no inserted key has the CA key ID or label "{ $selector }"
 err-cert-not-found = no certificate matches { $selector }
 err-cert-ambiguous = { $count } certificates match { $selector }
 err-cert-expiring = { $count ->
@@ -171,12 +172,16 @@ err-sha256-prefix = --sha256 needs at least 8 hex digits
 err-export-selector = name the certificate with --sha256, or with --token and --id
 
 hint-usage = run the command with --help for its options
+hint-command-help = `{ $command } --help` lists its options
+hint-unknown-command = `{ $command } --help` lists the commands
+hint-env-value = correct or unset the environment variable { $env }
 usage-unknown-command = unknown command '{ $name }'
 usage-unknown-argument = unknown option or argument '{ $name }'
 usage-did-you-mean = did you mean '{ $suggestion }'?
 usage-invalid-value = '{ $value }' is not a value { $arg } takes
 usage-possible-values = it takes: { $values }
 usage-bad-value = '{ $value }' is not a valid value of { $arg }: { $reason }
+usage-bad-env-value = { $env }='{ $value }' is not a valid value (it stands for { $arg }): { $reason }
 usage-missing-required = missing: { $args }
 usage-conflict = { $arg } cannot be used together with { $other }
 usage-missing-value = { $arg } needs a value
@@ -185,13 +190,26 @@ usage-once = { $arg } may be given once only
 usage-other = the command line is not valid: { $detail }
 usage-missing-command = `{ $command }` needs a command; `{ $command } --help` lists them
 help-default = default
+help-env = env
+usage-word-options = [OPTIONS]
+usage-word-command = <COMMAND>
+config-unknown-field = unknown setting `{ $field }` (the settings here: { $expected })
+config-bad-type = { $found } where { $expected } belongs
+config-syntax = not valid TOML: { $detail }
+config-at-line = line { $line }: { $problem }
+toml-string = a string
+toml-integer = an integer
+toml-float = a number
+toml-boolean = true or false
+toml-array = a list [ … ]
+toml-table = a table
 err-seconds = a whole number of seconds from 1 to { $max }
 hint-missing-input = give it with { $sources }
 hint-config = fix the file, or point --config at another one
 hint-unknown-profile = list the profiles with `zca config show`, or add [profiles.NAME] to the config file
 hint-driver-missing = install your key vendor's driver (`zca drivers` lists the platform's), or OpenSC: sudo apt-get install opensc pcscd; a driver in an unusual place can be named with --module PATH
 hint-token-missing = insert the CA key, check that its light is on and that `pcscd` runs (sudo systemctl start pcscd) if your driver needs it, then run `zca detect` again
-hint-token-not-found = run `zca detect` to see the CA lock IDs and labels of the inserted keys
+hint-token-not-found = run `zca detect` to see the CA key IDs and labels of the inserted keys
 hint-cert-not-found = run `zca certs` to see the certificates and their SHA-256 fingerprints
 hint-cert-expiring = renew the certificate with your CA before it expires; `zca certs` shows the dates
 hint-pkcs11 = remove and insert the key, then try again; if it persists, run `zca detect -v` and contact the helpdesk
@@ -205,6 +223,7 @@ hint-internal = this is a bug in zca: please report it with the command you ran
 ## Platform client
 err-no-platform = no platform URL is set
 err-bad-platform-url = the platform URL "{ $url }" is not an https:// URL
+hint-bad-platform-url = zca talks to a platform over HTTPS only: give its https:// address (--platform { $https }, ZCA_PLATFORM, or the profile's platform)
 err-network = cannot reach the platform at { $url }: { $detail }
 err-tls = the TLS connection to { $url } failed: { $detail }
 err-bad-response = the platform at { $url } answered something zca does not understand: { $detail }
@@ -249,7 +268,7 @@ plat-certificate-untrusted = the platform does not trust the CA that issued this
 plat-certificate-expired = the certificate has expired
 plat-certificate-not-yet-valid = the certificate is not valid yet
 plat-certificate-key-usage = the certificate is not allowed to sign
-plat-ca-lock-bound-to-other-user = this CA lock is already bound to another user (one CA lock can be bound to one user only)
+plat-ca-lock-bound-to-other-user = this CA key is already bound to another user (one CA key can be bound to one user only)
 plat-certificate-not-bound = this certificate is not bound to any account
 plat-not-found = no such binding in your account
 plat-internal = the platform failed while answering (an error on its side, not yours)
@@ -270,14 +289,14 @@ arg-account = Platform account name
 arg-password-stdin = Read the password from the first line of stdin
 arg-password-file = Read the password from the first line of FILE (keep it mode 0600)
 arg-print-token = Print the session token on stdout instead of storing it (for scripts: ZCA_TOKEN)
-arg-choose-token = The key to use: its CA lock ID (serial) or label
+arg-choose-token = The key to use: its CA key ID (serial) or label
 arg-choose-cert = The certificate to use: its SHA-256 (or its first 8+ hex digits)
 arg-pin-stdin = Read the key's PIN from the first line of stdin
 arg-pin-file = Read the key's PIN from the first line of FILE (keep it mode 0600)
 arg-allow-final-try = Allow zca to spend the key's final PIN try
 arg-yes = Do not ask for confirmation
 arg-binding-id = The binding's number (序号) as `zca bindings` shows it
-arg-unbind-ca-lock = The binding of this CA lock ID
+arg-unbind-ca-lock = The binding of this CA key ID
 arg-unbind-cert = The binding of this certificate SHA-256 (or its first 8+ hex digits)
 arg-csv = Print the table as CSV (UTF-8, RFC 4180)
 
@@ -293,7 +312,7 @@ account-login-examples = Examples:
 bind-about = Bind a certificate on an inserted key to your platform account
 bind-long-about = Bind a certificate on an inserted key to the account you logged in to with `zca account login`. zca shows what it will bind and asks; it logs in to the key with the PIN first, then signs the platform's challenge with the certificate's private key.
 
-    One account may bind several CA locks; one CA lock can be bound to one account only.
+    One account may bind several CA keys; one CA key can be bound to one account only.
 bind-examples = Examples:
     {"  "}zca bind
     {"  "}zca bind --token 3301000045102205 --yes --pin-file ~/.config/zca/pin --no-input
@@ -303,11 +322,11 @@ login-examples = Examples:
     {"  "}zca login
     {"  "}zca login --token 3301000045102205 --pin-file ~/.config/zca/pin --no-input
 unbind-about = Remove one of your bindings
-unbind-long-about = Remove one of your bindings, named by its number (序号), its CA lock ID or its certificate. The certificate can no longer log in afterwards.
+unbind-long-about = Remove one of your bindings, named by its number (序号), its CA key ID or its certificate. The certificate can no longer log in afterwards.
 unbind-examples = Examples:
     {"  "}zca unbind 3
     {"  "}zca unbind --ca-lock 3301000045102205 --yes
-bindings-about = List your bindings (the platform's CA lock table)
+bindings-about = List your bindings (the platform's CA key table)
 bindings-long-about = List your bindings as the platform's table shows them: 序号, 状态, 证书信息, CA锁ID, 到期时间, 创建人, 创建时间. Rows whose key is inserted now are marked with ●.
 logout-about = Log out: end the session on the platform and forget it here
 logout-long-about = End the platform session and remove this profile's session file. Without a network the file is removed all the same.
@@ -315,15 +334,15 @@ status-about = Show the profile, the platform and the session
 status-long-about = Show the profile, the platform and who is logged in, checked with the platform. Exit code 5 when not logged in.
 
 account-logged-in = Logged in as { $name } ({ $account }, { $organization }) until { $expires }
-ca-logged-in = Logged in with CA lock { $ca_lock_id } as { $name } ({ $account }, { $organization }) until { $expires }
+ca-logged-in = Logged in with CA key { $ca_lock_id } as { $name } ({ $account }, { $organization }) until { $expires }
 bind-summary = Certificate: { $cert }
-    CA lock ID:  { $ca_lock_id }
+    CA key ID:  { $ca_lock_id }
     Expires:     { $expires }
 bind-done = bound (binding { $id })
 bind-already = this binding exists already (binding { $id }); nothing changed
-unbind-summary = Unbinding: { $cert }, CA lock ID { $ca_lock_id }, expires { $expires }
-unbind-done = binding { $id } (CA lock ID { $ca_lock_id }) removed
-unbind-ended-session = you were logged in with this CA lock: that session has ended with the binding (log in again with `zca account login`)
+unbind-summary = Unbinding: { $cert }, CA key ID { $ca_lock_id }, expires { $expires }
+unbind-done = binding { $id } (CA key ID { $ca_lock_id }) removed
+unbind-ended-session = you were logged in with this CA key: that session has ended with the binding (log in again with `zca account login`)
 logout-done = logged out
 logout-nothing = not logged in; nothing to do
 logout-offline = the session file is removed, but the platform could not be told ({ $reason }); the session ends by itself when it expires
@@ -400,6 +419,7 @@ doctor-pcscd-not-needed = no loaded driver needs pcscd
 doctor-pcscd-ok = pcscd is running ({ $socket })
 doctor-pcscd-missing = pcscd is not running ({ $socket } is missing), and { $modules } needs it
 doctor-pcscd-fix = sudo apt-get install pcscd && sudo systemctl enable --now pcscd.socket
+doctor-pcscd-start = pcscd is installed but not running: sudo systemctl enable --now pcscd.socket
 doctor-skip-no-driver = no driver loaded
 doctor-skip-no-key = no key inserted
 doctor-skip-no-cert = no readable certificate
@@ -484,7 +504,7 @@ pin-unlock-long-about = Set a new user PIN with the SO (admin) PIN (C_Login as S
 pin-unlock-examples = Examples:
     {"  "}zca pin unlock
     {"  "}printf '%s\n%s\n' "$SO_PIN" "$NEW" | zca pin unlock --so-pin-stdin
-arg-pin-token = The key with this CA lock ID (serial number) or label (needed when several are inserted)
+arg-pin-token = The key with this CA key ID (serial number) or label (needed when several are inserted)
 arg-pin-change-stdin = Read the current PIN and the new PIN from the first two lines of stdin
 arg-new-pin-file = Read the new PIN from the first line of FILE (keep it mode 0600)
 arg-so-pin-stdin = Read the SO (admin) PIN and the new user PIN from the first two lines of stdin
@@ -547,7 +567,7 @@ arg-bridge-no-wss = Do not serve wss
 arg-bridge-idle = A page's login to a key ends after this many seconds without a call
 arg-bridge-max-connections = At most this many pages connected at once; more are refused
 arg-bridge-origin = A web origin: https://host[:port] (or http://)
-arg-bridge-final-try-key = The key's CA lock ID (zca detect shows it)
+arg-bridge-final-try-key = The key's CA key ID (zca detect shows it)
 arg-bridge-final-try-minutes = The consent holds for this many minutes, for one attempt
 bridge-allow-about = Allow the pages of a web origin to use the bridge
 bridge-deny-about = Take a web origin off the allow-list

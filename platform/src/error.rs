@@ -144,7 +144,7 @@ pub fn message(code: &str, chinese: bool) -> &'static str {
             ("The certificate does not allow digital signatures.", "证书的密钥用法不允许数字签名。")
         }
         code::CA_LOCK_BOUND_TO_OTHER_USER => (
-            "This CA lock or certificate is already bound to another user.",
+            "This CA key or certificate is already bound to another user.",
             "该 CA 锁或证书已绑定到其他用户。",
         ),
         code::CERTIFICATE_NOT_BOUND => {

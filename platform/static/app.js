@@ -184,7 +184,21 @@ async function caUsersPage() {
   });
 }
 
+// Times come from the server in UTC; shown in the browser's own time zone, as the CLI's
+// tables show them (2026-12-03 22:18:27).
+function localTimes() {
+  const two = (n) => String(n).padStart(2, '0');
+  for (const el of document.querySelectorAll('time[datetime]')) {
+    const d = new Date(el.dateTime);
+    if (isNaN(d)) continue;
+    el.textContent = `${d.getFullYear()}-${two(d.getMonth() + 1)}-${two(d.getDate())} ` +
+      `${two(d.getHours())}:${two(d.getMinutes())}:${two(d.getSeconds())}`;
+    el.title = el.dateTime;
+  }
+}
+
 document.addEventListener('DOMContentLoaded', () => {
+  localTimes();
   const page = document.body.dataset.page;
   if (page === 'login') loginPage();
   if (page === 'ca-users') caUsersPage();

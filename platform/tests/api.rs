@@ -282,14 +282,14 @@ async fn one_ca_lock_belongs_to_one_user() {
     let bob = p.login("bob").await;
     let key = ca.p256_key(&CertOptions::valid("k"));
     assert_eq!(p.bind(&alice, &key, "3301000045102205").await.status, StatusCode::CREATED);
-    // Same key (certificate) under bob: refused; same CA lock with another certificate: refused.
+    // Same key (certificate) under bob: refused; same CA key with another certificate: refused.
     let r = p.bind(&bob, &key, "3301000045102205").await;
     assert_eq!((r.status, r.code()), (StatusCode::CONFLICT, "ca_lock_bound_to_other_user"));
     let r = p.bind(&bob, &key, "9999").await;
     assert_eq!(r.code(), "ca_lock_bound_to_other_user");
     let r = p.bind(&bob, &ca.p256_key(&CertOptions::valid("b")), "3301000045102205").await;
     assert_eq!(r.code(), "ca_lock_bound_to_other_user");
-    // One user, several CA locks.
+    // One user, several CA keys.
     assert_eq!(
         p.bind(&alice, &ca.p256_key(&CertOptions::valid("k2")), "3301000045102299").await.status,
         StatusCode::CREATED

@@ -151,12 +151,42 @@ fn localize(cmd: clap::Command) -> clap::Command {
         t!("heading-usage")
     );
     let names: Vec<String> = cmd.get_subcommands().map(|s| s.get_name().to_string()).collect();
-    let mut cmd =
-        cmd.help_template(template).mut_args(|a| localize_default(a.hide_env_values(true)));
+    let mut cmd = cmd.help_template(template).mut_args(|a| localize_env(localize_default(a)));
     for name in names {
         cmd = cmd.mut_subcommand(name, localize);
     }
     cmd
+}
+
+/// clap writes "[env: ZCA_PROFILE]" in English; zca writes it in the user's language, and never
+/// the variable's value (it may be a secret).
+fn localize_env(arg: clap::Arg) -> clap::Arg {
+    let Some(env) = arg.get_env().map(|e| e.to_string_lossy().into_owned()) else {
+        return arg;
+    };
+    if arg.is_hide_env_set() {
+        return arg;
+    }
+    let help = arg.get_help().map(ToString::to_string).unwrap_or_default();
+    let help = format!("{help} [{}: {env}]", t!("help-env"));
+    arg.hide_env(true).help(help)
+}
+
+/// clap's placeholders in a usage line ("[OPTIONS]", "<COMMAND>") in the user's language.
+pub fn localize_usage(text: &str) -> String {
+    let heading = t!("heading-usage");
+    text.lines()
+        .map(|line| {
+            if line.contains(heading.as_str()) {
+                line.replace("[OPTIONS]", &t!("usage-word-options"))
+                    .replace("<COMMAND>", &t!("usage-word-command"))
+            } else {
+                line.to_string()
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+        + if text.ends_with('\n') { "\n" } else { "" }
 }
 
 /// clap writes "[default: 30]" in English; zca writes it in the user's language.
@@ -209,9 +239,67 @@ fn early_value(args: &[OsString], flag: &str) -> Option<String> {
     None
 }
 
-/// What is wrong with a command line, in the user's language: clap's own messages are English
-/// only, so its errors are told again from their kind and context.
-pub fn usage_error(e: &clap::Error) -> String {
+/// What is wrong with a command line and what to do, in the user's language: clap's own
+/// messages are English only, so its errors are told again from their kind and context.
+pub fn usage_error(e: &clap::Error, args: &[OsString]) -> crate::error::Error {
+    use clap::error::ErrorKind;
+    let path = command_path(e).join(" ");
+    let mut hint = match e.kind() {
+        ErrorKind::InvalidSubcommand => t!("hint-unknown-command", command = path.as_str()),
+        _ => t!("hint-command-help", command = path.as_str()),
+    };
+    let mut detail = usage_detail(e);
+    if let Some((env, value)) = from_environment(e, args) {
+        let reason = std::error::Error::source(e).map(ToString::to_string).unwrap_or_default();
+        let arg = invalid_arg(e).unwrap_or_default();
+        detail = t!(
+            "usage-bad-env-value",
+            env = env.as_str(),
+            value = value,
+            arg = arg,
+            reason = reason
+        );
+        hint = t!("hint-env-value", env = env);
+    }
+    crate::error::Error::CommandLine { detail, hint }
+}
+
+fn invalid_arg(e: &clap::Error) -> Option<String> {
+    use clap::error::{ContextKind, ContextValue};
+    match e.get(ContextKind::InvalidArg) {
+        Some(ContextValue::String(s)) => Some(s.clone()),
+        _ => None,
+    }
+}
+
+/// The variable and its value when a refused value came from the environment (`ZCA_LANG=fr`),
+/// not from the command line: the message then names the variable, which the user did set.
+fn from_environment(e: &clap::Error, args: &[OsString]) -> Option<(String, String)> {
+    use clap::error::ErrorKind;
+    if !matches!(e.kind(), ErrorKind::ValueValidation | ErrorKind::InvalidValue) {
+        return None;
+    }
+    let long = invalid_arg(e)?.split_whitespace().next()?.trim_start_matches("--").to_string();
+    let typed = args.iter().skip(1).take_while(|a| *a != "--").any(|a| {
+        let a = a.to_string_lossy();
+        a == format!("--{long}") || a.starts_with(&format!("--{long}="))
+    });
+    if typed {
+        return None;
+    }
+    let cmd = Cli::command();
+    let env = std::iter::once(&cmd)
+        .chain(cmd.get_subcommands())
+        .flat_map(|c| c.get_arguments())
+        .find(|a| a.get_long() == Some(long.as_str()))?
+        .get_env()?
+        .to_string_lossy()
+        .into_owned();
+    let value = std::env::var(&env).ok()?;
+    Some((env, value))
+}
+
+fn usage_detail(e: &clap::Error) -> String {
     use clap::error::{ContextKind, ContextValue, ErrorKind};
     let get = |kind: ContextKind| match e.get(kind) {
         Some(ContextValue::String(s)) => Some(s.clone()),
@@ -280,7 +368,7 @@ pub fn usage_line(e: &clap::Error) -> Option<String> {
         Some(ContextValue::StyledStr(s)) => {
             let text = s.to_string();
             let line = text.trim().trim_start_matches("Usage:").trim().to_string();
-            Some(format!("{} {line}", t!("heading-usage")))
+            Some(localize_usage(&format!("{} {line}", t!("heading-usage"))))
         }
         _ => None,
     }

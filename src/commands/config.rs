@@ -67,13 +67,15 @@ impl Report for ShowReport<'_> {
             .map(|p| (p.value.display().to_string(), source_label(&p.source)))
             .unwrap_or_else(unset);
         table.add_row(vec!["ca_file".into(), ca_file, source]);
-        for (name, libraries) in [("modules", &s.modules), ("skf_libraries", &s.skf_libraries)] {
+        let discovered = [t!("modules-discovered"), t!("skf-libraries-discovered")];
+        let rows = [("modules", &s.modules), ("skf_libraries", &s.skf_libraries)];
+        for ((name, libraries), discovered) in rows.into_iter().zip(discovered) {
             let (paths, source) = match libraries {
                 Some(m) => (
                     m.value.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join("\n"),
                     source_label(&m.source),
                 ),
-                None => (t!("modules-discovered"), String::new()),
+                None => (discovered, String::new()),
             };
             table.add_row(vec![name.into(), paths, source]);
         }

@@ -193,12 +193,17 @@ fn token_checks(ctx: &Context, inv: &Inventory, checks: &mut Vec<Check>) -> Vec<
                 socket = socket.display().to_string(),
                 modules = pcsc_modules.join(", ")
             );
+            let fix = if pcscd_installed(&ctx.search.root) {
+                t!("doctor-pcscd-start")
+            } else {
+                t!("doctor-pcscd-fix")
+            };
             // Each check is as severe as what it keeps the user from: with a key found through
             // another module, a missing pcscd stops nothing today.
             checks.push(if inv.keys.is_empty() {
-                Check::fail("pcscd", finding, t!("doctor-pcscd-fix"), exit::NO_DRIVER_OR_KEY)
+                Check::fail("pcscd", finding, fix, exit::NO_DRIVER_OR_KEY)
             } else {
-                Check::warn("pcscd", finding, t!("doctor-pcscd-fix"))
+                Check::warn("pcscd", finding, fix)
             });
         }
     }
@@ -342,6 +347,11 @@ fn bridge_check() -> Check {
             t!("doctor-bridge-ok", listening = s.listening.join(", "), origins = origins),
         ),
     }
+}
+
+/// Whether pcscd is installed (and only stopped): then the fix is to start it, not install it.
+fn pcscd_installed(root: &Path) -> bool {
+    ["usr/sbin/pcscd", "sbin/pcscd"].iter().any(|p| root.join(p).exists())
 }
 
 /// pcscd's socket; PCSCLITE_CSOCK_NAME moves it, as it does for pcsc-lite itself.

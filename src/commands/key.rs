@@ -98,7 +98,7 @@ fn pick<T>(
     }
 }
 
-/// One line per certificate for the choice: who, which CA lock, until when.
+/// One line per certificate for the choice: who, which CA key, until when.
 fn describe(key: &Key, cert: &CertObject) -> String {
     let f = cert.facts.as_ref().expect("only parsed certificates are offered");
     format!(

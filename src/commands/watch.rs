@@ -26,6 +26,7 @@ struct Event<'a> {
 }
 
 pub fn run(ctx: &Context, args: &DetectArgs) -> CmdResult {
+    take_back_ctrl_c();
     let mut inv = ctx.inventory();
     if inv.modules.iter().all(|m| !m.loaded) {
         return Err(inv.require_key().err().unwrap_or(Error::DriverMissing).into());
@@ -79,4 +80,14 @@ fn emit(ctx: &Context, event: &'static str, ca_lock_id: &str, label: &str) -> Re
     }
     out.flush()?;
     Ok(())
+}
+
+/// A watch runs until Ctrl-C, but a shell starts its background jobs (`nohup … &`, a script's
+/// `&`) with SIGINT ignored, and an ignored signal stays ignored across exec: the watch takes
+/// the default action back, so that SIGINT ends it (130 to the shell) however it was started.
+fn take_back_ctrl_c() {
+    // SAFETY: resets one signal's disposition to the default; no handler is installed.
+    unsafe {
+        libc::signal(libc::SIGINT, libc::SIG_DFL);
+    }
 }

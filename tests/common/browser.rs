@@ -44,6 +44,8 @@ impl Browser {
             .arg(format!("--port={port}"))
             .env("HOME", home)
             .env("LANGUAGE", lang)
+            // A zone of its own, not the machine's (UTC on CI): pages must show local time.
+            .env("TZ", "Asia/Shanghai")
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .process_group(0)

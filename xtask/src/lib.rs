@@ -7,6 +7,8 @@ use std::path::{Path, PathBuf};
 use clap_complete::Shell;
 use zca::i18n::{set_lang, Lang};
 
+mod man;
+
 pub const UPDATE_COMMAND: &str = "cargo xtask gen";
 
 /// Every generated file, by path relative to the repository root.
@@ -38,6 +40,8 @@ pub fn generate() -> BTreeMap<PathBuf, Vec<u8>> {
 }
 
 /// One page per command and subcommand: `zca.1`, `zca-certs.1`, `zca-certs-export.1`, ...
+/// clap_mangen renders the options and the subcommands; the rest is written here, so that
+/// every heading is in the page's language and the synopsis shows each option's value.
 fn man_pages(
     cmd: &clap::Command,
     name: &str,
@@ -51,28 +55,75 @@ fn man_pages(
         .bin_name(name.replace('-', " "))
         .version(env!("CARGO_PKG_VERSION"))
         .long_version(env!("CARGO_PKG_VERSION"));
+    let words = Words::of(lang);
     let man =
         clap_mangen::Man::new(cmd.clone()).title(name.to_uppercase()).section("1").manual("zca");
     let mut out = Vec::new();
     man.render_title(&mut out).unwrap();
-    man.render_name_section(&mut out).unwrap();
-    man.render_synopsis_section(&mut out).unwrap();
-    man.render_description_section(&mut out).unwrap();
-    man.render_options_section(&mut out).unwrap();
+    let mut page = String::from_utf8(out).unwrap();
+    page.push_str(&man::name_section(&cmd, name, &words));
+    page.push_str(&man::synopsis_section(&cmd, &words));
+    page.push_str(&man::description_section(&cmd, &words));
+    let mut rest = Vec::new();
+    man.render_options_section(&mut rest).unwrap();
     if cmd.has_subcommands() {
-        man.render_subcommands_section(&mut out).unwrap();
+        man.render_subcommands_section(&mut rest).unwrap();
     }
-    if cmd.get_after_long_help().is_some() || cmd.get_after_help().is_some() {
-        man.render_extra_section(&mut out).unwrap();
+    page.push_str(&man::localize_headings(&String::from_utf8(rest).unwrap(), &words));
+    // The top page's after-help is the exit codes, which EXIT STATUS lists in full.
+    if name != "zca" {
+        page.push_str(&man::examples_section(&cmd, &words));
     }
     if name == "zca" {
-        out.extend_from_slice(environment(lang).as_bytes());
+        page.push_str(&environment(lang));
     }
-    out.extend_from_slice(exit_status(lang).as_bytes());
-    man.render_version_section(&mut out).unwrap();
-    files.insert(Path::new(dir).join(format!("{name}.1")), out);
+    page.push_str(&exit_status(lang));
+    page.push_str(&man::version_section(&words));
+    files.insert(Path::new(dir).join(format!("{name}.1")), page.into_bytes());
     for sub in cmd.get_subcommands() {
         man_pages(sub, &format!("{name}-{}", sub.get_name()), dir, lang, files);
+    }
+}
+
+/// The words of a man page's frame in one language.
+pub struct Words {
+    pub name: &'static str,
+    pub synopsis: &'static str,
+    pub description: &'static str,
+    pub options: &'static str,
+    pub global_options: &'static str,
+    pub commands: &'static str,
+    pub command: &'static str,
+    pub examples: &'static str,
+    pub version: &'static str,
+}
+
+impl Words {
+    fn of(lang: Lang) -> Words {
+        match lang {
+            Lang::En => Words {
+                name: "NAME",
+                synopsis: "SYNOPSIS",
+                description: "DESCRIPTION",
+                options: "OPTIONS",
+                global_options: "GLOBAL OPTIONS",
+                commands: "COMMANDS",
+                command: "COMMAND",
+                examples: "EXAMPLES",
+                version: "VERSION",
+            },
+            Lang::Zh => Words {
+                name: "名称",
+                synopsis: "概要",
+                description: "描述",
+                options: "选项",
+                global_options: "全局选项",
+                commands: "命令",
+                command: "命令",
+                examples: "示例",
+                version: "版本",
+            },
+        }
     }
 }
 

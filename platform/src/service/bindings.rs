@@ -1,4 +1,4 @@
-//! Bindings of CA locks to accounts, under the platform's rule: one CA lock, and one
+//! Bindings of CA keys to accounts, under the platform's rule: one CA key, and one
 //! certificate, belong to one user.
 
 use axum::http::StatusCode;
@@ -133,7 +133,7 @@ pub fn bind(
     })?
 }
 
-/// Writes the binding in the caller's transaction, under the platform's rule: one CA lock,
+/// Writes the binding in the caller's transaction, under the platform's rule: one CA key,
 /// and one certificate, belong to one user. Binds of the same lock or certificate take turns
 /// (on every instance), so that each sees what the one before it wrote; the database's UNIQUE
 /// constraints stand behind that.
@@ -167,10 +167,10 @@ fn record_binding(
         let binding = binding_by_id(tx, *id)?;
         return Ok((false, binding));
     }
-    // This user's own CA lock with a renewed certificate: the binding follows the key.
+    // This user's own CA key with a renewed certificate: the binding follows the key.
     let renewed = existing.iter().find(|(_, _, lock, _)| *lock == ca_lock_id).map(|(id, ..)| *id);
     if existing.iter().any(|(_, _, lock, _)| *lock != ca_lock_id) {
-        // The certificate is bound to another of this user's CA locks: one certificate lives on
+        // The certificate is bound to another of this user's CA keys: one certificate lives on
         // one key.
         return Err(ApiError::invalid_request());
     }

@@ -208,7 +208,7 @@ struct HomePage {
     bridge: String,
     user: Option<User>,
     ca_session: bool,
-    expires: String,
+    expires: When,
 }
 
 pub async fn home(
@@ -233,7 +233,7 @@ pub async fn home(
         bridge: bridge(&s),
         user: Some(user),
         ca_session: kind == "ca",
-        expires,
+        expires: When::new(&expires),
     }))
 }
 
@@ -243,9 +243,9 @@ struct Row {
     status: &'static str,
     cert: String,
     ca_lock_id: String,
-    not_after: String,
+    not_after: When,
     created_by: String,
-    created_at: String,
+    created_at: When,
 }
 
 fn rows(t: &Texts, bindings: Vec<zca_contract::Binding>) -> Vec<Row> {
@@ -266,19 +266,29 @@ fn rows(t: &Texts, bindings: Vec<zca_contract::Binding>) -> Vec<Row> {
                 },
                 cert,
                 ca_lock_id: b.ca_lock_id.clone(),
-                not_after: day_and_time(&c.not_after),
+                not_after: When::new(&c.not_after),
                 created_by: b.created_by.clone(),
-                created_at: day_and_time(&b.created_at),
+                created_at: When::new(&b.created_at),
             }
         })
         .collect()
 }
 
-/// `2026-12-01T09:30:00Z` as `2026-12-01 09:30:00 UTC`.
-fn day_and_time(rfc3339: &str) -> String {
-    match rfc3339.strip_suffix('Z') {
-        Some(t) => format!("{} UTC", t.replacen('T', " ", 1)),
-        None => rfc3339.to_string(),
+/// A moment as a page shows it: in UTC as the server knows it, and as the RFC 3339 time that
+/// the page's script turns into the browser's local time (as the CLI's tables show it).
+struct When {
+    iso: String,
+    utc: String,
+}
+
+impl When {
+    /// `2026-12-01T09:30:00Z` as `2026-12-01 09:30:00 UTC`.
+    fn new(rfc3339: &str) -> When {
+        let utc = match rfc3339.strip_suffix('Z') {
+            Some(t) => format!("{} UTC", t.replacen('T', " ", 1)),
+            None => rfc3339.to_string(),
+        };
+        When { iso: rfc3339.to_string(), utc }
     }
 }
 
