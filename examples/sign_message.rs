@@ -25,7 +25,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         .ok_or("no certificate on that key")?;
     let session = KeySession::open(&inv, key)?;
     let pin = zca::secret::from_environment("ZCA_PIN").ok_or("set ZCA_PIN")?;
-    session.login(&pin)?;
+    // Every PIN goes through the guard: a locked key or a final try is refused, not spent.
+    let guard = zca::pin::PinGuard::new();
+    guard.present(&session, zca::pin::PinUse::Login, &mut zca::pin::GivenPin::new(pin))?;
     let signer = session.signer_for(&cert)?;
     let sig = session.sign(&signer, &std::fs::read(message)?)?;
     std::fs::write(signature, sig)?;

@@ -164,6 +164,15 @@ pub enum Error {
     PinLocked,
     /// The key is at its final PIN try and the user did not agree to spend it.
     PinFinalTryRefused,
+    /// The pause after a wrong PIN still runs: nothing was sent to the key.
+    PinWait {
+        millis: u64,
+    },
+    /// The driver answered that the user was logged in already and did not end that login
+    /// when asked: the PIN given could not be checked, so it is not taken as right.
+    LoginKept {
+        module: PathBuf,
+    },
     /// zca refused a new PIN before sending it: length, same as before, well known, mismatch.
     PinRejected {
         reason: String,
@@ -248,6 +257,8 @@ impl Error {
             Error::PinMaybeIncorrect => "pin_maybe_incorrect",
             Error::PinLocked => "pin_locked",
             Error::PinFinalTryRefused => "pin_final_try_refused",
+            Error::PinWait { .. } => "pin_wait",
+            Error::LoginKept { .. } => "pin_not_checked",
             Error::PinRejected { .. } => "pin_rejected",
             Error::Sm2MechanismMissing { .. } => "sm2_mechanism_missing",
             Error::NewPinRefusedByKey { .. } => "new_pin_refused_by_key",
@@ -269,6 +280,14 @@ impl Error {
             Error::Platform { code, .. } => Some(code),
             _ => None,
         }
+    }
+
+    /// The key said the PIN was wrong (or may have been): the PIN guard's pause follows.
+    pub fn is_wrong_pin(&self) -> bool {
+        matches!(
+            self,
+            Error::PinIncorrect { .. } | Error::PinMaybeIncorrect | Error::SoPinIncorrect { .. }
+        )
     }
 
     pub fn exit_code(&self) -> u8 {
@@ -293,6 +312,7 @@ impl Error {
             | Error::PinMaybeIncorrect
             | Error::PinLocked
             | Error::PinFinalTryRefused
+            | Error::PinWait { .. }
             | Error::PinRejected { .. }
             | Error::NewPinRefusedByKey { .. }
             | Error::SoPinIncorrect { .. }
@@ -314,6 +334,7 @@ impl Error {
             | Error::CertificateAmbiguous { .. }
             | Error::Pkcs11 { .. }
             | Error::Skf { .. }
+            | Error::LoginKept { .. }
             | Error::EncryptionCertificate { .. }
             | Error::Io { .. }
             | Error::Internal { .. }
@@ -422,6 +443,10 @@ impl Error {
             Error::PinMaybeIncorrect => t!("err-pin-maybe-incorrect"),
             Error::PinLocked => t!("err-pin-locked"),
             Error::PinFinalTryRefused => t!("err-pin-final-try"),
+            Error::PinWait { millis } => t!("err-pin-wait", seconds = millis.div_ceil(1000)),
+            Error::LoginKept { module } => {
+                t!("err-login-kept", module = module.display().to_string())
+            }
             Error::PinRejected { reason } => t!("err-pin-rejected", reason = reason.as_str()),
             Error::Sm2MechanismMissing { module, entry, tried } => t!(
                 "err-sm2-mechanism-missing",
@@ -493,6 +518,8 @@ impl Error {
             Error::PinIncorrect { .. } | Error::PinMaybeIncorrect => t!("hint-pin-incorrect"),
             Error::PinLocked => t!("hint-pin-locked"),
             Error::PinFinalTryRefused => t!("hint-pin-final-try"),
+            Error::PinWait { .. } => t!("hint-pin-wait"),
+            Error::LoginKept { .. } => t!("hint-login-kept"),
             Error::PinRejected { .. } | Error::NewPinRefusedByKey { .. } => {
                 t!("hint-pin-rejected")
             }

@@ -58,8 +58,20 @@ fn run() -> u8 {
         zca::timing::record("arguments (clap, in the chosen language)".into(), parsing.elapsed());
     }
     let out = Output::detect(cli.global.json);
+    // A command ends when a driver hangs; the bridge, a service, fails that key's calls and
+    // goes on serving the rest (its keys' threads time the calls themselves).
+    let service = matches!(&cli.command, Command::Bridge(b) if b.action.is_none());
     zca::token::watchdog::install(move |e| {
+        if service {
+            eprintln!(
+                "{} {}",
+                zca::output::local_time(time::OffsetDateTime::now_utc()),
+                e.message()
+            );
+            return zca::token::watchdog::AfterOverrun::KeepRunning;
+        }
         let _ = out.error(e);
+        zca::token::watchdog::AfterOverrun::Exit
     });
     let resolved = zca::timing::measure(
         || "settings (config file, profile)".into(),

@@ -102,9 +102,8 @@ fn pages_list_export_log_in_and_sign_with_rsa_and_ec_keys() {
     assert_eq!(page.call("SOF_Login", &[json!(rsa_id), json!("000000")]), "false");
     assert_eq!(page.call("SOF_GetPinRetryCount", &[json!(rsa_id)]), "2", "at least two");
     // The next try waits out the pause a wrong PIN set, then goes to the key.
-    let started = std::time::Instant::now();
     assert_eq!(page.call("SOF_Login", &[json!(rsa_id), json!(PIN)]), "true");
-    assert!(started.elapsed() >= Duration::from_millis(1500), "{:?}", started.elapsed());
+    assert!(b.wait_for_log("the key's pause after a wrong PIN"), "{}", b.log());
     assert_eq!(page.call("SOF_IsLogin", &[json!(rsa_id)]), "true");
     assert_eq!(page.call("SOF_GetLastLoginCertID", &[]), rsa_id);
 
@@ -391,19 +390,26 @@ fn a_thousand_connections_at_once_are_answered_and_the_service_stays() {
         let _ = std::io::Write::write_all(&mut s, request.as_bytes());
         streams.push(s);
     }
-    let (mut upgraded, mut refused) = (0, 0);
+    // Each is answered, or closed when it gave its slot to a newer one (none of them logged
+    // in, so the longest idle goes): the bridge never holds more than its slots.
+    let (mut upgraded, mut gave_way) = (0, 0);
     for s in &mut streams {
         s.set_read_timeout(Some(Duration::from_secs(20))).unwrap();
         let mut head = [0u8; 12];
-        std::io::Read::read_exact(s, &mut head).expect("every connection is answered");
-        match &head[9..12] {
-            b"101" => upgraded += 1,
-            b"503" => refused += 1,
-            other => panic!("answered {}", String::from_utf8_lossy(other)),
+        match std::io::Read::read_exact(s, &mut head) {
+            Ok(()) if &head[9..12] == b"101" => upgraded += 1,
+            Ok(()) => panic!("answered {}", String::from_utf8_lossy(&head)),
+            Err(e)
+                if e.kind() == std::io::ErrorKind::UnexpectedEof
+                    || e.kind() == std::io::ErrorKind::ConnectionReset =>
+            {
+                gave_way += 1
+            }
+            Err(e) => panic!("not answered: {e}"),
         }
     }
-    assert_eq!(upgraded + refused, 1000);
-    assert!(upgraded <= 64 && upgraded > 0, "{upgraded} served at once");
+    assert_eq!(upgraded + gave_way, 1000);
+    assert!(upgraded > 0, "{upgraded} served");
     assert!(started.elapsed() < Duration::from_secs(30), "{:?}", started.elapsed());
     drop(streams);
     std::thread::sleep(Duration::from_millis(500));

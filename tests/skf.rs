@@ -243,7 +243,9 @@ fn the_bridge_tells_pages_the_real_tries_and_signs_what_openssl_verifies() {
     assert_eq!(page.call("SOF_GetPinRetryCount", &[json!(id)]), "6");
     assert_eq!(page.call("SOF_Login", &[json!(id), json!("000000")]), "false");
     assert_eq!(page.call("SOF_GetPinRetryCount", &[json!(id)]), "5", "SKF counts for real");
-    assert_eq!(page.call("SOF_Login", &[json!(id), json!(USER_PIN)]), "true");
+    let login = page.call("SOF_Login", &[json!(id), json!(USER_PIN)]);
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    assert_eq!(login, "true", "{}", b.log());
     assert_eq!(page.call("SOF_GetPinRetryCount", &[json!(id)]), "6");
     let sig = page.call("SOF_SignData", &[json!(id), json!("国密签名")]);
 

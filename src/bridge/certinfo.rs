@@ -35,7 +35,8 @@ pub fn cert_info(cert_b64: &str, kind: i64) -> Option<String> {
     let subject = |oid| attribute(tbs.subject(), oid);
     let time = |t: x509_parser::time::ASN1Time| yyyymmddhhmmss(t.to_datetime());
     Some(match kind {
-        1 => format!("V{}", tbs.version.0 + 1),
+        // A page may send any certificate: a version field of u32::MAX must not overflow.
+        1 => format!("V{}", u64::from(tbs.version.0) + 1),
         2 => zca_contract::serial_hex(tbs.raw_serial()),
         3 => key_kind(&cert),
         4 => issuer(C),

@@ -2,17 +2,25 @@
 //! SOF functions over WebSocket, `ws://127.0.0.1:21051/xtxapp/` and `wss://…:21061/xtxapp/`),
 //! for every key zca can use.
 //!
-//! Unlike the vendors' services it serves only the origins on its allow-list, only requests
-//! that name the loopback as Host, signs only after SOF_Login on the same connection, never
-//! keeps a PIN, never spends a final PIN try unasked, and bounds frames, connections and work.
+//! Unlike the vendors' services it is a guard of the key it holds: it serves only its own user
+//! (the kernel says whose socket a connection is), only the origins on its allow-list, only
+//! requests that name the loopback as Host; it signs only after SOF_Login on the same
+//! connection and never a platform message for another origin; every PIN goes through the one
+//! PIN guard (pauses after a wrong PIN, final try only with consent), or is asked on the desktop
+//! instead of the page; and it bounds frames, connections, handshakes and work.
 
 pub mod certinfo;
 pub mod cms;
 pub mod der;
 pub mod keys;
 pub mod origins;
+mod peer;
+pub mod pinentry;
+pub mod pins;
 pub mod protocol;
+pub mod relay;
 pub mod server;
+mod slots;
 pub mod sof;
 pub mod tls;
 pub mod verify;
@@ -24,7 +32,6 @@ use std::time::Duration;
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
-use crate::token::Inventory;
 
 /// The ports the pages call.
 pub const WS_PORT: u16 = 21051;
@@ -37,8 +44,10 @@ pub struct BridgeOptions {
     pub idle: Duration,
     pub max_connections: usize,
     pub paths: Paths,
-    /// Makes the inventory of keys (on the keys' own thread).
-    pub inventory: Box<dyn Fn() -> Inventory + Send>,
+    /// The drivers to serve the keys of.
+    pub drivers: keys::Drivers,
+    /// The desktop's PIN dialog, where there is one.
+    pub pinentry: Option<pinentry::Pinentry>,
     /// Where log lines go; never given a PIN or a cookie.
     pub log: Arc<dyn Fn(&str) + Send + Sync>,
     /// Log the time of each signature on a key.
@@ -102,20 +111,24 @@ pub fn run(opts: BridgeOptions, ready: impl FnOnce(&server::Bound)) -> Result<()
     };
     std::fs::create_dir_all(&opts.paths.runtime).map_err(|e| Error::io(&opts.paths.runtime, &e))?;
     let listeners = keys::Listeners::default();
+    let origins = Arc::new(origins::AllowList::new(opts.paths.origins.clone()));
+    // A file that does not hold is said now, not when the first page knocks.
+    origins::load(&opts.paths.origins)?;
     let keys = keys::Keys::start(keys::KeysOptions {
-        inventory: opts.inventory,
+        drivers: opts.drivers,
         idle: opts.idle,
         consent_dir: opts.paths.runtime.clone(),
         log: opts.log.clone(),
         listeners: listeners.clone(),
         timings: opts.timings,
+        desktop: opts.pinentry.map(pins::DesktopPins::new),
     });
     let status_file = opts.paths.status_file();
     server::serve(
         server::ServerOptions {
             ws_port: opts.ws_port,
             wss,
-            origins: Arc::new(origins::AllowList::new(opts.paths.origins.clone())),
+            origins,
             max_connections: opts.max_connections,
             keys,
             listeners,
@@ -134,4 +147,22 @@ pub fn run(opts: BridgeOptions, ready: impl FnOnce(&server::Bound)) -> Result<()
             ready(bound);
         },
     )
+}
+
+/// Text a page sent, as it may go into a log line: control characters escaped (a page cannot
+/// forge lines), at most 200 characters.
+pub fn printable(text: &str) -> String {
+    let mut out = String::new();
+    for (i, c) in text.chars().enumerate() {
+        if i == 200 {
+            out.push('…');
+            break;
+        }
+        if c.is_control() {
+            out.extend(c.escape_default());
+        } else {
+            out.push(c);
+        }
+    }
+    out
 }

@@ -1,13 +1,13 @@
 //! The listeners: WebSocket on loopback (ws and wss), the checks made before a page is served
-//! (path, Host, Origin, the number of connections), and one thread per connection that answers
+//! (the peer's user, path, Host, Origin, a slot), and one thread per connection that answers
 //! its calls in turn and passes on key events.
 
 use std::io::{Read, Write};
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr, TcpListener, TcpStream};
-use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::mpsc::{self, Receiver};
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use tungstenite::handshake::server::{ErrorResponse, Request, Response};
 use tungstenite::protocol::frame::coding::CloseCode;
@@ -17,17 +17,22 @@ use tungstenite::{Message, WebSocket};
 use super::keys::{KeyEvent, Keys, Listeners};
 use super::origins::AllowList;
 use super::protocol::{refusal, usb_key_change, Request as Call};
+use super::slots::{Slot, Slots};
 use super::sof::Connection;
+use super::{peer, printable};
 use crate::error::{Error, Result};
 
 /// The path pages open.
 pub const PATH: &str = "/xtxapp/";
 /// Largest frame or message a page may send: no request of the protocol is near it.
 pub const MAX_MESSAGE: usize = 1 << 20;
-/// A page that opens a connection has this long to finish its handshake.
+/// A page that opens a connection has this long to finish its handshake, TLS and HTTP
+/// together: one deadline, not a limit per read.
 const HANDSHAKE_TIME: Duration = Duration::from_secs(5);
 /// How often a connection that waits for a frame looks for key events.
 const POLL: Duration = Duration::from_millis(200);
+/// A connection without a login that makes no call for this long is closed.
+const IDLE_WITHOUT_LOGIN: Duration = Duration::from_secs(60);
 
 pub struct ServerOptions {
     /// Port of `ws://127.0.0.1:PORT/xtxapp/` (0: any free one).
@@ -50,8 +55,7 @@ pub struct Bound {
 
 struct Shared {
     origins: Arc<AllowList>,
-    max_connections: usize,
-    open: AtomicUsize,
+    slots: Slots,
     next_id: AtomicU64,
     keys: Keys,
     listeners: Listeners,
@@ -63,8 +67,7 @@ struct Shared {
 pub fn serve(opts: ServerOptions, ready: impl FnOnce(&Bound)) -> Result<()> {
     let shared = Arc::new(Shared {
         origins: opts.origins,
-        max_connections: opts.max_connections,
-        open: AtomicUsize::new(0),
+        slots: Slots::new(opts.max_connections),
         next_id: AtomicU64::new(1),
         keys: opts.keys,
         listeners: opts.listeners,
@@ -117,75 +120,149 @@ fn spawn_accept(
     })
 }
 
-/// Takes a connection if there is room, else says 503 and closes it at once.
+/// Takes a connection from this computer's own user if a slot is free (or one held by an idle
+/// connection without a login can be freed), else says why and closes it at once.
 fn accept(
     stream: TcpStream,
     port: u16,
     tls: Option<Arc<rustls::ServerConfig>>,
     shared: &Arc<Shared>,
 ) {
-    if shared.open.fetch_add(1, Ordering::SeqCst) >= shared.max_connections {
-        shared.open.fetch_sub(1, Ordering::SeqCst);
-        let mut stream = stream;
-        let _ = stream.set_write_timeout(Some(Duration::from_millis(200)));
-        let _ = stream.write_all(
-            b"HTTP/1.1 503 Service Unavailable\r\nConnection: close\r\nContent-Length: 26\r\n\r\ntoo many open connections\n",
-        );
-        (shared.log)(&format!("refused a connection: {} are open", shared.max_connections));
+    if let Err(why) = same_user(&stream) {
+        (shared.log)(&format!("refused a connection: {why}"));
+        refuse(stream, "403 Forbidden", "served to this computer's own user only\n");
         return;
     }
+    let id = shared.next_id.fetch_add(1, Ordering::SeqCst);
+    let Some(slot) = stream.try_clone().ok().and_then(|s| shared.slots.take(id, s)) else {
+        (shared.log)(&format!(
+            "refused a connection: all {} slots are taken by busy pages",
+            shared.slots.max()
+        ));
+        refuse(stream, "503 Service Unavailable", "too many open connections\n");
+        return;
+    };
     let mine = shared.clone();
-    let spawned = std::thread::Builder::new().name("zca-bridge-conn".into()).spawn(move || {
+    let _ = std::thread::Builder::new().name("zca-bridge-conn".into()).spawn(move || {
+        // The slot is freed when this thread ends, however it ends (a panic included): the
+        // slot's guard goes with the thread's stack.
+        let slot = slot;
         let shared = mine;
-        let id = shared.next_id.fetch_add(1, Ordering::SeqCst);
         let _ = stream.set_nodelay(true);
-        let _ = stream.set_read_timeout(Some(HANDSHAKE_TIME));
         let _ = stream.set_write_timeout(Some(HANDSHAKE_TIME));
+        let timed = Timed::new(stream, Instant::now() + HANDSHAKE_TIME);
         match tls {
             Some(config) => match rustls::ServerConnection::new(config) {
                 Ok(conn) => {
-                    serve_connection(rustls::StreamOwned::new(conn, stream), id, port, &shared)
+                    serve_connection(rustls::StreamOwned::new(conn, timed), &slot, port, &shared)
                 }
                 Err(e) => (shared.log)(&format!("TLS: {e}")),
             },
-            None => serve_connection(stream, id, port, &shared),
+            None => serve_connection(timed, &slot, port, &shared),
         }
-        shared.open.fetch_sub(1, Ordering::SeqCst);
     });
-    if spawned.is_err() {
-        shared.open.fetch_sub(1, Ordering::SeqCst);
+}
+
+/// Whether the client's socket belongs to the user this bridge runs as.
+fn same_user(stream: &TcpStream) -> std::result::Result<(), String> {
+    let (peer, local) = match (stream.peer_addr(), stream.local_addr()) {
+        (Ok(p), Ok(l)) => (p, l),
+        _ => return Err("the connection went before it was looked at".into()),
+    };
+    match peer::owner_of(peer, local) {
+        Some(uid) if uid == peer::own_uid() => Ok(()),
+        Some(uid) => Err(format!("from {peer}, a socket of uid {uid}, not this user's")),
+        None => Err(format!("from {peer}, whose owner the kernel does not show")),
     }
 }
 
-/// The stream under a connection, for its timeouts.
-trait Transport: Read + Write {
-    fn tcp(&self) -> &TcpStream;
+/// An HTTP refusal, written at once, and the connection closed.
+fn refuse(mut stream: TcpStream, status: &str, body: &str) {
+    let _ = stream.set_write_timeout(Some(Duration::from_millis(200)));
+    let _ = write!(
+        stream,
+        "HTTP/1.1 {status}\r\nConnection: close\r\nContent-Length: {}\r\n\r\n{body}",
+        body.len()
+    );
 }
 
-impl Transport for TcpStream {
-    fn tcp(&self) -> &TcpStream {
+/// A TCP stream under a deadline: every read and write may take only what is left of it.
+struct Timed {
+    tcp: TcpStream,
+    deadline: Option<Instant>,
+}
+
+impl Timed {
+    fn new(tcp: TcpStream, deadline: Instant) -> Timed {
+        Timed { tcp, deadline: Some(deadline) }
+    }
+
+    /// The timeout for the next read or write: what is left of the deadline, or `poll`.
+    fn limit(&self, poll: Option<Duration>) -> std::io::Result<Option<Duration>> {
+        match self.deadline {
+            None => Ok(poll),
+            Some(d) => match d.checked_duration_since(Instant::now()) {
+                Some(left) if !left.is_zero() => Ok(Some(left)),
+                _ => Err(std::io::ErrorKind::TimedOut.into()),
+            },
+        }
+    }
+}
+
+impl Read for Timed {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        if self.deadline.is_some() {
+            self.tcp.set_read_timeout(self.limit(None)?)?;
+        }
+        self.tcp.read(buf)
+    }
+}
+
+impl Write for Timed {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        if self.deadline.is_some() {
+            self.tcp.set_write_timeout(self.limit(None)?)?;
+        }
+        self.tcp.write(buf)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.tcp.flush()
+    }
+}
+
+/// The stream under a connection, for its deadline and timeouts.
+trait Transport: Read + Write {
+    fn timed(&mut self) -> &mut Timed;
+}
+
+impl Transport for Timed {
+    fn timed(&mut self) -> &mut Timed {
         self
     }
 }
 
-impl Transport for rustls::StreamOwned<rustls::ServerConnection, TcpStream> {
-    fn tcp(&self) -> &TcpStream {
-        &self.sock
+impl Transport for rustls::StreamOwned<rustls::ServerConnection, Timed> {
+    fn timed(&mut self) -> &mut Timed {
+        &mut self.sock
     }
 }
 
-fn serve_connection<S: Transport>(stream: S, id: u64, port: u16, shared: &Arc<Shared>) {
+fn serve_connection<S: Transport>(stream: S, slot: &Slot, port: u16, shared: &Arc<Shared>) {
+    let id = slot.id();
     let config = WebSocketConfig::default()
         .read_buffer_size(8 << 10)
         .write_buffer_size(8 << 10)
         .max_message_size(Some(MAX_MESSAGE))
         .max_frame_size(Some(MAX_MESSAGE));
     let mut origin = String::new();
+    let mut desktop_pins = false;
     // tungstenite's callback type: its error is the HTTP refusal sent to the page.
     #[allow(clippy::result_large_err)]
     let check = |req: &Request, resp: Response| -> std::result::Result<Response, ErrorResponse> {
         match admit(req, port, &shared.origins) {
             Ok(o) => {
+                desktop_pins = shared.origins.pins_from_desktop(&o);
                 origin = o;
                 Ok(resp)
             }
@@ -201,12 +278,16 @@ fn serve_connection<S: Transport>(stream: S, id: u64, port: u16, shared: &Arc<Sh
         Ok(ws) => ws,
         Err(_) => return,
     };
-    let _ = ws.get_ref().tcp().set_read_timeout(Some(POLL));
+    let timed = ws.get_mut().timed();
+    timed.deadline = None;
+    let _ = timed.tcp.set_read_timeout(Some(POLL));
+    let _ = timed.tcp.set_write_timeout(Some(Duration::from_secs(10)));
     let (events_tx, events) = mpsc::channel();
     lock(&shared.listeners).insert(id, events_tx);
-    let mut conn = Connection::new(id, origin, shared.keys.clone(), shared.log.clone());
+    let keys = shared.keys.clone();
+    let mut conn = Connection::new(id, origin, desktop_pins, keys, shared.log.clone());
     (shared.log)(&format!("[{id} {}] connected", conn.origin));
-    talk(&mut ws, &mut conn, &events, &shared.log);
+    talk(&mut ws, &mut conn, slot, &events, &shared.log);
     lock(&shared.listeners).remove(&id);
     shared.keys.closed(id);
     (shared.log)(&format!("[{id} {}] closed", conn.origin));
@@ -216,14 +297,23 @@ fn lock<T>(m: &std::sync::Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     m.lock().unwrap_or_else(|p| p.into_inner())
 }
 
-/// Answers the connection's calls in turn, and passes on key events, until it closes.
+/// Answers the connection's calls in turn, and passes on key events, until it closes, or
+/// until it has been idle without a login for `IDLE_WITHOUT_LOGIN`.
 fn talk<S: Read + Write>(
     ws: &mut WebSocket<S>,
     conn: &mut Connection,
+    slot: &Slot,
     events: &Receiver<KeyEvent>,
     log: &Arc<dyn Fn(&str) + Send + Sync>,
 ) {
     loop {
+        if slot.idle() > IDLE_WITHOUT_LOGIN && !conn.logged_in() {
+            log(&format!("[{} {}] closed: no login and no call for 60 s", conn.id, conn.origin));
+            let close = CloseFrame { code: CloseCode::Away, reason: "idle".into() };
+            let _ = ws.close(Some(close));
+            let _ = ws.flush();
+            return;
+        }
         while let Ok(KeyEvent::UsbKeyChange) = events.try_recv() {
             if ws.send(Message::text(usb_key_change())).is_err() {
                 return;
@@ -250,7 +340,12 @@ fn talk<S: Read + Write>(
         };
         let reply = match frame {
             Message::Text(text) => match Call::parse(text.as_str()) {
-                Some(call) => conn.call(call),
+                Some(call) => {
+                    slot.touch();
+                    let reply = conn.call(call);
+                    slot.set_logged_in(conn.logged_in_recently());
+                    reply
+                }
                 None => {
                     log(&format!(
                         "[{} {}] not a request ({} bytes)",
@@ -312,8 +407,4 @@ fn admit(
         ));
     }
     Ok(origin)
-}
-
-fn printable(text: &str) -> String {
-    text.chars().filter(|c| !c.is_control()).take(200).collect()
 }

@@ -3,13 +3,15 @@
 //! the pages' script; a failure is the page's usual failure value ("" for text, "false", a
 //! negative number) and a log line, never an end of the service.
 
+use std::time::Duration;
+
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine;
 use x509_parser::prelude::{FromDer, X509Certificate};
 
-use super::keys::{Keys, LoginRefusal};
+use super::keys::Keys;
 use super::protocol::{answer, Request};
-use super::{certinfo, cms, verify};
+use super::{certinfo, cms, printable, verify};
 use crate::token::RsaHash;
 
 /// What this service says it is; pages compare it as text (for example with "2.14").
@@ -29,9 +31,15 @@ const MAX_RANDOM: i64 = 4096;
 pub struct Connection {
     pub id: u64,
     pub origin: String,
+    /// The origin's PINs are asked in the desktop's dialog, never taken from the page.
+    desktop_pins: bool,
     keys: Keys,
     sign_method: i64,
     last_login: Option<String>,
+    /// Logged in to a key since the last SOF_Login (as far as this connection knows), and
+    /// when the keys last said so.
+    holds_login: bool,
+    login_checked: Option<std::time::Instant>,
     log: std::sync::Arc<dyn Fn(&str) + Send + Sync>,
 }
 
@@ -46,10 +54,39 @@ impl Connection {
     pub fn new(
         id: u64,
         origin: String,
+        desktop_pins: bool,
         keys: Keys,
         log: std::sync::Arc<dyn Fn(&str) + Send + Sync>,
     ) -> Connection {
-        Connection { id, origin, keys, sign_method: SGD_SM3_SM2, last_login: None, log }
+        Connection {
+            id,
+            origin,
+            desktop_pins,
+            keys,
+            sign_method: SGD_SM3_SM2,
+            last_login: None,
+            holds_login: false,
+            login_checked: None,
+            log,
+        }
+    }
+
+    /// Whether the connection logged in to a key and has not logged out (a logged-in page
+    /// keeps its slot).
+    pub fn logged_in_recently(&self) -> bool {
+        self.holds_login
+    }
+
+    /// Whether the connection holds a login now, the keys asked at most once a minute (the
+    /// login may have ended by itself: idle, key removed).
+    pub fn logged_in(&mut self) -> bool {
+        let recent = self.login_checked.is_some_and(|t| t.elapsed() < Duration::from_secs(60));
+        if self.holds_login && !recent {
+            self.login_checked = Some(std::time::Instant::now());
+            self.holds_login =
+                self.last_login.as_deref().is_some_and(|id| self.keys.is_login(self.id, id));
+        }
+        self.holds_login
     }
 
     fn log(&self, line: &str) {
@@ -102,7 +139,11 @@ impl Connection {
                 text(0).zip(text(1)).and_then(|(c, oid)| certinfo::cert_info_by_oid(&c, &oid)),
             ),
             "SOF_Login" => Ret::Bool(self.login(req)),
-            "SOF_Logout" => Ret::Bool(text(0).is_some_and(|id| self.keys.logout(self.id, &id))),
+            "SOF_Logout" => {
+                let done = text(0).is_some_and(|id| self.keys.logout(self.id, &id));
+                self.holds_login &= !done;
+                Ret::Bool(done)
+            }
             "SOF_IsLogin" => Ret::Bool(text(0).is_some_and(|id| self.keys.is_login(self.id, &id))),
             "SOF_GetPinRetryCount" => {
                 Ret::Number(text(0).and_then(|id| self.keys.retry_count(&id)))
@@ -145,63 +186,37 @@ impl Connection {
 
     fn login(&mut self, req: &mut Request) -> bool {
         let (Some(cert_id), Some(pin)) = (req.text(0), req.secret(1)) else { return false };
-        if pin.is_blank() {
-            self.log(&format!("SOF_Login {cert_id}: empty PIN, not sent to the key"));
-            return false;
-        }
-        let mut outcome = self.keys.login(self.id, &cert_id, pin.clone());
-        // After a wrong PIN the key takes the next try only later (2 s, doubling to 32 s): the
-        // answer waits rather than refuses, so that a person who retypes at once is not told
-        // that a right PIN was wrong. A page that guesses still gets one try per pause.
-        if let Err(LoginRefusal::RateLimited(wait)) = outcome {
-            self.log(&format!(
-                "SOF_Login {cert_id}: waiting {} ms after a wrong PIN",
-                wait.as_millis()
-            ));
-            std::thread::sleep(wait);
-            outcome = self.keys.login(self.id, &cert_id, pin);
-        }
-        match outcome {
+        let shown = printable(&cert_id);
+        match self.keys.login(self.id, &self.origin, &cert_id, pin, self.desktop_pins) {
             Ok(()) => {
-                self.log(&format!("SOF_Login {cert_id}: logged in"));
+                self.log(&format!("SOF_Login {shown}: logged in"));
                 self.last_login = Some(cert_id);
+                self.holds_login = true;
+                self.login_checked = Some(std::time::Instant::now());
                 true
             }
-            Err(refusal) => {
-                let why = match refusal {
-                    LoginRefusal::NoSuchCertificate => "no such certificate".to_string(),
-                    LoginRefusal::Locked => "the PIN is locked".to_string(),
-                    LoginRefusal::FinalTry => format!(
-                        "the key is at its final PIN try; to allow one attempt: zca bridge allow-final-try {}",
-                        cert_id.split(':').next().unwrap_or_default()
-                    ),
-                    LoginRefusal::RateLimited(wait) => {
-                        format!("too soon after a wrong PIN: try again in {} s", wait.as_secs() + 1)
-                    }
-                    LoginRefusal::Incorrect(state) => format!("wrong PIN ({})", state.label()),
-                    LoginRefusal::Failed(detail) => detail,
-                };
-                self.log(&format!("SOF_Login {cert_id}: refused: {why}"));
+            Err(failure) => {
+                self.log(&format!("SOF_Login {shown}: refused: {}", failure.reason()));
                 false
             }
         }
     }
 
+    /// SOF_ChangePassWd(certID, old, new): only after this connection's own SOF_Login to the
+    /// certificate's key, and through the PIN guard like a login (a wrong old PIN pauses both).
     fn change_pin(&mut self, req: &mut Request) -> bool {
         let (Some(cert_id), Some(old), Some(new)) = (req.text(0), req.secret(1), req.secret(2))
         else {
             return false;
         };
-        if old.is_blank() || new.is_blank() {
-            return false;
-        }
-        match self.keys.change_pin(&cert_id, old, new) {
+        let shown = printable(&cert_id);
+        match self.keys.change_pin(self.id, &cert_id, old, new) {
             Ok(()) => {
-                self.log(&format!("SOF_ChangePassWd {cert_id}: changed"));
+                self.log(&format!("SOF_ChangePassWd {shown}: changed"));
                 true
             }
-            Err(why) => {
-                self.log(&format!("SOF_ChangePassWd {cert_id}: refused: {why}"));
+            Err(failure) => {
+                self.log(&format!("SOF_ChangePassWd {shown}: refused: {}", failure.reason()));
                 false
             }
         }
@@ -231,10 +246,10 @@ impl Connection {
     }
 
     fn sign(&self, cert_id: &str, data: Vec<u8>) -> Option<String> {
-        match self.keys.sign(self.id, cert_id, self.rsa_hash(), data) {
+        match self.keys.sign(self.id, &self.origin, cert_id, self.rsa_hash(), data) {
             Ok(sig) => Some(STANDARD.encode(sig)),
-            Err(why) => {
-                self.log(&format!("sign with {cert_id}: {why}"));
+            Err(failure) => {
+                self.log(&format!("sign with {}: {}", printable(cert_id), failure.reason()));
                 None
             }
         }
@@ -259,16 +274,13 @@ impl Connection {
             _ => return None,
         };
         let (cert_id, data) = (req.text(1)?, req.text(2)?);
-        match self.keys.sign_message(
-            self.id,
-            &cert_id,
-            self.rsa_hash(),
-            data.into_bytes(),
-            attached,
-        ) {
+        let hash = self.rsa_hash();
+        let data = data.into_bytes();
+        match self.keys.sign_message(self.id, &self.origin, &cert_id, hash, data, attached) {
             Ok(der) => Some(STANDARD.encode(der)),
-            Err(why) => {
-                self.log(&format!("SOF_SignMessage with {cert_id}: {why}"));
+            Err(failure) => {
+                let shown = printable(&cert_id);
+                self.log(&format!("SOF_SignMessage with {shown}: {}", failure.reason()));
                 None
             }
         }
@@ -285,9 +297,4 @@ fn validate(cert_b64: &str) -> i64 {
     } else {
         -1
     }
-}
-
-/// A function name as it may go into a log line: short, printable.
-fn printable(text: &str) -> String {
-    text.chars().filter(|c| !c.is_control()).take(64).collect()
 }

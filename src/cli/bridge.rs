@@ -26,12 +26,14 @@ pub struct ServeArgs {
     pub idle: u64,
     #[arg(long, value_name = "N", default_value_t = 64, value_parser = clap::value_parser!(u64).range(1..=1024), help = t!("arg-bridge-max-connections"))]
     pub max_connections: u64,
+    #[arg(long, value_name = "PROGRAM", help = t!("arg-bridge-pinentry"))]
+    pub pinentry: Option<std::path::PathBuf>,
 }
 
 #[derive(Debug, Subcommand)]
 pub enum BridgeAction {
     #[command(about = t!("bridge-allow-about"))]
-    Allow(OriginArg),
+    Allow(AllowArgs),
     #[command(about = t!("bridge-deny-about"))]
     Deny(OriginArg),
     #[command(about = t!("bridge-origins-about"))]
@@ -48,6 +50,16 @@ pub enum BridgeAction {
     Status,
     #[command(about = t!("bridge-allow-final-try-about"), long_about = t!("bridge-allow-final-try-long-about"))]
     AllowFinalTry(FinalTryArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct AllowArgs {
+    #[arg(value_name = "ORIGIN", help = t!("arg-bridge-origin"))]
+    pub origin: String,
+    #[arg(long, help = t!("arg-bridge-insecure-origin"))]
+    pub insecure_origin: bool,
+    #[arg(long, help = t!("arg-bridge-pin-from-desktop"))]
+    pub pin_from_desktop: bool,
 }
 
 #[derive(Debug, Args)]

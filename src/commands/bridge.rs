@@ -20,8 +20,8 @@ pub fn run(ctx: &Context, args: &BridgeArgs) -> CmdResult {
     let paths = Paths::default_for_user();
     match &args.action {
         None => serve(ctx, &args.serve, paths),
-        Some(BridgeAction::Allow(a)) => edit_origins(ctx, &paths, &a.origin, true),
-        Some(BridgeAction::Deny(a)) => edit_origins(ctx, &paths, &a.origin, false),
+        Some(BridgeAction::Allow(a)) => allow(ctx, &paths, a),
+        Some(BridgeAction::Deny(a)) => deny(ctx, &paths, &a.origin),
         Some(BridgeAction::Origins) => show_origins(ctx, &paths),
         Some(BridgeAction::Trust) => trust(ctx, &paths, true),
         Some(BridgeAction::Untrust) => trust(ctx, &paths, false),
@@ -34,9 +34,11 @@ pub fn run(ctx: &Context, args: &BridgeArgs) -> CmdResult {
 
 /// In the foreground until stopped: where it listens on stdout, a line per event on stderr.
 fn serve(ctx: &Context, args: &ServeArgs, paths: Paths) -> CmdResult {
-    let search = ctx.search.clone();
-    let settings = ctx.settings.clone();
-    let inventory = Box::new(move || super::scan_inventory(&settings, &search));
+    let drivers = super::drivers_for_service(ctx);
+    let pinentry = match &args.pinentry {
+        Some(program) => Some(bridge::pinentry::Pinentry::new(program.clone())),
+        None => bridge::pinentry::Pinentry::find(),
+    };
     let log: Arc<dyn Fn(&str) + Send + Sync> = Arc::new(|line: &str| {
         let time = crate::output::local_time(time::OffsetDateTime::now_utc());
         let _ = writeln!(io::stderr(), "{time} {line}");
@@ -47,7 +49,8 @@ fn serve(ctx: &Context, args: &ServeArgs, paths: Paths) -> CmdResult {
         idle: Duration::from_secs(args.idle),
         max_connections: args.max_connections as usize,
         paths,
-        inventory,
+        drivers,
+        pinentry,
         log,
         timings: ctx.verbose > 0,
     };
@@ -99,18 +102,48 @@ impl Report for OriginsReport {
     }
 }
 
-fn edit_origins(ctx: &Context, paths: &Paths, origin: &str, allow: bool) -> CmdResult {
+fn allow(ctx: &Context, paths: &Paths, args: &crate::cli::bridge::AllowArgs) -> CmdResult {
+    let origin = origins::normalize(&args.origin)?;
+    let mut file = origins::load(&paths.origins)?;
+    file.origins.retain(|o| *o != origin);
+    file.origins.push(origin.clone());
+    file.insecure_origins.retain(|o| *o != origin);
+    if origins::needs_consent(&origin) {
+        if !args.insecure_origin {
+            let path = paths.origins.clone();
+            let detail = t!("err-insecure-origin", origin = origin.as_str());
+            return Err(Error::Config { path, detail }.into());
+        }
+        file.insecure_origins.push(origin.clone());
+    }
+    file.pin_from_desktop.retain(|o| *o != origin);
+    if args.pin_from_desktop {
+        file.pin_from_desktop.push(origin.clone());
+    }
+    save_origins(ctx, paths, file, origin, true)
+}
+
+fn deny(ctx: &Context, paths: &Paths, origin: &str) -> CmdResult {
     let origin = origins::normalize(origin)?;
     let mut file = origins::load(&paths.origins)?;
     file.origins.retain(|o| *o != origin);
-    if allow {
-        file.origins.push(origin.clone());
-    }
+    file.insecure_origins.retain(|o| *o != origin);
+    file.pin_from_desktop.retain(|o| *o != origin);
+    save_origins(ctx, paths, file, origin, false)
+}
+
+fn save_origins(
+    ctx: &Context,
+    paths: &Paths,
+    file: origins::BridgeFile,
+    origin: String,
+    allowed: bool,
+) -> CmdResult {
     origins::save(&paths.origins, &file)?;
     ctx.emit(&OriginsReport {
         file: paths.origins.display().to_string(),
         origins: file.origins,
-        changed: Some((origin, allow)),
+        changed: Some((origin, allowed)),
     })
 }
 

@@ -3,14 +3,13 @@
 
 use zca_contract::{signed_bytes, Challenge, Purpose};
 
+use super::pin_source::TerminalPins;
 use super::Context;
 use crate::cli::platform::{KeyChoice, PinArgs};
 use crate::error::{Error, Result};
-use crate::secret::{read_secret, SecretSources};
+use crate::pin::{PinGuard, PinUse};
 use crate::t;
-use crate::token::{
-    list_certificates, CertObject, CertUsage, Inventory, Key, KeySession, PinState, Signer,
-};
+use crate::token::{signing_certificates, CertObject, Inventory, Key, KeySession, Signer};
 
 /// The certificate to use, with its key: the only one, the one `--token`/`--cert` names, or the
 /// one the person picks.
@@ -24,14 +23,9 @@ pub fn choose<'a>(
     for key in inv.select(choice.token.as_deref())? {
         let certs = crate::timing::measure(
             || format!("read the certificates of {}", key.ca_lock_id),
-            || list_certificates(inv, key, now),
+            || signing_certificates(inv, key, now),
         )?;
-        for cert in certs {
-            // An SKF container's encryption key decrypts only.
-            if cert.facts.is_some() && cert.usage != Some(CertUsage::Encryption) {
-                candidates.push((key, cert));
-            }
-        }
+        candidates.extend(certs.into_iter().map(|cert| (key, cert)));
     }
     if let Some(sha) = &choice.cert {
         let want = sha.trim().to_ascii_lowercase().replace(':', "");
@@ -111,8 +105,8 @@ fn describe(key: &Key, cert: &CertObject) -> String {
     )
 }
 
-/// Opens a session on the key and logs in: refuses a locked key, asks before a final try, reads
-/// the PIN from its sources, and makes exactly one attempt.
+/// Opens a session on the key and logs in through the PIN guard: a locked key refused, a final
+/// try only with a yes, the PIN from its sources (or the key's PIN pad), exactly one attempt.
 pub fn unlock<'a>(
     ctx: &Context,
     inv: &'a Inventory,
@@ -120,51 +114,23 @@ pub fn unlock<'a>(
     pin: &PinArgs,
 ) -> Result<KeySession<'a>> {
     let session = KeySession::open(inv, key)?;
-    let flags = session.pin_flags()?;
-    match flags.user {
-        PinState::Locked => return Err(Error::PinLocked),
-        PinState::FinalTry if !pin.allow_final_try => {
-            if ctx.no_input {
-                return Err(Error::PinFinalTryRefused);
-            }
-            if !crate::prompt::confirm(
-                &t!("prompt-final-try", ca_lock_id = key.ca_lock_id.as_str()),
-                false,
-            )? {
-                return Err(Error::PinFinalTryRefused);
-            }
-        }
-        _ => {}
-    }
-    let sources = SecretSources {
-        what: t!("what-pin"),
-        stdin: pin.pin_stdin,
-        file: pin.pin_file.as_deref(),
-        env: "ZCA_PIN",
-        flags: "--pin-stdin, --pin-file FILE",
-    };
-    let mut prompt =
-        t!("prompt-pin", label = key.label.as_str(), ca_lock_id = key.ca_lock_id.as_str());
-    // Where the key counts its tries, the person sees them before typing.
-    if let Some(tries) = flags.user_tries {
-        let left = t!("pin-tries-left", left = tries.left, max = tries.max);
-        ctx.debug(&format!("key {}: {left}", key.ca_lock_id));
-        prompt = format!("{prompt} ({left})");
-    }
-    let secret = read_secret(&sources, ctx.no_input, &prompt)?;
-    crate::timing::measure(|| "C_Login".into(), || session.login(&secret))?;
+    let mut source = super::pin_source::TerminalPins::for_login(ctx, pin);
+    crate::timing::measure(
+        || "C_Login".into(),
+        || PinGuard::new().present(&session, PinUse::Login, &mut source),
+    )?;
     ctx.debug(&format!("logged in to key {}", key.ca_lock_id));
-    warn_if_weak(ctx, &session, key, &secret);
+    warn_if_weak(ctx, &session, key, &source);
     Ok(session)
 }
 
 /// After a good login: a PIN the key wants changed, or one everybody tries first, is worth one
 /// warning that names the command to change it.
-fn warn_if_weak(ctx: &Context, session: &KeySession<'_>, key: &Key, pin: &crate::secret::Secret) {
+fn warn_if_weak(ctx: &Context, session: &KeySession<'_>, key: &Key, source: &TerminalPins<'_>) {
     let id = key.ca_lock_id.as_str();
     if session.pin_flags().is_ok_and(|f| f.to_be_changed) {
         ctx.out.warning(&t!("warn-pin-must-change", ca_lock_id = id));
-    } else if crate::pin::is_well_known(pin.expose()) {
+    } else if source.gave_well_known_pin() {
         ctx.out.warning(&t!("warn-pin-well-known", ca_lock_id = id));
     }
 }

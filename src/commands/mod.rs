@@ -13,6 +13,7 @@ mod key;
 pub mod login;
 pub mod logout;
 pub mod pin;
+mod pin_source;
 mod session;
 pub mod status;
 pub mod unbind;
@@ -159,6 +160,23 @@ pub fn scan_inventory(settings: &Settings, search: &SearchPaths) -> Inventory {
     let mut inv = Inventory::scan(modules, skf);
     inv.quirks = settings.module_quirks.clone();
     inv
+}
+
+/// The drivers a service (`zca bridge`) serves keys of, as this run names or finds them; their
+/// inventories are made with this run's settings (module quirks).
+pub fn drivers_for_service(ctx: &Context) -> crate::bridge::keys::Drivers {
+    let (modules, skf) =
+        candidates(named(&ctx.settings.modules), named(&ctx.settings.skf_libraries), &ctx.search);
+    let quirks = ctx.settings.module_quirks.clone();
+    crate::bridge::keys::Drivers {
+        modules,
+        skf,
+        scan: Some(std::sync::Arc::new(move |modules, skf| {
+            let mut inv = Inventory::scan(modules, skf);
+            inv.quirks = quirks.clone();
+            inv
+        })),
+    }
 }
 
 /// Libraries named by flag, environment or profile, which are then used alone.

@@ -131,6 +131,14 @@ impl Output {
         let _ = human.warn(text);
     }
 
+    /// A note on stderr while a command runs, outside its report (also under --json).
+    pub fn notice(&self, text: &str) {
+        let mut err = io::stderr().lock();
+        let mut human =
+            Human { stdout: &mut io::sink(), stderr: &mut err, color: self.color, width: None };
+        let _ = human.note(text);
+    }
+
     pub fn error(&self, error: &Error) -> io::Result<()> {
         if self.json {
             #[derive(Serialize)]

@@ -14,5 +14,7 @@ pub mod watchdog;
 
 pub use discover::{candidates, Candidate, ModuleSource, SearchPaths};
 pub use inventory::{Interface, Inventory, Key, PinFlags, PinState, PinTries};
-pub use objects::{list_certificates, CertObject, CertUsage, PrivateKeyPresence};
+pub use objects::{
+    list_certificates, signing_certificates, CertObject, CertUsage, PrivateKeyPresence,
+};
 pub use signing::{HeldLogin, KeySession, RsaHash, Signer};

@@ -67,6 +67,40 @@ impl CertObject {
     }
 }
 
+/// The certificates of a key that can sign: readable, with a private key that is (or may be,
+/// behind the PIN) on the key, and not for encryption only — an SKF container's encryption
+/// certificate, or a key usage without digitalSignature and nonRepudiation. What `bind`,
+/// `login` and the bridge offer; one choice for all of them.
+pub fn signing_certificates(
+    inv: &Inventory,
+    key: &Key,
+    now: OffsetDateTime,
+) -> Result<Vec<CertObject>> {
+    let mut certs = list_certificates(inv, key, now)?;
+    certs.retain(CertObject::can_sign);
+    Ok(certs)
+}
+
+impl CertObject {
+    /// Readable, its private key on the key (or maybe, behind the PIN), not for encryption only.
+    pub fn can_sign(&self) -> bool {
+        self.facts.is_some()
+            && self.private_key != PrivateKeyPresence::No
+            && !self.is_encryption_only()
+    }
+
+    /// For encryption only: an SKF container says so; elsewhere the key usage does.
+    pub fn is_encryption_only(&self) -> bool {
+        if let Some(usage) = self.usage {
+            return usage == CertUsage::Encryption;
+        }
+        self.facts.as_ref().is_some_and(|f| {
+            !f.key_usage.is_empty()
+                && !f.key_usage.iter().any(|u| *u == "digitalSignature" || *u == "nonRepudiation")
+        })
+    }
+}
+
 /// Every certificate on `key`, ordered by CKA_ID (container) and label: through PKCS#11 where
 /// the key has it, else from its SKF containers.
 pub fn list_certificates(

@@ -3,6 +3,7 @@
 //! only `KeySession`. One connection is kept from login to signature: on PKCS#11, closing the
 //! last session logs the user out.
 
+use std::path::PathBuf;
 use std::time::Duration;
 
 use cryptoki::error::{Error as CkError, RvError};
@@ -28,15 +29,17 @@ const PIN_PAD_LIMIT: Duration = Duration::from_secs(120);
 
 /// What an open connection to a key does, whichever interface it goes through.
 trait Connection {
-    /// The user's PIN; one attempt, a wrong PIN reported with the key's state afterwards.
-    fn login(&self, pin: &Secret, limit: Duration) -> Result<()>;
+    /// The user's PIN (`None`: typed on the key's own PIN pad); one attempt, a wrong PIN
+    /// reported with the key's state afterwards. A login the key already holds is ended first,
+    /// so that the PIN given is always checked.
+    fn login(&self, pin: Option<&Secret>, limit: Duration) -> Result<()>;
     /// The user's PIN from `old` to `new`; a wrong `old` costs a try.
     fn change_pin(&self, old: &Secret, new: &Secret, limit: Duration) -> Result<()>;
     /// A new user PIN set with the SO (admin) PIN, which also clears a lock.
     fn unlock(&self, so_pin: &Secret, new: &Secret, limit: Duration) -> Result<()>;
     fn signer_for(&self, cert: &CertObject) -> Result<Signer>;
     fn sign_with(&self, signer: &Signer, rsa_hash: RsaHash, msg: &[u8]) -> Result<Vec<u8>>;
-    fn logout(&self);
+    fn logout(&self) -> Result<()>;
     /// The PIN's state as the key says it now, over this connection where it can tell.
     fn pin_flags(&self) -> Result<PinFlags>;
     fn into_login(self: Box<Self>) -> Box<dyn HeldLogin>;
@@ -44,7 +47,8 @@ trait Connection {
 
 /// A login kept open by a caller (the CA client service) after the session that made it.
 pub trait HeldLogin: Send {
-    fn logout(&self);
+    /// Ends the login; an error when the key may still hold it.
+    fn logout(&self) -> Result<()>;
 }
 
 /// A connection to one key, logged in or about to be.
@@ -87,11 +91,11 @@ impl<'a> KeySession<'a> {
         self.conn.pin_flags()
     }
 
-    pub fn change_pin(&self, old: &Secret, new: &Secret) -> Result<()> {
+    pub(crate) fn change_pin(&self, old: &Secret, new: &Secret) -> Result<()> {
         self.conn.change_pin(old, new, self.pin_limit())
     }
 
-    pub fn unlock(&self, so_pin: &Secret, new: &Secret) -> Result<()> {
+    pub(crate) fn unlock(&self, so_pin: &Secret, new: &Secret) -> Result<()> {
         self.conn.unlock(so_pin, new, self.pin_limit())
     }
 
@@ -104,9 +108,15 @@ impl<'a> KeySession<'a> {
         }
     }
 
-    /// Logs in as the user. A wrong PIN is reported with the key's state afterwards; nothing
-    /// is retried.
-    pub fn login(&self, pin: &Secret) -> Result<()> {
+    /// The key this session is on.
+    pub fn key(&self) -> &'a Key {
+        self.key
+    }
+
+    /// Logs in as the user, with `pin` or, for `None`, on the key's own PIN pad. A wrong PIN
+    /// is reported with the key's state afterwards; nothing is retried. Call it through the
+    /// PIN guard (`crate::pin::PinGuard`), never directly.
+    pub(crate) fn login(&self, pin: Option<&Secret>) -> Result<()> {
         self.conn.login(pin, self.pin_limit())
     }
 
@@ -129,7 +139,7 @@ impl<'a> KeySession<'a> {
 
     /// Ends the login on the key. On PKCS#11 other sessions of this process lose it too: the
     /// token has one login state per application.
-    pub fn logout(&self) {
+    pub fn logout(&self) -> Result<()> {
         self.conn.logout()
     }
 
@@ -157,9 +167,15 @@ struct Pkcs11Connection<'a> {
 }
 
 impl HeldLogin for Session {
-    fn logout(&self) {
-        let _watch = watchdog::guard("C_Logout", watchdog::limit());
-        let _ = Session::logout(self);
+    fn logout(&self) -> Result<()> {
+        let result = {
+            let _watch = watchdog::guard("C_Logout", watchdog::limit());
+            Session::logout(self)
+        };
+        match result {
+            Ok(()) | Err(CkError::Pkcs11(RvError::UserNotLoggedIn, _)) => Ok(()),
+            Err(_) => Err(Error::LoginKept { module: PathBuf::new() }),
+        }
     }
 }
 
@@ -192,8 +208,20 @@ impl Connection for Pkcs11Connection<'_> {
             let _watch = watchdog::guard("C_Login", limit);
             self.session.login(UserType::So, Some(&so))
         };
+        let login = match login {
+            // A login this process or the driver kept: the SO PIN must still be checked.
+            Err(CkError::Pkcs11(RvError::UserAlreadyLoggedIn, _)) => {
+                self.end_kept_login()?;
+                let _watch = watchdog::guard("C_Login", limit);
+                self.session.login(UserType::So, Some(&so))
+            }
+            other => other,
+        };
         match login {
-            Ok(()) | Err(CkError::Pkcs11(RvError::UserAlreadyLoggedIn, _)) => {}
+            Ok(()) => {}
+            Err(CkError::Pkcs11(RvError::UserAlreadyLoggedIn, _)) => {
+                return Err(Error::LoginKept { module: self.key.module.clone() })
+            }
             Err(CkError::Pkcs11(RvError::PinIncorrect | RvError::PinLenRange, _)) => {
                 let state = self.pin_flags().map(|f| f.so).unwrap_or(PinState::Ok);
                 return Err(Error::SoPinIncorrect { state });
@@ -209,7 +237,10 @@ impl Connection for Pkcs11Connection<'_> {
             let _watch = watchdog::guard("C_InitPIN", watchdog::limit());
             self.session.init_pin(&new_pin)
         };
-        let _ = self.session.logout();
+        // The SO's login ends here, or at the latest when this session closes (the last of the
+        // process on the token): OpenSC's OpenPGP cards answer C_Logout with an error of their
+        // own, which must not hide what C_InitPIN said.
+        let _ = self.end_kept_login();
         match result {
             Ok(()) => Ok(()),
             Err(CkError::Pkcs11(rv @ (RvError::PinLenRange | RvError::PinInvalid), _)) => {
@@ -222,13 +253,26 @@ impl Connection for Pkcs11Connection<'_> {
         }
     }
 
-    fn login(&self, pin: &Secret, limit: Duration) -> Result<()> {
-        let auth = AuthPin::new(pin.expose().into());
-        let watch = watchdog::guard("C_Login", limit);
-        let result = self.session.login(UserType::User, Some(&auth));
-        drop(watch);
+    fn login(&self, pin: Option<&Secret>, limit: Duration) -> Result<()> {
+        let auth = pin.map(|p| AuthPin::new(p.expose().into()));
+        let attempt = || {
+            let _watch = watchdog::guard("C_Login", limit);
+            self.session.login(UserType::User, auth.as_ref())
+        };
+        let result = match attempt() {
+            // A login this process or the driver kept: taken as it is, any PIN would pass.
+            // It is ended (its answer checked) and the PIN given is checked after all.
+            Err(CkError::Pkcs11(RvError::UserAlreadyLoggedIn, _)) => {
+                self.end_kept_login()?;
+                attempt()
+            }
+            other => other,
+        };
         match result {
-            Ok(()) | Err(CkError::Pkcs11(RvError::UserAlreadyLoggedIn, _)) => Ok(()),
+            Ok(()) => Ok(()),
+            Err(CkError::Pkcs11(RvError::UserAlreadyLoggedIn, _)) => {
+                Err(Error::LoginKept { module: self.key.module.clone() })
+            }
             Err(CkError::Pkcs11(
                 RvError::PinIncorrect | RvError::PinLenRange | RvError::PinInvalid,
                 _,
@@ -308,8 +352,8 @@ impl Connection for Pkcs11Connection<'_> {
         }
     }
 
-    fn logout(&self) {
-        HeldLogin::logout(&self.session)
+    fn logout(&self) -> Result<()> {
+        self.end_kept_login()
     }
 
     /// PKCS#11 tells only flags; where SKF reaches the same key too, it tells the tries.
@@ -323,6 +367,11 @@ impl Connection for Pkcs11Connection<'_> {
 }
 
 impl Pkcs11Connection<'_> {
+    /// C_Logout, its answer checked: a login that does not end is an error naming the module.
+    fn end_kept_login(&self) -> Result<()> {
+        HeldLogin::logout(&self.session)
+            .map_err(|_| Error::LoginKept { module: self.key.module.clone() })
+    }
     /// The contract wants DER; modules give r ‖ s or DER, as their entry says or as it looks.
     fn sm2_der(&self, format: SignatureFormat, signature: Vec<u8>) -> Result<Vec<u8>> {
         let raw = match format {
@@ -370,8 +419,8 @@ struct SkfConnection<'a> {
 }
 
 impl HeldLogin for skf::Opened {
-    fn logout(&self) {
-        self.app.clear_secure_state();
+    fn logout(&self) -> Result<()> {
+        self.app.clear_secure_state()
     }
 }
 
@@ -390,7 +439,10 @@ impl SkfConnection<'_> {
 }
 
 impl Connection for SkfConnection<'_> {
-    fn login(&self, pin: &Secret, limit: Duration) -> Result<()> {
+    fn login(&self, pin: Option<&Secret>, limit: Duration) -> Result<()> {
+        // SKF keys are not known to have PIN pads here: `protected_auth_path` is off for them.
+        let pin =
+            pin.ok_or_else(|| Error::Internal { detail: "a PIN pad login through SKF".into() })?;
         match self.opened.app.verify_pin(zca_skf::USER_TYPE, pin, limit)? {
             PinOutcome::Accepted => Ok(()),
             // A PIN of a length the key refuses is a wrong PIN to the person typing it.
@@ -453,8 +505,8 @@ impl Connection for SkfConnection<'_> {
         }
     }
 
-    fn logout(&self) {
-        self.opened.app.clear_secure_state();
+    fn logout(&self) -> Result<()> {
+        self.opened.app.clear_secure_state()
     }
 
     fn pin_flags(&self) -> Result<PinFlags> {

@@ -482,13 +482,14 @@ impl Application {
         self.outcome("SKF_UnblockPIN", code, left).map(Some)
     }
 
-    /// Ends the PIN's verification (the application's "logout").
-    pub fn clear_secure_state(&self) {
-        if let Some(clear) = self.api.clear_secure_state {
-            let _watch = watchdog::guard("SKF_ClearSecureState", watchdog::limit());
-            // SAFETY: the open application's handle.
-            unsafe { clear(self.handle) };
-        }
+    /// Ends the application's login: SKF_ClearSecureState, whose answer is checked. A library
+    /// without the call ends it when the application is closed.
+    pub fn clear_secure_state(&self) -> Result<()> {
+        let Some(clear) = self.api.clear_secure_state else { return Ok(()) };
+        let _watch = watchdog::guard("SKF_ClearSecureState", watchdog::limit());
+        // SAFETY: the open application's handle.
+        let code = unsafe { clear(self.handle) };
+        self.api.check("SKF_ClearSecureState", code)
     }
 
     pub fn containers(&self) -> Result<Vec<String>> {
