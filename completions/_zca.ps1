@@ -438,6 +438,7 @@ Register-ArgumentCompleter -Native -CommandName 'zca' -ScriptBlock {
             [CompletionResult]::new('--wss-port', '--wss-port', [CompletionResultType]::ParameterName, 'Port of wss://127.0.0.1:PORT/xtxapp/ (0: any free port) [default: 21061]')
             [CompletionResult]::new('--idle', '--idle', [CompletionResultType]::ParameterName, 'A page''s login to a key ends after this many seconds without a call [default: 600]')
             [CompletionResult]::new('--max-connections', '--max-connections', [CompletionResultType]::ParameterName, 'At most this many pages connected at once; more are refused [default: 64]')
+            [CompletionResult]::new('--close-idle', '--close-idle', [CompletionResultType]::ParameterName, 'A page''s connection without a login and without a call is closed after this many seconds [default: 60]')
             [CompletionResult]::new('--pinentry', '--pinentry', [CompletionResultType]::ParameterName, 'The desktop''s PIN dialog to ask PINs with (default: pinentry-gnome3, -qt, -gtk-2 or pinentry, where there is a desktop)')
             [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Profile of the config file to use [env: ZCA_PROFILE]')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file [default: $XDG_CONFIG_HOME/zca/config.toml] [env: ZCA_CONFIG]')

@@ -383,7 +383,7 @@ _zca() {
             return 0
             ;;
         zca__subcmd__bridge)
-            opts="-v -h --ws-port --wss-port --no-wss --idle --max-connections --pinentry --profile --config --lang --json --no-input --verbose --module --skf --platform --ca-file --connect-timeout --timeout --help allow deny origins trust untrust install uninstall status allow-final-try"
+            opts="-v -h --ws-port --wss-port --no-wss --idle --max-connections --close-idle --pinentry --profile --config --lang --json --no-input --verbose --module --skf --platform --ca-file --connect-timeout --timeout --help allow deny origins trust untrust install uninstall status allow-final-try"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -402,6 +402,10 @@ _zca() {
                     return 0
                     ;;
                 --max-connections)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --close-idle)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -416,6 +416,7 @@ set edit:completion:arg-completer[zca] = {|@words|
             cand --wss-port 'Port of wss://127.0.0.1:PORT/xtxapp/ (0: any free port) [default: 21061]'
             cand --idle 'A page''s login to a key ends after this many seconds without a call [default: 600]'
             cand --max-connections 'At most this many pages connected at once; more are refused [default: 64]'
+            cand --close-idle 'A page''s connection without a login and without a call is closed after this many seconds [default: 60]'
             cand --pinentry 'The desktop''s PIN dialog to ask PINs with (default: pinentry-gnome3, -qt, -gtk-2 or pinentry, where there is a desktop)'
             cand --profile 'Profile of the config file to use [env: ZCA_PROFILE]'
             cand --config 'Config file [default: $XDG_CONFIG_HOME/zca/config.toml] [env: ZCA_CONFIG]'

@@ -88,16 +88,18 @@ fn human_output_is_pinned_in_both_languages() {
         (d(y1), d(y2))
     };
     let (nb, na) = dates(2025, 2045);
-    let spec =
-        CertSpec {
-            cn: "张三", org: Some("杭州市某某采购单位"), not_before: nb, not_after: na
-        };
+    let spec = CertSpec {
+        org: Some("杭州市某某采购单位"),
+        not_before: nb,
+        not_after: na,
+        ..CertSpec::valid("张三")
+    };
     hsm.write_cert(serial, &ca.issue(&spki, &spec), "01", "签名证书");
     let (_, spki) = TestCa::software_key();
     let (nb, na) = dates(2020, 2021);
     hsm.write_cert(
         serial,
-        &ca.issue(&spki, &CertSpec { cn: "Old", org: None, not_before: nb, not_after: na }),
+        &ca.issue(&spki, &CertSpec { not_before: nb, not_after: na, ..CertSpec::valid("Old") }),
         "02",
         "old",
     );

@@ -267,10 +267,10 @@ fn the_bindings_table_in_both_languages() {
         "k",
         "EC:prime256v1",
         &CertSpec {
-            cn: "张三",
             org: Some("杭州市某某采购单位"),
             not_before: d(2025),
             not_after: d(2045),
+            ..CertSpec::valid("张三")
         },
     );
     hsm.set_serial(&serial, "3301000045102205");

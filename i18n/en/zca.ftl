@@ -621,3 +621,4 @@ pinentry-final-try = The CA key { $ca_lock_id } has ONE PIN try left: a wrong PI
 arg-bridge-pinentry = The desktop's PIN dialog to ask PINs with (default: pinentry-gnome3, -qt, -gtk-2 or pinentry, where there is a desktop)
 arg-bridge-insecure-origin = Allow an http:// origin of another computer (its pages can be changed on the way)
 arg-bridge-pin-from-desktop = Ask this origin's PINs in the desktop's PIN dialog, never take them from the page
+arg-bridge-close-idle = A page's connection without a login and without a call is closed after this many seconds

@@ -615,3 +615,4 @@ pinentry-final-try = CA 锁 { $ca_lock_id } 只剩最后一次 PIN 码机会: �
 arg-bridge-pinentry = 用于询问 PIN 码的桌面 PIN 对话框程序 (默认: 有桌面时依次找 pinentry-gnome3、-qt、-gtk-2 或 pinentry)
 arg-bridge-insecure-origin = 允许另一台计算机的 http:// 来源 (它的网页在传输途中可被篡改)
 arg-bridge-pin-from-desktop = 这个来源的 PIN 码在桌面 PIN 对话框中询问, 从不取自网页
+arg-bridge-close-idle = 网页的连接没有登录且没有调用达到这么多秒后即被关闭

@@ -42,6 +42,8 @@ pub struct BridgeOptions {
     /// `None`: no wss listener.
     pub wss_port: Option<u16>,
     pub idle: Duration,
+    /// A connection without a login and without a call for this long is closed.
+    pub close_idle: Duration,
     pub max_connections: usize,
     pub paths: Paths,
     /// The drivers to serve the keys of.
@@ -130,6 +132,7 @@ pub fn run(opts: BridgeOptions, ready: impl FnOnce(&server::Bound)) -> Result<()
             wss,
             origins,
             max_connections: opts.max_connections,
+            close_idle: opts.close_idle,
             keys,
             listeners,
             log: opts.log.clone(),

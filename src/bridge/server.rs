@@ -31,8 +31,6 @@ pub const MAX_MESSAGE: usize = 1 << 20;
 const HANDSHAKE_TIME: Duration = Duration::from_secs(5);
 /// How often a connection that waits for a frame looks for key events.
 const POLL: Duration = Duration::from_millis(200);
-/// A connection without a login that makes no call for this long is closed.
-const IDLE_WITHOUT_LOGIN: Duration = Duration::from_secs(60);
 
 pub struct ServerOptions {
     /// Port of `ws://127.0.0.1:PORT/xtxapp/` (0: any free one).
@@ -41,6 +39,8 @@ pub struct ServerOptions {
     pub wss: Option<(u16, Arc<rustls::ServerConfig>)>,
     pub origins: Arc<AllowList>,
     pub max_connections: usize,
+    /// A connection without a login that makes no call for this long is closed.
+    pub close_idle: Duration,
     pub keys: Keys,
     pub listeners: Listeners,
     pub log: Arc<dyn Fn(&str) + Send + Sync>,
@@ -56,6 +56,7 @@ pub struct Bound {
 struct Shared {
     origins: Arc<AllowList>,
     slots: Slots,
+    close_idle: Duration,
     next_id: AtomicU64,
     keys: Keys,
     listeners: Listeners,
@@ -68,6 +69,7 @@ pub fn serve(opts: ServerOptions, ready: impl FnOnce(&Bound)) -> Result<()> {
     let shared = Arc::new(Shared {
         origins: opts.origins,
         slots: Slots::new(opts.max_connections),
+        close_idle: opts.close_idle,
         next_id: AtomicU64::new(1),
         keys: opts.keys,
         listeners: opts.listeners,
@@ -287,7 +289,7 @@ fn serve_connection<S: Transport>(stream: S, slot: &Slot, port: u16, shared: &Ar
     let keys = shared.keys.clone();
     let mut conn = Connection::new(id, origin, desktop_pins, keys, shared.log.clone());
     (shared.log)(&format!("[{id} {}] connected", conn.origin));
-    talk(&mut ws, &mut conn, slot, &events, &shared.log);
+    talk(&mut ws, &mut conn, slot, shared.close_idle, &events, &shared.log);
     lock(&shared.listeners).remove(&id);
     shared.keys.closed(id);
     (shared.log)(&format!("[{id} {}] closed", conn.origin));
@@ -298,17 +300,22 @@ fn lock<T>(m: &std::sync::Mutex<T>) -> std::sync::MutexGuard<'_, T> {
 }
 
 /// Answers the connection's calls in turn, and passes on key events, until it closes, or
-/// until it has been idle without a login for `IDLE_WITHOUT_LOGIN`.
+/// until it has been idle without a login for `close_idle`.
 fn talk<S: Read + Write>(
     ws: &mut WebSocket<S>,
     conn: &mut Connection,
     slot: &Slot,
+    close_idle: Duration,
     events: &Receiver<KeyEvent>,
     log: &Arc<dyn Fn(&str) + Send + Sync>,
 ) {
     loop {
-        if slot.idle() > IDLE_WITHOUT_LOGIN && !conn.logged_in() {
-            log(&format!("[{} {}] closed: no login and no call for 60 s", conn.id, conn.origin));
+        if slot.idle() > close_idle && !conn.logged_in() {
+            let secs = close_idle.as_secs();
+            log(&format!(
+                "[{} {}] closed: no login and no call for {secs} s",
+                conn.id, conn.origin
+            ));
             let close = CloseFrame { code: CloseCode::Away, reason: "idle".into() };
             let _ = ws.close(Some(close));
             let _ = ws.flush();

@@ -26,6 +26,8 @@ pub struct ServeArgs {
     pub idle: u64,
     #[arg(long, value_name = "N", default_value_t = 64, value_parser = clap::value_parser!(u64).range(1..=1024), help = t!("arg-bridge-max-connections"))]
     pub max_connections: u64,
+    #[arg(long, value_name = "SECS", default_value_t = 60, value_parser = clap::value_parser!(u64).range(5..=3600), help = t!("arg-bridge-close-idle"))]
+    pub close_idle: u64,
     #[arg(long, value_name = "PROGRAM", help = t!("arg-bridge-pinentry"))]
     pub pinentry: Option<std::path::PathBuf>,
 }

@@ -47,6 +47,7 @@ fn serve(ctx: &Context, args: &ServeArgs, paths: Paths) -> CmdResult {
         ws_port: args.ws_port,
         wss_port: (!args.no_wss).then_some(args.wss_port),
         idle: Duration::from_secs(args.idle),
+        close_idle: Duration::from_secs(args.close_idle),
         max_connections: args.max_connections as usize,
         paths,
         drivers,

@@ -27,11 +27,24 @@ pub struct Bridge {
 impl Bridge {
     /// Starts `cmd` (a `zca` command with the test's keys and home) as `zca bridge` on free
     /// ports, with `ORIGIN` allowed.
-    pub fn start(home: std::path::PathBuf, mut allow: Command, mut cmd: Command) -> Bridge {
-        let out = allow.args(["bridge", "allow", ORIGIN]).output().expect("zca runs");
+    pub fn start(home: std::path::PathBuf, allow: Command, cmd: Command) -> Bridge {
+        Bridge::start_with(home, allow, cmd, &[], &[])
+    }
+
+    /// `start`, with more arguments for `zca bridge allow` and for `zca bridge`.
+    pub fn start_with(
+        home: std::path::PathBuf,
+        mut allow: Command,
+        mut cmd: Command,
+        allow_args: &[&str],
+        serve_args: &[&str],
+    ) -> Bridge {
+        let out =
+            allow.args(["bridge", "allow", ORIGIN]).args(allow_args).output().expect("zca runs");
         assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
         let mut child = cmd
             .args(["bridge", "--ws-port", "0", "--wss-port", "0"])
+            .args(serve_args)
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
             .spawn()

@@ -333,6 +333,8 @@ pub struct CertSpec<'a> {
     pub org: Option<&'a str>,
     pub not_before: time::OffsetDateTime,
     pub not_after: time::OffsetDateTime,
+    /// For encryption only: key usage keyEncipherment, no signature.
+    pub encryption_only: bool,
 }
 
 impl<'a> CertSpec<'a> {
@@ -343,6 +345,7 @@ impl<'a> CertSpec<'a> {
             org: None,
             not_before: now - time::Duration::days(1),
             not_after: now + time::Duration::days(365),
+            encryption_only: false,
         }
     }
 }
@@ -375,8 +378,11 @@ impl TestCa {
         params.distinguished_name = dn;
         params.not_before = spec.not_before;
         params.not_after = spec.not_after;
-        params.key_usages =
-            vec![KeyUsagePurpose::DigitalSignature, KeyUsagePurpose::ContentCommitment];
+        params.key_usages = if spec.encryption_only {
+            vec![KeyUsagePurpose::KeyEncipherment]
+        } else {
+            vec![KeyUsagePurpose::DigitalSignature, KeyUsagePurpose::ContentCommitment]
+        };
         let issuer = Issuer::from_params(&self.params, &self.key);
         params.signed_by(&public, &issuer).unwrap().der().to_vec()
     }

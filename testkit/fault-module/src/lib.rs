@@ -10,9 +10,12 @@
 //! | `fail:C_Sign=CKR_DEVICE_REMOVED` | every call of C_Sign answers that code |
 //! | `fail:C_FindObjects=CKR_DEVICE_ERROR@2` | the first 2 calls pass, the later ones fail |
 //! | `slow:C_GetSlotList=3000` | each call waits 3000 ms first |
+//! | `stall:C_Sign=5000` | the first call waits 5000 ms first (a driver that stalls once) |
+//! | `fail:C_Logout=0x0` | C_Logout answers OK without logging out: the module keeps the login |
 //! | `map:C_Login:CKR_PIN_INCORRECT=CKR_GENERAL_ERROR` | the real module's answer is replaced |
 //! | `label=某某的锁` | C_GetTokenInfo's label is this text encoded in GBK |
 //! | `flags=final_try,locked,count_low,to_be_changed` | C_GetTokenInfo adds these PIN flags |
+//! | `flags=pin_pad` | the token has a PIN pad (CKF_PROTECTED_AUTHENTICATION_PATH): C_Login must get no PIN, and logs in with `ZCA_FAULT_PAD_PIN` as if typed on the pad; a PIN sent anyway is CKR_ARGUMENTS_BAD |
 //!
 //! With `ZCA_FAULT_CALLS=FILE`, C_Finalize writes how many times each function was called to
 //! FILE, one `C_Name count` per line: the call budget's evidence.
@@ -38,6 +41,7 @@ const DEFAULT_TARGETS: &[&str] = &[
 enum Rule {
     Fail { function: String, rv: CK_RV, after: u64 },
     Slow { function: String, millis: u64 },
+    Stall { function: String, millis: u64 },
     Map { function: String, from: CK_RV, to: CK_RV },
     Label(String),
     Flags(CK_FLAGS),
@@ -80,6 +84,10 @@ fn parse_rule(text: &str) -> Result<Rule, String> {
             function: function.into(),
             millis: value.parse().map_err(|_| format!("bad milliseconds in {text}"))?,
         },
+        ["stall", function] => Rule::Stall {
+            function: function.into(),
+            millis: value.parse().map_err(|_| format!("bad milliseconds in {text}"))?,
+        },
         ["map", function, from] => {
             Rule::Map { function: function.into(), from: rv_of(from)?, to: rv_of(value)? }
         }
@@ -94,6 +102,7 @@ fn parse_rule(text: &str) -> Result<Rule, String> {
                     "to_be_changed" => CKF_USER_PIN_TO_BE_CHANGED,
                     "so_final_try" => CKF_SO_PIN_FINAL_TRY,
                     "so_locked" => CKF_SO_PIN_LOCKED,
+                    "pin_pad" => CKF_PROTECTED_AUTHENTICATION_PATH,
                     other => return Err(format!("unknown flag {other}")),
                 };
             }
@@ -196,6 +205,9 @@ fn before(function: &'static str) -> Option<CK_RV> {
             Rule::Slow { function: f, millis } if f == function => {
                 std::thread::sleep(Duration::from_millis(*millis));
             }
+            Rule::Stall { function: f, millis } if f == function && count == 1 => {
+                std::thread::sleep(Duration::from_millis(*millis));
+            }
             Rule::Fail { function: f, rv, after } if f == function && count > *after => {
                 return Some(*rv);
             }
@@ -253,7 +265,34 @@ forward!(w_get_mechanism_info, C_GetMechanismInfo(a: CK_SLOT_ID, b: CK_MECHANISM
 forward!(w_open_session, C_OpenSession(a: CK_SLOT_ID, b: CK_FLAGS, c: *mut std::ffi::c_void, d: CK_NOTIFY, e: *mut CK_SESSION_HANDLE));
 forward!(w_close_session, C_CloseSession(a: CK_SESSION_HANDLE));
 forward!(w_get_session_info, C_GetSessionInfo(a: CK_SESSION_HANDLE, b: *mut CK_SESSION_INFO));
-forward!(w_login, C_Login(a: CK_SESSION_HANDLE, b: CK_USER_TYPE, c: *mut CK_UTF8CHAR, d: CK_ULONG));
+
+/// C_Login; on a token given a PIN pad (`flags=pin_pad`) the PIN comes from the "pad"
+/// (`ZCA_FAULT_PAD_PIN`), and one sent by the caller is refused.
+unsafe extern "C" fn w_login(
+    session: CK_SESSION_HANDLE,
+    user: CK_USER_TYPE,
+    pin: *mut CK_UTF8CHAR,
+    len: CK_ULONG,
+) -> CK_RV {
+    if let Some(rv) = before("C_Login") {
+        return rv;
+    }
+    let Some(real) = state().real.C_Login else { return CKR_FUNCTION_NOT_SUPPORTED };
+    let pad = state()
+        .rules
+        .iter()
+        .flatten()
+        .any(|r| matches!(r, Rule::Flags(f) if f & CKF_PROTECTED_AUTHENTICATION_PATH != 0));
+    if !pad {
+        return after("C_Login", real(session, user, pin, len));
+    }
+    if !pin.is_null() || len != 0 {
+        return CKR_ARGUMENTS_BAD;
+    }
+    let mut typed = std::env::var("ZCA_FAULT_PAD_PIN").unwrap_or_default().into_bytes();
+    let rv = real(session, user, typed.as_mut_ptr(), typed.len() as CK_ULONG);
+    after("C_Login", rv)
+}
 forward!(w_logout, C_Logout(a: CK_SESSION_HANDLE));
 forward!(w_init_pin, C_InitPIN(a: CK_SESSION_HANDLE, b: *mut CK_UTF8CHAR, c: CK_ULONG));
 forward!(w_set_pin, C_SetPIN(a: CK_SESSION_HANDLE, b: *mut CK_UTF8CHAR, c: CK_ULONG, d: *mut CK_UTF8CHAR, e: CK_ULONG));
