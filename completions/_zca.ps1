@@ -55,7 +55,7 @@ Register-ArgumentCompleter -Native -CommandName 'zca' -ScriptBlock {
             break
         }
         'zca;detect' {
-            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'With --watch: stop after SECS seconds (with --until-present: exit 3 when no key came)')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'With --watch: stop after SECS seconds (with --until-present: exit 3 when no key came); without it the watch runs until Ctrl-C')
             [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Profile of the config file to use [env: ZCA_PROFILE]')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file [default: $XDG_CONFIG_HOME/zca/config.toml] [env: ZCA_CONFIG]')
             [CompletionResult]::new('--lang', '--lang', [CompletionResultType]::ParameterName, 'Language of messages: zh or en [default: from the locale] [env: ZCA_LANG]')

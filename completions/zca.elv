@@ -51,7 +51,7 @@ set edit:completion:arg-completer[zca] = {|@words|
             cand config 'Show the configuration'
         }
         &'zca;detect'= {
-            cand --timeout 'With --watch: stop after SECS seconds (with --until-present: exit 3 when no key came)'
+            cand --timeout 'With --watch: stop after SECS seconds (with --until-present: exit 3 when no key came); without it the watch runs until Ctrl-C'
             cand --profile 'Profile of the config file to use [env: ZCA_PROFILE]'
             cand --config 'Config file [default: $XDG_CONFIG_HOME/zca/config.toml] [env: ZCA_CONFIG]'
             cand --lang 'Language of messages: zh or en [default: from the locale] [env: ZCA_LANG]'

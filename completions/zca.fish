@@ -52,7 +52,7 @@ complete -c zca -n "__fish_zca_needs_command" -f -a "drivers" -d 'The platform\'
 complete -c zca -n "__fish_zca_needs_command" -f -a "pin" -d 'See, change or unlock the key\'s PIN'
 complete -c zca -n "__fish_zca_needs_command" -f -a "bridge" -d 'The CA client service web pages call on 127.0.0.1 (ws 21051, wss 21061)'
 complete -c zca -n "__fish_zca_needs_command" -f -a "config" -d 'Show the configuration'
-complete -c zca -n "__fish_zca_using_subcommand detect" -l timeout -d 'With --watch: stop after SECS seconds (with --until-present: exit 3 when no key came)' -r
+complete -c zca -n "__fish_zca_using_subcommand detect" -l timeout -d 'With --watch: stop after SECS seconds (with --until-present: exit 3 when no key came); without it the watch runs until Ctrl-C' -r
 complete -c zca -n "__fish_zca_using_subcommand detect" -l profile -d 'Profile of the config file to use [env: ZCA_PROFILE]' -r
 complete -c zca -n "__fish_zca_using_subcommand detect" -l config -d 'Config file [default: $XDG_CONFIG_HOME/zca/config.toml] [env: ZCA_CONFIG]' -r -F
 complete -c zca -n "__fish_zca_using_subcommand detect" -l lang -d 'Language of messages: zh or en [default: from the locale] [env: ZCA_LANG]' -r

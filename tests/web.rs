@@ -379,7 +379,7 @@ fn forms_need_their_csrf_token_and_pages_send_strict_headers() {
     for part in [
         "default-src 'none'",
         "script-src 'self'",
-        "connect-src 'self' ws://127.0.0.1:21051 wss://127.0.0.1:21061",
+        "connect-src 'self' wss://127.0.0.1:21061 ws://127.0.0.1:21051",
         "frame-ancestors 'none'",
         "form-action 'self'",
     ] {

@@ -36,13 +36,21 @@ fn main() -> Result<()> {
     let pages_only = args.iter().any(|a| a == "--pages");
     // `--sqlite`: the platform's load on SQLite only, without the PostgreSQL rows.
     let sqlite_only = args.iter().any(|a| a == "--sqlite");
-    if let Some(other) =
-        args.iter().find(|a| !["--quick", "--load", "--pages", "--sqlite"].contains(&a.as_str()))
-    {
-        bail!("unknown argument {other}: scripts/bench [--quick] [--load | --pages] [--sqlite]");
+    // `--bridge` the CA client service alone.
+    let bridge_only = args.iter().any(|a| a == "--bridge");
+    let known = ["--quick", "--load", "--pages", "--sqlite", "--bridge"];
+    if let Some(other) = args.iter().find(|a| !known.contains(&a.as_str())) {
+        bail!(
+            "unknown argument {other}: scripts/bench [--quick] [--load | --pages | --bridge] [--sqlite]"
+        );
     }
     let bins = Bins::find()?;
     let mut rows = Vec::new();
+    if bridge_only {
+        bridge::measure(&bins, &mut rows)?;
+        print_table(&rows);
+        return Ok(());
+    }
     eprintln!("bench: machine: {}", machine());
     let platform = Platform::start(&bins.platform)?;
     if pages_only {

@@ -83,7 +83,7 @@ enum Command {
         #[arg(long, default_value_t = 120, value_name = "SECS", value_parser = clap::value_parser!(i64).range(1..=120))]
         challenge_ttl: i64,
         /// An address of the CA client service the web pages try for CA login and binding, in
-        /// order (repeatable) [default: ws://127.0.0.1:21051/xtxapp/, wss://127.0.0.1:21061/xtxapp/].
+        /// order (repeatable) [default: wss://127.0.0.1:21061/xtxapp/, ws://127.0.0.1:21051/xtxapp/].
         #[arg(long = "bridge", value_name = "URL")]
         bridge: Vec<String>,
     },

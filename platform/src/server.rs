@@ -33,9 +33,11 @@ pub struct ServeOptions {
     pub bridge_urls: Vec<String>,
 }
 
-/// Where the most widely deployed CA client service listens, and `zca bridge` with it.
+/// Where the most widely deployed CA client service listens, and `zca bridge` with it: wss
+/// first, as only the real service has a certificate the browser trusts (anyone on this
+/// computer could listen on a free ws port and wait for PINs).
 pub const DEFAULT_BRIDGE_URLS: [&str; 2] =
-    ["ws://127.0.0.1:21051/xtxapp/", "wss://127.0.0.1:21061/xtxapp/"];
+    ["wss://127.0.0.1:21061/xtxapp/", "ws://127.0.0.1:21051/xtxapp/"];
 
 /// The `--bridge` addresses, checked (ws or wss on a loopback host: the pages' Content-Security-
 /// Policy lets them connect there and nowhere else), or the defaults.

@@ -46,7 +46,7 @@ pub fn connect(zca: &mut dyn FnMut() -> Command, home: &std::path::Path, p: &Pla
 
 /// The `--bridge` options that point the platform's pages at this bridge.
 pub fn bridge_options(b: &Bridge) -> [&str; 4] {
-    ["--bridge", &b.ws, "--bridge", &b.wss]
+    ["--bridge", &b.wss, "--bridge", &b.ws]
 }
 
 /// A browser on the platform's pages, writing screenshots to `target/web-screenshots/<lang>`.
