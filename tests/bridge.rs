@@ -60,10 +60,12 @@ fn pages_list_export_log_in_and_sign_with_rsa_and_ec_keys() {
     assert_eq!(page.call("SOF_GetVersion", &[]), "3.0.0");
     let users = page.user_list();
     let id_of = |serial: &str| {
-        users.iter().find(|(_, id)| id.starts_with(serial)).map(|(_, id)| id.clone()).unwrap()
+        users.iter().find(|(_, id)| id.ends_with(serial)).map(|(_, id)| id.clone()).unwrap()
     };
     let (rsa_id, ec_id) = (id_of(&rsa), id_of(&ec));
-    assert_eq!(rsa_id, format!("{rsa}:01"), "CA锁ID and CKA_ID, never a slot");
+    // As the real service forms it: the container (here the object's label) and the device's
+    // serial, the CA锁ID; never a slot.
+    assert_eq!(rsa_id, format!("cert/{rsa}"));
     assert!(users.contains(&("张三".to_string(), rsa_id.clone())), "{users:?}");
 
     // The certificate and its fields.
@@ -93,13 +95,44 @@ fn pages_list_export_log_in_and_sign_with_rsa_and_ec_keys() {
     assert_eq!(page.call("SOF_GetCertInfoByOid", &[json!(cert_b64), json!("2.5.4.3")]), "张三");
     assert_eq!(page.call("SOF_ExportExChangeUserCert", &[json!(rsa_id)]), "", "no encryption cert");
     assert_eq!(page.call("SOF_ValidateCert", &[json!(cert_b64)]), "0");
-    assert_eq!(page.call("GetDeviceInfo", &[json!(rsa_id), json!(7)]), "SOFT");
-    assert_eq!(page.call("GetDeviceInfo", &[json!(rsa_id), json!(8)]), rsa);
+    // The device, by the real service's numbers (3: the CA锁ID) and GM/T 0006's codes.
+    let device =
+        |page: &mut Page, name: &str, what: i64| page.call(name, &[json!(rsa_id), json!(what)]);
+    assert_eq!(device(&mut page, "GetDeviceInfo", 1), "rsa", "the key's label");
+    assert_eq!(device(&mut page, "GetDeviceInfo", 3), rsa, "the CA锁ID");
+    assert_eq!(device(&mut page, "GetDeviceInfo", 4), "RSA");
+    assert_eq!(device(&mut page, "GetDeviceInfo", 7), "SOFT");
+    assert_eq!(device(&mut page, "GetDeviceInfo", 8), "libsofthsm2.so", "the driver");
+    assert_eq!(device(&mut page, "SOF_GetDeviceInfo", 0x208), rsa, "SGD_DEVICE_SERIAL_NUMBER");
+    assert_eq!(device(&mut page, "SOF_GetDeviceInfo", 0x203), "rsa", "SGD_DEVICE_NAME");
+    assert_eq!(device(&mut page, "SOF_GetDeviceInfo", 0x204), "SoftHSM project");
+    assert_eq!(page.call("GetDeviceInfo", &[json!(ec_id), json!(4)]), "ECC");
+    // The devices, as that service's other functions tell them.
+    assert_eq!(page.call("GetDeviceCount", &[]), "2");
+    let all = page.call("GetAllDeviceSN", &[]);
+    let mut serials: Vec<&str> = all.split(';').collect();
+    serials.sort();
+    let mut want = [rsa.as_str(), ec.as_str()];
+    want.sort();
+    assert_eq!(serials, want);
+    let first = page.call("GetDeviceSNByIndex", &[json!(0)]);
+    assert!(want.contains(&first.as_str()), "{first}");
+    assert_eq!(page.call("GetDeviceSNByIndex", &[json!(2)]), "");
+    assert_eq!(page.call("IsDeviceExist", &[json!(rsa)]), "true");
+    assert_eq!(page.call("IsDeviceExist", &[json!("3301000000000000")]), "false");
+    assert_eq!(page.call("SOF_GetAllContainerName", &[json!(rsa)]), "cert");
+    assert_eq!(page.call("SOF_GetRetryCount", &[json!(rsa_id)]), "2");
+    assert_eq!(page.call("Base64Encode", &[json!("政采云")]), STANDARD.encode("政采云"));
+    assert_eq!(page.call("Base64Decode", &[json!(STANDARD.encode("政采云"))]), "政采云");
+    assert!(page.call("SOF_GetProductVersion", &[]).starts_with("zca "));
 
     // Nothing is signed before the connection's own login; a wrong PIN is refused.
     assert_eq!(page.call("SOF_IsLogin", &[json!(rsa_id)]), "false");
     assert_eq!(page.call("SOF_SignData", &[json!(rsa_id), json!("data")]), "");
     assert_eq!(page.call("SOF_Login", &[json!(rsa_id), json!("000000")]), "false");
+    // The last failure, as number and text (SAR_PIN_INCORRECT).
+    assert_eq!(page.call("SOF_GetLastError", &[]), (0x0A00_0024).to_string());
+    assert!(page.call("SOF_GetLastErrMsg", &[]).contains("PIN"), "the reason");
     assert_eq!(page.call("SOF_GetPinRetryCount", &[json!(rsa_id)]), "2", "at least two");
     // The next try waits out the pause a wrong PIN set, then goes to the key.
     assert_eq!(page.call("SOF_Login", &[json!(rsa_id), json!(PIN)]), "true");
@@ -369,7 +402,7 @@ fn hostile_frames_get_clear_answers_and_the_service_stays() {
     }
     assert!(b.wait_for_log("frame refused"), "{}", b.log());
     let mut page = b.page();
-    assert!(page.user_list().iter().any(|(_, id)| id.starts_with(&serial)));
+    assert!(page.user_list().iter().any(|(_, id)| id.ends_with(&serial)));
 }
 
 #[test]
@@ -434,7 +467,7 @@ fn a_login_belongs_to_its_connection_and_ends_with_it() {
     let ca = TestCa::new("CA");
     let serial = key_with_cert(&hsm, &ca, "k", "EC:prime256v1", &CertSpec::valid("x"));
     let b = bridge(&hsm);
-    let id = format!("{serial}:01");
+    let id = format!("cert/{serial}");
     let mut a = b.page();
     let mut other = b.page();
     assert_eq!(a.call("SOF_Login", &[json!(id), json!(PIN)]), "true");
@@ -480,7 +513,7 @@ fn the_final_try_is_spent_only_with_the_users_consent() {
         zca_faulty(&hsm, "flags=final_try"),
         zca_faulty(&hsm, "flags=final_try"),
     );
-    let id = format!("{serial}:01");
+    let id = format!("cert/{serial}");
     let mut page = b.page();
     assert_eq!(page.call("SOF_GetPinRetryCount", &[json!(id)]), "1");
     assert_eq!(page.call("SOF_Login", &[json!(id), json!(PIN)]), "false");
@@ -498,7 +531,7 @@ fn a_key_pulled_during_a_signature_is_a_failure_not_a_crash() {
     let serial = key_with_cert(&hsm, &ca, "k", "EC:prime256v1", &CertSpec::valid("x"));
     let faults = "fail:C_Sign=CKR_DEVICE_REMOVED";
     let b = Bridge::start(hsm.home(), zca_faulty(&hsm, faults), zca_faulty(&hsm, faults));
-    let id = format!("{serial}:01");
+    let id = format!("cert/{serial}");
     let mut page = b.page();
     assert_eq!(page.call("SOF_Login", &[json!(id), json!(PIN)]), "true");
     assert_eq!(page.call("SOF_SignData", &[json!(id), json!("x")]), "");

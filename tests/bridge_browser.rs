@@ -74,7 +74,7 @@ async fn a_page_in_chromium_logs_in_and_signs_through_ws_and_wss() {
         c.goto(&format!("{}/?ws={url}", pages.origin)).await.unwrap();
         assert_eq!(browser.text_of("ready").await, "ready", "{url}");
         let users = browser.text_of("users").await;
-        assert!(users.starts_with(&format!("浏览器用户||{serial}:01&&&")), "{users}");
+        assert!(users.starts_with(&format!("浏览器用户||cert/{serial}&&&")), "{users}");
         c.find(Locator::Id("pin")).await.unwrap().send_keys(PIN).await.unwrap();
         c.find(Locator::Id("go")).await.unwrap().click().await.unwrap();
         assert_eq!(browser.text_of("login").await, "true", "{url}");

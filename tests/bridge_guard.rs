@@ -49,7 +49,7 @@ fn changing_the_pin_needs_a_login_and_pauses_after_a_wrong_one() {
     let ca = TestCa::new("CA");
     let serial = key_with_cert(&hsm, &ca, "k", "EC:prime256v1", &CertSpec::valid("x"));
     let b = Bridge::start(hsm.home(), hsm.zca(), hsm.zca());
-    let id = format!("{serial}:01");
+    let id = format!("cert/{serial}");
     let mut attacker = b.page();
     for guess in ["000000", "111111", "222222", "333333"] {
         let changed =
@@ -137,7 +137,7 @@ fn a_platform_message_for_another_origin_is_never_signed() {
     let ca = TestCa::new("CA");
     let serial = key_with_cert(&hsm, &ca, "k", "EC:prime256v1", &CertSpec::valid("x"));
     let b = Bridge::start(hsm.home(), hsm.zca(), hsm.zca());
-    let id = format!("{serial}:01");
+    let id = format!("cert/{serial}");
     let mut page = b.page();
     assert_eq!(page.call("SOF_Login", &[json!(id), json!(PIN)]), "true");
     let message = |origin: &str| {
@@ -227,7 +227,7 @@ fn a_kept_login_never_lets_a_wrong_pin_through() {
         let ca = TestCa::new("CA");
         let serial = key_with_cert(&hsm, &ca, "k", "EC:prime256v1", &CertSpec::valid("x"));
         let b = Bridge::start(hsm.home(), zca_faulty(&hsm, keeps), zca_faulty(&hsm, keeps));
-        let id = format!("{serial}:01");
+        let id = format!("cert/{serial}");
         let mut first = b.page();
         assert_eq!(first.call("SOF_Login", &[json!(id), json!(PIN)]), "true", "{keeps}");
         let mut second = b.page();
@@ -258,7 +258,7 @@ fn a_key_with_a_pin_pad_gets_no_pin() {
     pad(&mut allow);
     pad(&mut serve);
     let b = Bridge::start(hsm.home(), allow, serve);
-    let id = format!("{serial}:01");
+    let id = format!("cert/{serial}");
     let mut page = b.page();
     assert_eq!(page.call("SOF_Login", &[json!(id), json!("not the PIN")]), "true", "{}", b.log());
     assert!(!page.call("SOF_SignData", &[json!(id), json!("x")]).is_empty());
@@ -290,7 +290,7 @@ fn a_stalled_driver_fails_its_own_calls_and_the_rest_is_served() {
     let mut page = b.page();
     let users = page.user_list();
     assert_eq!(users.len(), 2, "{users:?}");
-    let stalls = format!("{serial}:01");
+    let stalls = format!("cert/{serial}");
     let steady = users.iter().find(|(name, _)| name == "steady").unwrap().1.clone();
     assert_eq!(page.call("SOF_Login", &[json!(stalls), json!(PIN)]), "true");
     assert_eq!(page.call("SOF_Login", &[json!(steady), json!(PIN)]), "true");
@@ -360,7 +360,7 @@ fn pins_come_from_the_desktop_dialog_when_the_origin_asks_for_it() {
         &["--pin-from-desktop"],
         &["--pinentry", &pinentry],
     );
-    let id = format!("{serial}:01");
+    let id = format!("cert/{serial}");
     let mut page = b.page();
     assert_eq!(
         page.call("SOF_Login", &[json!(id), json!("what the page typed")]),

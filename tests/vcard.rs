@@ -219,7 +219,7 @@ fn the_bridge_serves_the_card_and_keeps_its_last_try() {
     std::thread::sleep(Duration::from_millis(4100));
     assert_eq!(page.call("SOF_Login", &[json!(id), json!(PIN)]), "false", "not unasked");
     assert_eq!(card.tries_left(), 1, "the final try is kept");
-    let serial = id.split(':').next().unwrap().to_string();
+    let serial = id.rsplit('/').next().unwrap().to_string();
     let (code, _, err) = run(zca_card(&hsm).args(["bridge", "allow-final-try", &serial]));
     assert_eq!(code, 0, "{err}");
     assert_eq!(page.call("SOF_Login", &[json!(id), json!(PIN)]), "true");

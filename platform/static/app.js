@@ -101,7 +101,8 @@ async function prove(client, certId, pin, purpose) {
     await client.call('SOF_SetSignMethod', kind === 'SM2' ? SGD_SM3_SM2 : SGD_SHA256_RSA);
     let caLockId = '';
     if (purpose === 'bind') {
-      caLockId = await client.call('GetDeviceInfo', certId, 8) || certId.split(':')[0];
+      // 3: the device's serial number, the CA锁ID; the certID ends with it too (container/serial).
+      caLockId = await client.call('GetDeviceInfo', certId, 3) || certId.split('/').pop();
     }
     const signed = ['zca/1', purpose, challenge.origin, challenge.challenge_id, challenge.nonce, sha256, caLockId].join('\n');
     const signature = await client.call('SOF_SignData', certId, signed);

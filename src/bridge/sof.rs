@@ -9,7 +9,7 @@ use base64::engine::general_purpose::STANDARD;
 use base64::Engine;
 use x509_parser::prelude::{FromDer, X509Certificate};
 
-use super::keys::Keys;
+use super::keys::{code, DeviceInfo, Failure, Keys};
 use super::protocol::{answer, Request};
 use super::{certinfo, cms, printable, verify};
 use crate::token::RsaHash;
@@ -40,6 +40,10 @@ pub struct Connection {
     /// when the keys last said so.
     holds_login: bool,
     login_checked: Option<std::time::Instant>,
+    /// The last call's failure, for SOF_GetLastError and SOF_GetLastErrMsg (0 after success).
+    last_error: (u32, String),
+    /// Set by a call that failed for a reason it knows.
+    failed: Option<(u32, String)>,
     log: std::sync::Arc<dyn Fn(&str) + Send + Sync>,
 }
 
@@ -67,6 +71,8 @@ impl Connection {
             last_login: None,
             holds_login: false,
             login_checked: None,
+            last_error: (code::OK, String::new()),
+            failed: None,
             log,
         }
     }
@@ -95,7 +101,17 @@ impl Connection {
 
     /// The answer frame for one request.
     pub fn call(&mut self, mut req: Request) -> String {
+        self.failed = None;
+        let asks_error = matches!(req.function.as_str(), "SOF_GetLastError" | "SOF_GetLastErrMsg");
         let ret = self.dispatch(&mut req);
+        let failed = matches!(ret, Ret::Text(None) | Ret::Bool(false) | Ret::Number(None));
+        if !asks_error {
+            self.last_error = match (failed, self.failed.take()) {
+                (_, Some(known)) => known,
+                (true, None) => (code::SOR_UNKNOWNERR, format!("{} failed", req.function)),
+                (false, None) => (code::OK, String::new()),
+            };
+        }
         let text = match ret {
             Ret::Text(Some(t)) => t,
             Ret::Text(None) => String::new(),
@@ -104,6 +120,13 @@ impl Connection {
             Ret::Number(None) => "-1".to_string(),
         };
         answer(&req.call_id, &text)
+    }
+
+    /// A failure of this call, logged, and kept for SOF_GetLastError.
+    fn failure(&mut self, what: &str, failure: &Failure) {
+        let reason = failure.reason();
+        self.log(&format!("{what}: refused: {reason}"));
+        self.failed = Some((failure.code(), reason));
     }
 
     fn dispatch(&mut self, req: &mut Request) -> Ret {
@@ -145,7 +168,7 @@ impl Connection {
                 Ret::Bool(done)
             }
             "SOF_IsLogin" => Ret::Bool(text(0).is_some_and(|id| self.keys.is_login(self.id, &id))),
-            "SOF_GetPinRetryCount" => {
+            "SOF_GetPinRetryCount" | "SOF_GetRetryCount" => {
                 Ret::Number(text(0).and_then(|id| self.keys.retry_count(&id)))
             }
             "SOF_ChangePassWd" => Ret::Bool(self.change_pin(req)),
@@ -174,9 +197,34 @@ impl Connection {
             }
             "SOF_ValidateCert" => Ret::Number(Some(validate(&text(0).unwrap_or_default()))),
             "GetDeviceInfo" | "SOF_GetDeviceInfo" => Ret::Text(
-                text(0).zip(req.number(1)).and_then(|(id, kind)| self.keys.device_info(&id, kind)),
+                text(0)
+                    .zip(req.number(1).and_then(device_info))
+                    .and_then(|(id, what)| self.keys.device_info(&id, what)),
             ),
             "SOF_GetLastLoginCertID" => Ret::Text(self.last_login.clone()),
+            "GetDeviceCount" => Ret::Number(Some(self.keys.devices().len() as i64)),
+            "GetAllDeviceSN" => Ret::Text(Some(
+                self.keys.devices().into_iter().map(|(sn, _)| sn).collect::<Vec<_>>().join(";"),
+            )),
+            "GetDeviceSNByIndex" => Ret::Text(req.number(0).and_then(|i| {
+                let i = usize::try_from(i).ok()?;
+                self.keys.devices().into_iter().nth(i).map(|(sn, _)| sn)
+            })),
+            "IsDeviceExist" => Ret::Bool(
+                text(0).is_some_and(|sn| self.keys.devices().iter().any(|(id, _)| *id == sn)),
+            ),
+            "SOF_GetAllContainerName" => Ret::Text(text(0).and_then(|sn| {
+                let devices = self.keys.devices();
+                let (_, containers) = devices.into_iter().find(|(id, _)| *id == sn)?;
+                Some(containers.join("&&&"))
+            })),
+            "SOF_GetLastError" => Ret::Number(Some(i64::from(self.last_error.0))),
+            "SOF_GetLastErrMsg" => Ret::Text(Some(self.last_error.1.clone())),
+            "SOF_GetProductVersion" => Ret::Text(Some(PRODUCT_VERSION.to_string())),
+            "Base64Encode" => Ret::Text(text(0).map(|t| STANDARD.encode(t.as_bytes()))),
+            "Base64Decode" => Ret::Text(
+                text(0).and_then(|b64| String::from_utf8(STANDARD.decode(b64.trim()).ok()?).ok()),
+            ),
             other => {
                 self.log(&format!("unknown function {}", printable(other)));
                 Ret::Text(None)
@@ -196,7 +244,7 @@ impl Connection {
                 true
             }
             Err(failure) => {
-                self.log(&format!("SOF_Login {shown}: refused: {}", failure.reason()));
+                self.failure(&format!("SOF_Login {shown}"), &failure);
                 false
             }
         }
@@ -216,7 +264,7 @@ impl Connection {
                 true
             }
             Err(failure) => {
-                self.log(&format!("SOF_ChangePassWd {shown}: refused: {}", failure.reason()));
+                self.failure(&format!("SOF_ChangePassWd {shown}"), &failure);
                 false
             }
         }
@@ -245,11 +293,11 @@ impl Connection {
         }
     }
 
-    fn sign(&self, cert_id: &str, data: Vec<u8>) -> Option<String> {
+    fn sign(&mut self, cert_id: &str, data: Vec<u8>) -> Option<String> {
         match self.keys.sign(self.id, &self.origin, cert_id, self.rsa_hash(), data) {
             Ok(sig) => Some(STANDARD.encode(sig)),
             Err(failure) => {
-                self.log(&format!("sign with {}: {}", printable(cert_id), failure.reason()));
+                self.failure(&format!("sign with {}", printable(cert_id)), &failure);
                 None
             }
         }
@@ -267,7 +315,7 @@ impl Connection {
     }
 
     /// SOF_SignMessage(flag, certID, data): flag 0 carries the content, 1 is detached.
-    fn sign_message(&self, req: &Request) -> Option<String> {
+    fn sign_message(&mut self, req: &Request) -> Option<String> {
         let attached = match req.number(0)? {
             0 => true,
             1 => false,
@@ -279,12 +327,37 @@ impl Connection {
         match self.keys.sign_message(self.id, &self.origin, &cert_id, hash, data, attached) {
             Ok(der) => Some(STANDARD.encode(der)),
             Err(failure) => {
-                let shown = printable(&cert_id);
-                self.log(&format!("SOF_SignMessage with {shown}: {}", failure.reason()));
+                self.failure(&format!("SOF_SignMessage with {}", printable(&cert_id)), &failure);
                 None
             }
         }
     }
+}
+
+/// What this service says it is, beside SOF_GetVersion: the real service's is
+/// `3.7.418.0052`, pages show it.
+pub const PRODUCT_VERSION: &str = concat!("zca ", env!("CARGO_PKG_VERSION"));
+
+/// The fact a device-information number asks for: the real service's numbers 1–8
+/// (GetDeviceInfo) and GM/T 0006's SGD_DEVICE_* codes (SOF_GetDeviceInfo), in either name.
+pub fn device_info(number: i64) -> Option<DeviceInfo> {
+    Some(match number {
+        1 | 0x203 => DeviceInfo::Label,
+        2 | 0x20C => DeviceInfo::TotalSpace,
+        3 | 0x208 => DeviceInfo::Serial,
+        4 => DeviceInfo::Algorithm,
+        5 => DeviceInfo::AdminPinRetries,
+        6 => DeviceInfo::UserPinRetries,
+        7 => DeviceInfo::HardOrSoft,
+        8 => DeviceInfo::Driver,
+        0x201 => DeviceInfo::Kind,
+        0x202 => DeviceInfo::Model,
+        0x204 => DeviceInfo::Manufacturer,
+        0x205 => DeviceInfo::HardwareVersion,
+        0x206 => DeviceInfo::FirmwareVersion,
+        0x20D => DeviceInfo::FreeSpace,
+        _ => return None,
+    })
 }
 
 /// SOF_ValidateCert: 0 within its validity, -1 outside it, -2 not a certificate. Whether the

@@ -157,10 +157,20 @@ pub struct Key {
     pub slots: Vec<u64>,
     pub interfaces: Vec<Interface>,
     pub skf_library: Option<PathBuf>,
+    /// The key's storage in bytes, total and free, where its driver tells them.
+    #[serde(skip)]
+    pub storage: Option<Storage>,
     #[serde(skip)]
     pub(crate) p11: Option<P11Place>,
     #[serde(skip)]
     pub(crate) skf: Option<SkfPlace>,
+}
+
+/// A key's storage, in bytes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Storage {
+    pub total: u64,
+    pub free: u64,
 }
 
 impl Key {
@@ -591,9 +601,17 @@ fn key_from_info(
         slots: vec![slot.id()],
         interfaces: vec![Interface::Pkcs11],
         skf_library: None,
+        storage: storage_of(info),
         p11: Some(P11Place { module: index, slot }),
         skf: None,
     }
+}
+
+/// Public and private memory together, where the module tells both (most say "unavailable").
+fn storage_of(info: &TokenInfo) -> Option<Storage> {
+    let total = info.total_public_memory()? as u64 + info.total_private_memory()? as u64;
+    let free = info.free_public_memory()? as u64 + info.free_private_memory()? as u64;
+    Some(Storage { total, free })
 }
 
 /// SKF does not tell a PIN's length limits; these are the ones the standard's vendors keep.
@@ -621,6 +639,7 @@ impl Key {
             slots: Vec::new(),
             interfaces: vec![Interface::Skf],
             skf_library: Some(library.to_path_buf()),
+            storage: Some(device.storage),
             p11: None,
             skf: Some(place),
         }
@@ -636,6 +655,7 @@ impl Key {
         }
         self.interfaces.push(Interface::Skf);
         self.skf_library = Some(library.to_path_buf());
+        self.storage = self.storage.or(Some(device.storage));
         self.skf = Some(place);
     }
 }

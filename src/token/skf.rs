@@ -238,6 +238,7 @@ pub(crate) struct SkfDevice {
     pub user: PinTries,
     pub admin: Option<PinTries>,
     pub default_pin: bool,
+    pub storage: super::inventory::Storage,
 }
 
 /// Where a key sits behind an SKF library.
@@ -293,6 +294,10 @@ fn describe(api: &Arc<Api>, name: String) -> Result<SkfDevice> {
         user,
         admin,
         default_pin,
+        storage: super::inventory::Storage {
+            total: u64::from(info.TotalSpace),
+            free: u64::from(info.FreeSpace),
+        },
     })
 }
 

@@ -79,7 +79,7 @@ pub fn testkit_bin() -> PathBuf {
 pub fn platform_bin() -> PathBuf {
     ensure_built(
         zca_bin().with_file_name("zca-platform"),
-        &["platform/src", "contract/src"],
+        &["platform/src", "platform/static", "platform/templates", "contract/src"],
         &["-p", "zca-platform"],
     )
 }

@@ -14,6 +14,8 @@
 
 mod worker;
 
+pub use self::worker::DeviceInfo;
+
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::mpsc::{self, Sender};
@@ -43,6 +45,13 @@ pub struct CertEntry {
     pub algorithm: Option<Algorithm>,
 }
 
+impl CertEntry {
+    /// The container part of the ID (`<container>/<CA锁ID>`).
+    pub fn container(&self) -> &str {
+        self.cert_id.rsplit_once('/').map_or(self.cert_id.as_str(), |(c, _)| c)
+    }
+}
+
 /// Why a call into the keys did not do what the page asked. Said in the log (a page gets its
 /// protocol's failure value).
 #[derive(Debug)]
@@ -61,7 +70,49 @@ pub enum Failure {
     Key(Error),
 }
 
+/// SKF's (GM/T 0016) and SOF's (GM/T 0020) error codes, as pages read them back
+/// (SOF_GetLastError, mToken's `rtn`).
+pub mod code {
+    pub const OK: u32 = 0;
+    pub const SAR_FAIL: u32 = 0x0A00_0001;
+    pub const SAR_NOTSUPPORTYETERR: u32 = 0x0A00_0003;
+    pub const SAR_INVALIDPARAMERR: u32 = 0x0A00_0006;
+    pub const SAR_TIMEOUTERR: u32 = 0x0A00_000F;
+    pub const SAR_CERTNOTFOUNTERR: u32 = 0x0A00_001C;
+    pub const SAR_DEVICE_REMOVED: u32 = 0x0A00_0023;
+    pub const SAR_PIN_INCORRECT: u32 = 0x0A00_0024;
+    pub const SAR_PIN_LOCKED: u32 = 0x0A00_0025;
+    pub const SAR_PIN_INVALID: u32 = 0x0A00_0026;
+    pub const SAR_USER_NOT_LOGGED_IN: u32 = 0x0A00_002D;
+    pub const SOR_UNKNOWNERR: u32 = 0x0B00_0001;
+    pub const SOR_NOTSUPPORTYETERR: u32 = 0x0B00_0002;
+    pub const SOR_INDATAERR: u32 = 0x0B00_0201;
+    pub const SOR_CERTNOTFOUNTERR: u32 = 0x0B00_0310;
+    pub const SOR_SIGNDATAERR: u32 = 0x0B00_0409;
+}
+
 impl Failure {
+    /// The error code a page reads back: SKF's codes for what the key said, SOF's for the rest.
+    pub fn code(&self) -> u32 {
+        match self {
+            Failure::NoSuchCertificate => code::SOR_CERTNOTFOUNTERR,
+            Failure::NotLoggedIn => code::SAR_USER_NOT_LOGGED_IN,
+            Failure::Relay(_) => code::SOR_SIGNDATAERR,
+            Failure::Cancelled | Failure::FinalTry(_) => code::SAR_FAIL,
+            Failure::Key(e) => match e {
+                Error::PinIncorrect { .. } | Error::PinMaybeIncorrect => code::SAR_PIN_INCORRECT,
+                Error::PinLocked => code::SAR_PIN_LOCKED,
+                Error::PinRejected { .. } | Error::NewPinRefusedByKey { .. } => {
+                    code::SAR_PIN_INVALID
+                }
+                Error::TokenTimeout { .. } => code::SAR_TIMEOUTERR,
+                Error::TokenRemoved { .. } | Error::TokenMissing => code::SAR_DEVICE_REMOVED,
+                Error::EmptySecret { .. } => code::SAR_INVALIDPARAMERR,
+                _ => code::SAR_FAIL,
+            },
+        }
+    }
+
     /// The log's words for it.
     pub fn reason(&self) -> String {
         match self {
@@ -253,6 +304,20 @@ impl Keys {
         self.user_list().into_iter().find(|c| c.cert_id == cert_id)
     }
 
+    /// The keys that hold certificates, by CA锁ID, each with its containers (the first part of
+    /// its certificates' IDs), in the order pages list them.
+    pub fn devices(&self) -> Vec<(String, Vec<String>)> {
+        let mut devices: Vec<(String, Vec<String>)> = Vec::new();
+        for c in self.user_list() {
+            let container = c.container().to_string();
+            match devices.iter_mut().find(|(id, _)| *id == c.ca_lock_id) {
+                Some((_, containers)) => containers.push(container),
+                None => devices.push((c.ca_lock_id.clone(), vec![container])),
+            }
+        }
+        devices
+    }
+
     /// SOF_Login for connection `conn` of `origin`: the PIN from the page, or from the
     /// desktop's PIN dialog when the origin is set to it or the page sent none. After a wrong
     /// PIN the key's pause is waited out here, on the connection's thread, never on the keys'.
@@ -364,9 +429,9 @@ impl Keys {
         self.on(cert_id, move |w| w.sign_message(conn, &id, rsa_hash, &data, attached))?
     }
 
-    pub fn device_info(&self, cert_id: &str, kind: i64) -> Option<String> {
+    pub fn device_info(&self, cert_id: &str, what: DeviceInfo) -> Option<String> {
         let id = cert_id.to_string();
-        self.on(cert_id, move |w| w.device_info(&id, kind)).ok().flatten()
+        self.on(cert_id, move |w| w.device_info(&id, what)).ok().flatten()
     }
 
     /// The connection is gone: its logins end, on every group.

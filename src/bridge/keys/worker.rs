@@ -45,6 +45,50 @@ pub struct Worker {
     logins: HashMap<String, Login>,
 }
 
+/// The facts of a key a page may ask for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DeviceInfo {
+    Label,
+    Model,
+    Serial,
+    Manufacturer,
+    HardwareVersion,
+    FirmwareVersion,
+    TotalSpace,
+    FreeSpace,
+    /// Of the certificate's key: SM2, RSA or ECC.
+    Algorithm,
+    AdminPinRetries,
+    UserPinRetries,
+    HardOrSoft,
+    /// USBKey or SoftToken.
+    Kind,
+    /// The driver library's file name.
+    Driver,
+}
+
+/// A certificate's ID as the real service forms it, `<container>/<CA锁ID>`: the SKF
+/// container, else the PKCS#11 object's label, else its CKA_ID; made unique on its key (the
+/// object's CKA_ID, then its fingerprint, are added where two share a name), with no `/` of its
+/// own (pages split the ID there).
+fn cert_id(key: &Key, c: &CertObject, taken: &mut HashSet<String>) -> String {
+    let usable = |name: &str| !name.is_empty() && !name.contains('/');
+    let sha = c.facts.as_ref().map_or("", |f| &f.sha256[..8]);
+    let candidates = [
+        c.container.clone().unwrap_or_default(),
+        c.object_label.clone(),
+        c.id.clone(),
+        format!("{}.{}", c.object_label.replace('/', "_"), c.id),
+        format!("{}.{sha}", c.id),
+    ];
+    let name = candidates
+        .into_iter()
+        .find(|n| usable(n) && !taken.contains(n))
+        .unwrap_or_else(|| format!("cert.{sha}.{}", taken.len()));
+    taken.insert(name.clone());
+    format!("{name}/{}", key.ca_lock_id)
+}
+
 /// A final try refused names its key, for the hint in the log.
 fn final_try(e: crate::Error, lock: &str) -> Failure {
     match e {
@@ -130,13 +174,10 @@ impl Worker {
                     continue;
                 }
             };
-            let mut seen = HashSet::new();
+            let mut taken = HashSet::new();
             for c in all.iter().filter(|c| c.can_sign()) {
                 let f = c.facts.as_ref().expect("signing certificates have facts");
-                let mut cert_id = format!("{}:{}", key.ca_lock_id, c.id);
-                if !seen.insert(cert_id.clone()) {
-                    cert_id = format!("{cert_id}:{}", &f.sha256[..8]);
-                }
+                let cert_id = cert_id(key, c, &mut taken);
                 let exchange = all.iter().find(|x| {
                     x.is_encryption_only()
                         && x.facts.as_ref().is_some_and(|xf| xf.subject == f.subject)
@@ -353,21 +394,37 @@ impl Worker {
         )
     }
 
-    /// GetDeviceInfo: the key's facts by the numbers the pages use (7: HARD or SOFT).
-    pub fn device_info(&self, cert_id: &str, kind: i64) -> Option<String> {
-        let key = self.key(&self.lock_of(cert_id).ok()?).ok()?;
+    /// A fact of the certificate's key, asked by the real service's number (GetDeviceInfo)
+    /// or by GM/T 0006's (SOF_GetDeviceInfo).
+    pub fn device_info(&self, cert_id: &str, what: DeviceInfo) -> Option<String> {
+        let (entry, _) = self.entry(cert_id).ok()?;
+        let key = self.key(&entry.ca_lock_id).ok()?;
         let hardware = || self.inv.is_hardware(&key);
-        Some(match kind {
-            1 => if hardware() { "USBKey" } else { "SoftToken" }.to_string(),
-            2 => key.model.clone(),
-            3 => key.label.clone(),
-            4 => key.manufacturer.clone(),
-            5 => key.hardware_version.clone(),
-            6 => key.firmware_version.clone(),
-            7 => if hardware() { "HARD" } else { "SOFT" }.to_string(),
-            8 => key.ca_lock_id.clone(),
-            _ => return None,
-        })
+        let known = |text: &str| Some(text.to_string()).filter(|t| !t.is_empty());
+        match what {
+            DeviceInfo::Label => known(&key.label),
+            DeviceInfo::Model => known(&key.model),
+            DeviceInfo::Serial => known(&key.ca_lock_id),
+            DeviceInfo::Manufacturer => known(&key.manufacturer),
+            DeviceInfo::HardwareVersion => known(&key.hardware_version),
+            DeviceInfo::FirmwareVersion => known(&key.firmware_version),
+            DeviceInfo::TotalSpace => key.storage.map(|s| s.total.to_string()),
+            DeviceInfo::FreeSpace => key.storage.map(|s| s.free.to_string()),
+            DeviceInfo::Algorithm => entry.algorithm.map(|a| {
+                match a {
+                    zca_contract::Algorithm::Sm2Sm3 => "SM2",
+                    zca_contract::Algorithm::RsaPkcs1Sha256 => "RSA",
+                    zca_contract::Algorithm::EcdsaP256Sha256 => "ECC",
+                }
+                .to_string()
+            }),
+            // PKCS#11 tells no counts; SKF does.
+            DeviceInfo::AdminPinRetries => key.so_pin_tries.map(|t| t.max.to_string()),
+            DeviceInfo::UserPinRetries => key.pin_tries.map(|t| t.max.to_string()),
+            DeviceInfo::HardOrSoft => Some(if hardware() { "HARD" } else { "SOFT" }.into()),
+            DeviceInfo::Kind => Some(if hardware() { "USBKey" } else { "SoftToken" }.into()),
+            DeviceInfo::Driver => key.module.file_name().map(|f| f.to_string_lossy().into_owned()),
+        }
     }
 
     /// The connection is gone: its logins end.
