@@ -254,7 +254,7 @@ fn curve_bits(name: &str) -> Option<u32> {
     }
 }
 
-fn signature_name(oid: &str) -> String {
+pub(crate) fn signature_name(oid: &str) -> String {
     match oid {
         "1.2.840.113549.1.1.4" => "MD5withRSA",
         "1.2.840.113549.1.1.5" => "SHA1withRSA",

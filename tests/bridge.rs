@@ -560,10 +560,14 @@ fn bridge_subcommands_keep_origins_and_report_status() {
     let (_, out, _) = run(hsm.zca().args(["bridge", "status", "--json"]));
     let doc = json(&out);
     assert_eq!(doc["running"], true, "{doc}");
-    assert!(doc["listening"].as_array().unwrap().iter().any(|u| u == b.ws.as_str()), "{doc}");
+    let listening = doc["listening"].as_array().unwrap();
+    for url in [&b.ws, &b.wss, &b.mtoken, &b.mtoken_https] {
+        assert!(listening.iter().any(|u| u == url.as_str()), "{url}: {doc}");
+    }
     // A second bridge on the same port says who holds it.
     let port = Bridge::port(&b.ws).to_string();
-    let (code, _, err) = run(hsm.zca().args(["bridge", "--ws-port", &port, "--no-wss"]));
+    let (code, _, err) =
+        run(hsm.zca().args(["bridge", "--ws-port", &port, "--no-wss", "--mtoken-port", "0"]));
     assert_eq!(code, 1);
     assert!(err.contains(&port) && err.contains("--ws-port"), "{err}");
 }

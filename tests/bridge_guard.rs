@@ -408,7 +408,8 @@ fn the_allow_list_is_checked_when_it_is_read() {
     let file = hsm.home().join(".config/zca/bridge.toml");
     std::fs::create_dir_all(file.parent().unwrap()).unwrap();
     std::fs::write(&file, "origins = [\"null\", \"file:///etc\"]\n").unwrap();
-    let (code, out, err) = run(hsm.zca().args(["--json", "bridge", "--ws-port", "0", "--no-wss"]));
+    let serve = ["--json", "bridge", "--ws-port", "0", "--no-wss", "--mtoken-port", "0"];
+    let (code, out, err) = run(hsm.zca().args(serve));
     assert_eq!(code, 2, "{out}{err}");
     assert_eq!(json(&out)["error"]["code"], "config_invalid", "{out}");
     std::fs::remove_file(&file).unwrap();

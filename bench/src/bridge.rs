@@ -58,7 +58,7 @@ pub fn measure(bins: &Bins, rows: &mut Vec<Row>) -> Result<()> {
     let log = tempfile::NamedTempFile::new()?.into_temp_path().keep()?;
     let mut child = tokens
         .zca(&bins.zca)
-        .args(["-v", "bridge", "--ws-port", "0", "--no-wss"])
+        .args(["-v", "bridge", "--ws-port", "0", "--no-wss", "--mtoken-port", "0"])
         .stdout(Stdio::piped())
         .stderr(std::fs::File::create(&log)?)
         .spawn()?;

@@ -568,7 +568,9 @@ bridge-examples = Examples:
       zca bridge status --json
 arg-bridge-ws-port = Port of ws://127.0.0.1:PORT/xtxapp/ (0: any free port)
 arg-bridge-wss-port = Port of wss://127.0.0.1:PORT/xtxapp/ (0: any free port)
-arg-bridge-no-wss = Do not serve wss
+arg-bridge-no-wss = Serve neither wss nor https (no local CA is made)
+arg-bridge-mtoken-port = Port of the mToken service for Longmai pages (http://127.0.0.1:PORT/alpha)
+arg-bridge-mtoken-https-port = Port of the mToken service over https (for pages served over https)
 arg-bridge-idle = A page's login to a key ends after this many seconds without a call
 arg-bridge-max-connections = At most this many pages connected at once; more are refused
 arg-bridge-origin = A web origin: https://host[:port] (or http://)

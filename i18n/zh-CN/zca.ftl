@@ -562,7 +562,9 @@ bridge-examples = 示例:
       zca bridge status --json
 arg-bridge-ws-port = ws://127.0.0.1:PORT/xtxapp/ 的端口 (0: 任意空闲端口)
 arg-bridge-wss-port = wss://127.0.0.1:PORT/xtxapp/ 的端口 (0: 任意空闲端口)
-arg-bridge-no-wss = 不提供 wss
+arg-bridge-no-wss = 不提供 wss 和 https (不生成本地 CA)
+arg-bridge-mtoken-port = 为龙脉 (mToken) 网页提供服务的端口 (http://127.0.0.1:PORT/alpha)
+arg-bridge-mtoken-https-port = mToken 服务的 https 端口 (供通过 https 打开的网页使用)
 arg-bridge-idle = 网页对 CA 锁的登录在这么多秒没有调用后结束
 arg-bridge-max-connections = 同时最多连接这么多网页; 更多的会被拒绝
 arg-bridge-origin = 网页来源: https://主机[:端口] (或 http://)

@@ -20,6 +20,7 @@ const ST: &str = "2.5.4.8";
 const CN: &str = "2.5.4.3";
 const L: &str = "2.5.4.7";
 const E: &str = "1.2.840.113549.1.9.1";
+const STREET: &str = "2.5.4.9";
 const SERIAL_NUMBER: &str = "2.5.4.5";
 /// GM/T 0015's identity code of the holder (个人身份标识码 / 统一社会信用代码 in Chinese CAs'
 /// certificates).
@@ -61,6 +62,83 @@ pub fn cert_info(cert_b64: &str, kind: i64) -> Option<String> {
         35 => unique_id(&cert),
         _ => return None,
     })
+}
+
+/// The field `kind` by the SGD_CERT_* numbers of Longmai's mToken pages (GM/T 0006's table):
+/// 0x01 version, 0x02 serial, 0x05 issuer, 0x06 notAfter, 0x07 subject, 0x08 public key (DER,
+/// base64), 0x09 extensions (DER, base64), 0x10 notBefore, 0x21–0x28 issuer CN/O/OU/C/P/L/S/E,
+/// 0x31–0x34 subject CN/O/OU/E, 0x35 days left, 0x36 signature algorithm, 0x37–0x3A subject
+/// C/P/L/S, 0x41 CRL distribution points.
+pub fn cert_info_sgd(cert_b64: &str, kind: i64) -> Option<String> {
+    let der = STANDARD.decode(cert_b64.trim()).ok()?;
+    let (_, cert) = X509Certificate::from_der(&der).ok()?;
+    let tbs = &cert.tbs_certificate;
+    let issuer = |oid| attribute(tbs.issuer(), oid);
+    let subject = |oid| attribute(tbs.subject(), oid);
+    let time = |t: x509_parser::time::ASN1Time| yyyymmddhhmmss(t.to_datetime());
+    Some(match kind {
+        0x01 => format!("V{}", u64::from(tbs.version.0) + 1),
+        0x02 => zca_contract::serial_hex(tbs.raw_serial()),
+        0x05 => dn_string(tbs.issuer()),
+        0x06 => time(tbs.validity.not_after),
+        0x07 => dn_string(tbs.subject()),
+        0x08 => STANDARD.encode(tbs.subject_pki.raw),
+        0x09 => STANDARD.encode(extensions_der(&der)?),
+        0x10 => time(tbs.validity.not_before),
+        0x21 => issuer(CN),
+        0x22 => issuer(O),
+        0x23 => issuer(OU),
+        0x24 => issuer(C),
+        0x25 => issuer(ST),
+        0x26 => issuer(L),
+        0x27 => issuer(STREET),
+        0x28 => issuer(E),
+        0x31 => subject(CN),
+        0x32 => subject(O),
+        0x33 => subject(OU),
+        0x34 => subject(E),
+        0x35 => {
+            let left = tbs.validity.not_after.to_datetime() - time::OffsetDateTime::now_utc();
+            left.whole_days().max(0).to_string()
+        }
+        0x36 => crate::x509::signature_name(&cert.signature_algorithm.algorithm.to_id_string()),
+        0x37 => subject(C),
+        0x38 => subject(ST),
+        0x39 => subject(L),
+        0x3A => subject(STREET),
+        0x41 => crl_points(&cert),
+        _ => return None,
+    })
+}
+
+/// The DER of the certificate's extensions field (`[3] EXPLICIT Extensions`), as it is.
+fn extensions_der(der: &[u8]) -> Option<Vec<u8>> {
+    use x509_parser::der_parser::der::parse_der;
+    let (_, cert) = parse_der(der).ok()?;
+    let tbs = cert.as_sequence().ok()?.first()?;
+    let ext = tbs.as_sequence().ok()?.iter().find(|o| o.header.raw_tag() == Some(&[0xA3]))?;
+    // EXPLICIT: the content of [3] is the Extensions SEQUENCE, whole.
+    Some(ext.as_slice().ok()?.to_vec())
+}
+
+/// The URIs of the certificate's CRL distribution points, joined with `&&&`.
+fn crl_points(cert: &X509Certificate<'_>) -> String {
+    use x509_parser::extensions::{DistributionPointName, GeneralName, ParsedExtension};
+    let mut uris = Vec::new();
+    for ext in cert.extensions() {
+        if let ParsedExtension::CRLDistributionPoints(points) = ext.parsed_extension() {
+            for point in points.iter() {
+                if let Some(DistributionPointName::FullName(names)) = &point.distribution_point {
+                    for name in names {
+                        if let GeneralName::URI(uri) = name {
+                            uris.push(uri.to_string());
+                        }
+                    }
+                }
+            }
+        }
+    }
+    uris.join("&&&")
 }
 
 /// The values of the attribute `oid` in `name`, joined with `&&&`.

@@ -13,6 +13,8 @@ pub mod certinfo;
 pub mod cms;
 pub mod der;
 pub mod keys;
+pub mod mtoken;
+mod net;
 pub mod origins;
 mod peer;
 pub mod pinentry;
@@ -25,6 +27,7 @@ pub mod sof;
 pub mod tls;
 pub mod verify;
 
+use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
@@ -36,11 +39,17 @@ use crate::error::{Error, Result};
 /// The ports the pages call.
 pub const WS_PORT: u16 = 21051;
 pub const WSS_PORT: u16 = 21061;
+/// The ports of Longmai's mToken service (`http://127.0.0.1:51235/alpha`, https 51245).
+pub const MTOKEN_PORT: u16 = 51235;
+pub const MTOKEN_HTTPS_PORT: u16 = 51245;
 
 pub struct BridgeOptions {
     pub ws_port: u16,
     /// `None`: no wss listener.
     pub wss_port: Option<u16>,
+    pub mtoken_port: u16,
+    /// `None`: no https listener for mToken pages.
+    pub mtoken_https_port: Option<u16>,
     pub idle: Duration,
     /// A connection without a login and without a call for this long is closed.
     pub close_idle: Duration,
@@ -93,29 +102,48 @@ pub struct Status {
     pub pid: u32,
     pub ws: String,
     pub wss: Option<String>,
+    /// Longmai's mToken service (http, and https where it listens); absent in older files.
+    #[serde(default)]
+    pub mtoken: Option<String>,
+    #[serde(default)]
+    pub mtoken_https: Option<String>,
     pub started_at: String,
 }
 
+/// Where the bridge listens.
+#[derive(Clone, Debug)]
+pub struct Bound {
+    pub ws: SocketAddr,
+    pub wss: Option<SocketAddr>,
+    pub mtoken: SocketAddr,
+    pub mtoken_https: Option<SocketAddr>,
+}
+
 /// Serves until the process ends; `ready` is told where once the listeners are bound.
-pub fn run(opts: BridgeOptions, ready: impl FnOnce(&server::Bound)) -> Result<()> {
-    let wss = match opts.wss_port {
-        Some(port) => {
+pub fn run(opts: BridgeOptions, ready: impl FnOnce(&Bound)) -> Result<()> {
+    let tls = match (opts.wss_port, opts.mtoken_https_port) {
+        (None, None) => None,
+        _ => {
             let identity = tls::Identity::new(opts.paths.tls.clone());
             if identity.ensure()? {
                 (opts.log)(&format!(
-                    "made a local CA for wss in {}: trust it with `zca bridge trust`",
+                    "made a local CA for wss and https in {}: trust it with `zca bridge trust`",
                     opts.paths.tls.display()
                 ));
             }
-            Some((port, identity.server_config()?))
+            Some(identity.server_config()?)
         }
-        None => None,
     };
     std::fs::create_dir_all(&opts.paths.runtime).map_err(|e| Error::io(&opts.paths.runtime, &e))?;
     let listeners = keys::Listeners::default();
     let origins = Arc::new(origins::AllowList::new(opts.paths.origins.clone()));
     // A file that does not hold is said now, not when the first page knocks.
     origins::load(&opts.paths.origins)?;
+    // Bound before the keys are read: a port someone else holds is said at once.
+    let ws = net::bind(opts.ws_port)?;
+    let wss = opts.wss_port.map(net::bind).transpose()?;
+    let mtoken = net::bind(opts.mtoken_port)?;
+    let mtoken_https = opts.mtoken_https_port.map(net::bind).transpose()?;
     let keys = keys::Keys::start(keys::KeysOptions {
         drivers: opts.drivers,
         idle: opts.idle,
@@ -125,31 +153,51 @@ pub fn run(opts: BridgeOptions, ready: impl FnOnce(&server::Bound)) -> Result<()
         timings: opts.timings,
         desktop: opts.pinentry.map(pins::DesktopPins::new),
     });
-    let status_file = opts.paths.status_file();
-    server::serve(
-        server::ServerOptions {
-            ws_port: opts.ws_port,
-            wss,
-            origins,
-            max_connections: opts.max_connections,
-            close_idle: opts.close_idle,
-            keys,
-            listeners,
-            log: opts.log.clone(),
-        },
-        |bound| {
-            let status = Status {
-                pid: std::process::id(),
-                ws: format!("ws://{}{}", bound.ws, server::PATH),
-                wss: bound.wss.map(|a| format!("wss://{a}{}", server::PATH)),
-                started_at: crate::output::local_time(time::OffsetDateTime::now_utc()),
-            };
-            if let Ok(text) = serde_json::to_vec_pretty(&status) {
-                let _ = std::fs::write(&status_file, text);
-            }
-            ready(bound);
-        },
-    )
+    let gate = Arc::new(net::Gate::new(opts.max_connections, opts.log.clone()));
+    let local =
+        |l: &Vec<std::net::TcpListener>| l[0].local_addr().map_err(|e| Error::io("<listen>", &e));
+    let bound = Bound {
+        ws: local(&ws)?,
+        wss: wss.as_ref().map(local).transpose()?,
+        mtoken: local(&mtoken)?,
+        mtoken_https: mtoken_https.as_ref().map(local).transpose()?,
+    };
+    let xtx = Arc::new(server::Shared {
+        origins: origins.clone(),
+        close_idle: opts.close_idle,
+        keys: keys.clone(),
+        listeners,
+        log: opts.log.clone(),
+    });
+    let xtx: net::Serve =
+        Arc::new(move |stream, slot, port| server::serve(stream, slot, port, &xtx));
+    let longmai = Arc::new(mtoken::Shared::new(origins, opts.close_idle, keys, opts.log.clone()));
+    let longmai: net::Serve =
+        Arc::new(move |stream, slot, port| mtoken::serve(stream, slot, port, &longmai));
+    let mut threads = net::listen(ws, None, &gate, &xtx);
+    if let Some(wss) = wss {
+        threads.extend(net::listen(wss, tls.clone(), &gate, &xtx));
+    }
+    threads.extend(net::listen(mtoken, None, &gate, &longmai));
+    if let Some(https) = mtoken_https {
+        threads.extend(net::listen(https, tls, &gate, &longmai));
+    }
+    let status = Status {
+        pid: std::process::id(),
+        ws: format!("ws://{}{}", bound.ws, server::PATH),
+        wss: bound.wss.map(|a| format!("wss://{a}{}", server::PATH)),
+        mtoken: Some(format!("http://{}{}", bound.mtoken, mtoken::PATH)),
+        mtoken_https: bound.mtoken_https.map(|a| format!("https://{a}{}", mtoken::PATH)),
+        started_at: crate::output::local_time(time::OffsetDateTime::now_utc()),
+    };
+    if let Ok(text) = serde_json::to_vec_pretty(&status) {
+        let _ = std::fs::write(opts.paths.status_file(), text);
+    }
+    ready(&bound);
+    for t in threads {
+        let _ = t.join();
+    }
+    Ok(())
 }
 
 /// Text a page sent, as it may go into a log line: control characters escaped (a page cannot

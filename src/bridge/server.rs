@@ -1,256 +1,47 @@
-//! The listeners: WebSocket on loopback (ws and wss), the checks made before a page is served
-//! (the peer's user, path, Host, Origin, a slot), and one thread per connection that answers
-//! its calls in turn and passes on key events.
+//! The CA client protocol's side of a connection: the WebSocket opening (path, Host, Origin),
+//! then the page's calls answered in turn and key events passed on.
 
 use std::io::{Read, Write};
-use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr, TcpListener, TcpStream};
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::mpsc::{self, Receiver};
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use tungstenite::handshake::server::{ErrorResponse, Request, Response};
 use tungstenite::protocol::frame::coding::CloseCode;
 use tungstenite::protocol::{CloseFrame, WebSocketConfig};
 use tungstenite::{Message, WebSocket};
 
-use super::keys::{KeyEvent, Keys, Listeners};
+use super::keys::{KeyEvent, Keys, Listeners, Log};
+use super::net::{check_host, check_origin, Transport};
 use super::origins::AllowList;
+use super::printable;
 use super::protocol::{refusal, usb_key_change, Request as Call};
-use super::slots::{Slot, Slots};
+use super::slots::Slot;
 use super::sof::Connection;
-use super::{peer, printable};
-use crate::error::{Error, Result};
 
 /// The path pages open.
 pub const PATH: &str = "/xtxapp/";
 /// Largest frame or message a page may send: no request of the protocol is near it.
 pub const MAX_MESSAGE: usize = 1 << 20;
-/// A page that opens a connection has this long to finish its handshake, TLS and HTTP
-/// together: one deadline, not a limit per read.
-const HANDSHAKE_TIME: Duration = Duration::from_secs(5);
 /// How often a connection that waits for a frame looks for key events.
 const POLL: Duration = Duration::from_millis(200);
 
-pub struct ServerOptions {
-    /// Port of `ws://127.0.0.1:PORT/xtxapp/` (0: any free one).
-    pub ws_port: u16,
-    /// Port of `wss://` and its TLS configuration; `None`: no wss.
-    pub wss: Option<(u16, Arc<rustls::ServerConfig>)>,
+/// What every WebSocket connection shares.
+pub struct Shared {
     pub origins: Arc<AllowList>,
-    pub max_connections: usize,
     /// A connection without a login that makes no call for this long is closed.
     pub close_idle: Duration,
     pub keys: Keys,
     pub listeners: Listeners,
-    pub log: Arc<dyn Fn(&str) + Send + Sync>,
+    pub log: Log,
 }
 
-/// Where the bridge listens.
-#[derive(Clone, Debug)]
-pub struct Bound {
-    pub ws: SocketAddr,
-    pub wss: Option<SocketAddr>,
+/// Serves one connection of a page, from its opening request until it closes.
+pub fn serve(stream: Box<dyn Transport>, slot: &Slot, port: u16, shared: &Shared) {
+    serve_connection(stream, slot, port, shared)
 }
 
-struct Shared {
-    origins: Arc<AllowList>,
-    slots: Slots,
-    close_idle: Duration,
-    next_id: AtomicU64,
-    keys: Keys,
-    listeners: Listeners,
-    log: Arc<dyn Fn(&str) + Send + Sync>,
-}
-
-/// Binds the listeners (127.0.0.1, and ::1 on the same port where the system has it), calls
-/// `ready`, and serves until the process ends.
-pub fn serve(opts: ServerOptions, ready: impl FnOnce(&Bound)) -> Result<()> {
-    let shared = Arc::new(Shared {
-        origins: opts.origins,
-        slots: Slots::new(opts.max_connections),
-        close_idle: opts.close_idle,
-        next_id: AtomicU64::new(1),
-        keys: opts.keys,
-        listeners: opts.listeners,
-        log: opts.log,
-    });
-    let mut threads = Vec::new();
-    let ws = bind(opts.ws_port)?;
-    let bound_ws = ws[0].local_addr().map_err(|e| Error::io("<listen>", &e))?;
-    for l in ws {
-        threads.push(spawn_accept(l, None, shared.clone()));
-    }
-    let mut bound_wss = None;
-    if let Some((port, tls)) = opts.wss {
-        let wss = bind(port)?;
-        bound_wss = Some(wss[0].local_addr().map_err(|e| Error::io("<listen>", &e))?);
-        for l in wss {
-            threads.push(spawn_accept(l, Some(tls.clone()), shared.clone()));
-        }
-    }
-    ready(&Bound { ws: bound_ws, wss: bound_wss });
-    for t in threads {
-        let _ = t.join();
-    }
-    Ok(())
-}
-
-/// The loopback listeners of one port: 127.0.0.1, and ::1 on the port the first one got.
-fn bind(port: u16) -> Result<Vec<TcpListener>> {
-    let v4 = SocketAddr::new(IpAddr::V4(Ipv4Addr::LOCALHOST), port);
-    let first =
-        TcpListener::bind(v4).map_err(|e| Error::BridgePort { port, detail: e.to_string() })?;
-    let port = first.local_addr().map(|a| a.port()).unwrap_or(port);
-    let mut all = vec![first];
-    if let Ok(v6) = TcpListener::bind(SocketAddr::new(IpAddr::V6(Ipv6Addr::LOCALHOST), port)) {
-        all.push(v6);
-    }
-    Ok(all)
-}
-
-fn spawn_accept(
-    listener: TcpListener,
-    tls: Option<Arc<rustls::ServerConfig>>,
-    shared: Arc<Shared>,
-) -> std::thread::JoinHandle<()> {
-    std::thread::spawn(move || {
-        let port = listener.local_addr().map(|a| a.port()).unwrap_or_default();
-        for stream in listener.incoming().flatten() {
-            accept(stream, port, tls.clone(), &shared);
-        }
-    })
-}
-
-/// Takes a connection from this computer's own user if a slot is free (or one held by an idle
-/// connection without a login can be freed), else says why and closes it at once.
-fn accept(
-    stream: TcpStream,
-    port: u16,
-    tls: Option<Arc<rustls::ServerConfig>>,
-    shared: &Arc<Shared>,
-) {
-    if let Err(why) = same_user(&stream) {
-        (shared.log)(&format!("refused a connection: {why}"));
-        refuse(stream, "403 Forbidden", "served to this computer's own user only\n");
-        return;
-    }
-    let id = shared.next_id.fetch_add(1, Ordering::SeqCst);
-    let Some(slot) = stream.try_clone().ok().and_then(|s| shared.slots.take(id, s)) else {
-        (shared.log)(&format!(
-            "refused a connection: all {} slots are taken by busy pages",
-            shared.slots.max()
-        ));
-        refuse(stream, "503 Service Unavailable", "too many open connections\n");
-        return;
-    };
-    let mine = shared.clone();
-    let _ = std::thread::Builder::new().name("zca-bridge-conn".into()).spawn(move || {
-        // The slot is freed when this thread ends, however it ends (a panic included): the
-        // slot's guard goes with the thread's stack.
-        let slot = slot;
-        let shared = mine;
-        let _ = stream.set_nodelay(true);
-        let _ = stream.set_write_timeout(Some(HANDSHAKE_TIME));
-        let timed = Timed::new(stream, Instant::now() + HANDSHAKE_TIME);
-        match tls {
-            Some(config) => match rustls::ServerConnection::new(config) {
-                Ok(conn) => {
-                    serve_connection(rustls::StreamOwned::new(conn, timed), &slot, port, &shared)
-                }
-                Err(e) => (shared.log)(&format!("TLS: {e}")),
-            },
-            None => serve_connection(timed, &slot, port, &shared),
-        }
-    });
-}
-
-/// Whether the client's socket belongs to the user this bridge runs as.
-fn same_user(stream: &TcpStream) -> std::result::Result<(), String> {
-    let (peer, local) = match (stream.peer_addr(), stream.local_addr()) {
-        (Ok(p), Ok(l)) => (p, l),
-        _ => return Err("the connection went before it was looked at".into()),
-    };
-    match peer::owner_of(peer, local) {
-        Some(uid) if uid == peer::own_uid() => Ok(()),
-        Some(uid) => Err(format!("from {peer}, a socket of uid {uid}, not this user's")),
-        None => Err(format!("from {peer}, whose owner the kernel does not show")),
-    }
-}
-
-/// An HTTP refusal, written at once, and the connection closed.
-fn refuse(mut stream: TcpStream, status: &str, body: &str) {
-    let _ = stream.set_write_timeout(Some(Duration::from_millis(200)));
-    let _ = write!(
-        stream,
-        "HTTP/1.1 {status}\r\nConnection: close\r\nContent-Length: {}\r\n\r\n{body}",
-        body.len()
-    );
-}
-
-/// A TCP stream under a deadline: every read and write may take only what is left of it.
-struct Timed {
-    tcp: TcpStream,
-    deadline: Option<Instant>,
-}
-
-impl Timed {
-    fn new(tcp: TcpStream, deadline: Instant) -> Timed {
-        Timed { tcp, deadline: Some(deadline) }
-    }
-
-    /// The timeout for the next read or write: what is left of the deadline, or `poll`.
-    fn limit(&self, poll: Option<Duration>) -> std::io::Result<Option<Duration>> {
-        match self.deadline {
-            None => Ok(poll),
-            Some(d) => match d.checked_duration_since(Instant::now()) {
-                Some(left) if !left.is_zero() => Ok(Some(left)),
-                _ => Err(std::io::ErrorKind::TimedOut.into()),
-            },
-        }
-    }
-}
-
-impl Read for Timed {
-    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
-        if self.deadline.is_some() {
-            self.tcp.set_read_timeout(self.limit(None)?)?;
-        }
-        self.tcp.read(buf)
-    }
-}
-
-impl Write for Timed {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        if self.deadline.is_some() {
-            self.tcp.set_write_timeout(self.limit(None)?)?;
-        }
-        self.tcp.write(buf)
-    }
-
-    fn flush(&mut self) -> std::io::Result<()> {
-        self.tcp.flush()
-    }
-}
-
-/// The stream under a connection, for its deadline and timeouts.
-trait Transport: Read + Write {
-    fn timed(&mut self) -> &mut Timed;
-}
-
-impl Transport for Timed {
-    fn timed(&mut self) -> &mut Timed {
-        self
-    }
-}
-
-impl Transport for rustls::StreamOwned<rustls::ServerConnection, Timed> {
-    fn timed(&mut self) -> &mut Timed {
-        &mut self.sock
-    }
-}
-
-fn serve_connection<S: Transport>(stream: S, slot: &Slot, port: u16, shared: &Arc<Shared>) {
+fn serve_connection<S: Transport>(stream: S, slot: &Slot, port: u16, shared: &Shared) {
     let id = slot.id();
     let config = WebSocketConfig::default()
         .read_buffer_size(8 << 10)
@@ -281,7 +72,7 @@ fn serve_connection<S: Transport>(stream: S, slot: &Slot, port: u16, shared: &Ar
         Err(_) => return,
     };
     let timed = ws.get_mut().timed();
-    timed.deadline = None;
+    timed.set_deadline(None);
     let _ = timed.tcp.set_read_timeout(Some(POLL));
     let _ = timed.tcp.set_write_timeout(Some(Duration::from_secs(10)));
     let (events_tx, events) = mpsc::channel();
@@ -393,25 +184,6 @@ fn admit(
         ));
     }
     let header = |name: &str| req.headers().get(name).and_then(|v| v.to_str().ok()).unwrap_or("");
-    let host = header("host");
-    let loopback =
-        [format!("127.0.0.1:{port}"), format!("localhost:{port}"), format!("[::1]:{port}")];
-    if !loopback.iter().any(|h| h.eq_ignore_ascii_case(host)) {
-        return Err((
-            StatusCode::FORBIDDEN,
-            format!("Host {} is not this computer's loopback address", printable(host)),
-        ));
-    }
-    let origin = header("origin");
-    if origin.is_empty() {
-        return Err((StatusCode::FORBIDDEN, "no Origin: the bridge serves web pages".into()));
-    }
-    let origin = super::origins::normalize(origin).unwrap_or_else(|_| printable(origin));
-    if !origins.allows(&origin) {
-        return Err((
-            StatusCode::FORBIDDEN,
-            format!("origin {origin} is not allowed; to allow it: zca bridge allow {origin}"),
-        ));
-    }
-    Ok(origin)
+    check_host(header("host"), port).map_err(|why| (StatusCode::FORBIDDEN, why))?;
+    check_origin(header("origin"), origins).map_err(|why| (StatusCode::FORBIDDEN, why))
 }

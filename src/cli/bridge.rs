@@ -22,6 +22,10 @@ pub struct ServeArgs {
     pub wss_port: u16,
     #[arg(long, help = t!("arg-bridge-no-wss"))]
     pub no_wss: bool,
+    #[arg(long, value_name = "PORT", default_value_t = crate::bridge::MTOKEN_PORT, help = t!("arg-bridge-mtoken-port"))]
+    pub mtoken_port: u16,
+    #[arg(long, value_name = "PORT", default_value_t = crate::bridge::MTOKEN_HTTPS_PORT, help = t!("arg-bridge-mtoken-https-port"))]
+    pub mtoken_https_port: u16,
     #[arg(long, value_name = "SECS", default_value_t = 600, value_parser = clap::value_parser!(u64).range(10..=86400), help = t!("arg-bridge-idle"))]
     pub idle: u64,
     #[arg(long, value_name = "N", default_value_t = 64, value_parser = clap::value_parser!(u64).range(1..=1024), help = t!("arg-bridge-max-connections"))]

@@ -46,6 +46,8 @@ fn serve(ctx: &Context, args: &ServeArgs, paths: Paths) -> CmdResult {
     let opts = bridge::BridgeOptions {
         ws_port: args.ws_port,
         wss_port: (!args.no_wss).then_some(args.wss_port),
+        mtoken_port: args.mtoken_port,
+        mtoken_https_port: (!args.no_wss).then_some(args.mtoken_https_port),
         idle: Duration::from_secs(args.idle),
         close_idle: Duration::from_secs(args.close_idle),
         max_connections: args.max_connections as usize,
@@ -57,17 +59,15 @@ fn serve(ctx: &Context, args: &ServeArgs, paths: Paths) -> CmdResult {
     };
     bridge::run(opts, |bound| {
         let mut out = io::stdout().lock();
-        let _ = writeln!(
-            out,
-            "{}",
-            t!("bridge-listening", url = format!("ws://{}{}", bound.ws, bridge::server::PATH))
-        );
-        if let Some(wss) = bound.wss {
-            let _ = writeln!(
-                out,
-                "{}",
-                t!("bridge-listening", url = format!("wss://{wss}{}", bridge::server::PATH))
-            );
+        let (xtx, mtoken) = (bridge::server::PATH, bridge::mtoken::PATH);
+        let urls = [
+            Some(format!("ws://{}{xtx}", bound.ws)),
+            bound.wss.map(|a| format!("wss://{a}{xtx}")),
+            Some(format!("http://{}{mtoken}", bound.mtoken)),
+            bound.mtoken_https.map(|a| format!("https://{a}{mtoken}")),
+        ];
+        for url in urls.into_iter().flatten() {
+            let _ = writeln!(out, "{}", t!("bridge-listening", url = url));
         }
         let _ = out.flush();
     })?;
@@ -337,7 +337,8 @@ pub fn status(paths: &Paths) -> StatusReport {
     };
     let listening: Vec<String> = file
         .iter()
-        .flat_map(|s| std::iter::once(s.ws.clone()).chain(s.wss.clone()))
+        .flat_map(|s| [Some(s.ws.clone()), s.wss.clone(), s.mtoken.clone(), s.mtoken_https.clone()])
+        .flatten()
         .filter(|u| answers(u))
         .collect();
     StatusReport {
@@ -399,11 +400,17 @@ fn install(ctx: &Context, args: &ServeArgs, add: bool) -> CmdResult {
     };
     let outcome = if add {
         let exe = std::env::current_exe().map_err(|e| Error::io("<zca>", &e))?;
-        let mut flags = format!("--ws-port {} --idle {}", args.ws_port, args.idle);
+        let mut flags = format!(
+            "--ws-port {} --mtoken-port {} --idle {}",
+            args.ws_port, args.mtoken_port, args.idle
+        );
         if args.no_wss {
             flags.push_str(" --no-wss");
         } else {
-            flags.push_str(&format!(" --wss-port {}", args.wss_port));
+            flags.push_str(&format!(
+                " --wss-port {} --mtoken-https-port {}",
+                args.wss_port, args.mtoken_https_port
+            ));
         }
         let text = format!(
             "[Unit]\nDescription=zca bridge: the CA client service for web pages (CA 客户端服务)\n\n\

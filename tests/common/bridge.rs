@@ -20,6 +20,9 @@ pub struct Bridge {
     pub home: std::path::PathBuf,
     pub ws: String,
     pub wss: String,
+    /// Longmai's mToken service: `http://127.0.0.1:PORT/alpha`, and over https.
+    pub mtoken: String,
+    pub mtoken_https: String,
     /// The bridge's log (stderr), for checking what it said.
     log: Arc<Mutex<String>>,
 }
@@ -44,6 +47,7 @@ impl Bridge {
         assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
         let mut child = cmd
             .args(["bridge", "--ws-port", "0", "--wss-port", "0"])
+            .args(["--mtoken-port", "0", "--mtoken-https-port", "0"])
             .args(serve_args)
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
@@ -54,7 +58,7 @@ impl Bridge {
             let line = lines.next().expect("a listening line").unwrap();
             line.rsplit(' ').next().unwrap().to_string()
         };
-        let (ws, wss) = (url(), url());
+        let (ws, wss, mtoken, mtoken_https) = (url(), url(), url(), url());
         let log = Arc::new(Mutex::new(String::new()));
         let sink = log.clone();
         let stderr = child.stderr.take().unwrap();
@@ -65,7 +69,7 @@ impl Bridge {
                 l.push('\n');
             }
         });
-        Bridge { child, home, ws, wss, log }
+        Bridge { child, home, ws, wss, mtoken, mtoken_https, log }
     }
 
     pub fn log(&self) -> String {
