@@ -50,7 +50,7 @@ Register-ArgumentCompleter -Native -CommandName 'zca' -ScriptBlock {
             [CompletionResult]::new('doctor', 'doctor', [CompletionResultType]::ParameterValue, 'Check the whole chain, driver to binding, and say what to fix')
             [CompletionResult]::new('drivers', 'drivers', [CompletionResultType]::ParameterValue, 'The platform''s CA driver catalogue; download a driver')
             [CompletionResult]::new('pin', 'pin', [CompletionResultType]::ParameterValue, 'See, change or unlock the key''s PIN')
-            [CompletionResult]::new('bridge', 'bridge', [CompletionResultType]::ParameterValue, 'The CA client service web pages call on 127.0.0.1 (ws 21051, wss 21061)')
+            [CompletionResult]::new('bridge', 'bridge', [CompletionResultType]::ParameterValue, 'The CA client service web pages call on 127.0.0.1 (ws 21051, wss 21061; mToken 51235, 51245)')
             [CompletionResult]::new('config', 'config', [CompletionResultType]::ParameterValue, 'Show the configuration')
             break
         }
@@ -436,6 +436,8 @@ Register-ArgumentCompleter -Native -CommandName 'zca' -ScriptBlock {
         'zca;bridge' {
             [CompletionResult]::new('--ws-port', '--ws-port', [CompletionResultType]::ParameterName, 'Port of ws://127.0.0.1:PORT/xtxapp/ (0: any free port) [default: 21051]')
             [CompletionResult]::new('--wss-port', '--wss-port', [CompletionResultType]::ParameterName, 'Port of wss://127.0.0.1:PORT/xtxapp/ (0: any free port) [default: 21061]')
+            [CompletionResult]::new('--mtoken-port', '--mtoken-port', [CompletionResultType]::ParameterName, 'Port of the mToken service for Longmai pages (http://127.0.0.1:PORT/alpha) [default: 51235]')
+            [CompletionResult]::new('--mtoken-https-port', '--mtoken-https-port', [CompletionResultType]::ParameterName, 'Port of the mToken service over https (for pages served over https) [default: 51245]')
             [CompletionResult]::new('--idle', '--idle', [CompletionResultType]::ParameterName, 'A page''s login to a key ends after this many seconds without a call [default: 600]')
             [CompletionResult]::new('--max-connections', '--max-connections', [CompletionResultType]::ParameterName, 'At most this many pages connected at once; more are refused [default: 64]')
             [CompletionResult]::new('--close-idle', '--close-idle', [CompletionResultType]::ParameterName, 'A page''s connection without a login and without a call is closed after this many seconds [default: 60]')
@@ -449,7 +451,7 @@ Register-ArgumentCompleter -Native -CommandName 'zca' -ScriptBlock {
             [CompletionResult]::new('--ca-file', '--ca-file', [CompletionResultType]::ParameterName, 'Extra CA certificate (PEM) to trust for the platform''s TLS certificate [env: ZCA_CA_FILE]')
             [CompletionResult]::new('--connect-timeout', '--connect-timeout', [CompletionResultType]::ParameterName, 'Seconds to wait for a connection to the platform [default: 10] [env: ZCA_CONNECT_TIMEOUT]')
             [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Seconds a whole request to the platform may take [default: 30] [env: ZCA_TIMEOUT]')
-            [CompletionResult]::new('--no-wss', '--no-wss', [CompletionResultType]::ParameterName, 'Do not serve wss')
+            [CompletionResult]::new('--no-wss', '--no-wss', [CompletionResultType]::ParameterName, 'Serve neither wss nor https (no local CA is made)')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print one JSON document (schema_version 1) instead of tables')
             [CompletionResult]::new('--no-input', '--no-input', [CompletionResultType]::ParameterName, 'Never prompt; fail with exit code 2 naming what is missing [env: ZCA_NO_INPUT]')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Say more about what zca does, and at the end where its time went (repeat for more)')

@@ -383,7 +383,7 @@ _zca() {
             return 0
             ;;
         zca__subcmd__bridge)
-            opts="-v -h --ws-port --wss-port --no-wss --idle --max-connections --close-idle --pinentry --profile --config --lang --json --no-input --verbose --module --skf --platform --ca-file --connect-timeout --timeout --help allow deny origins trust untrust install uninstall status allow-final-try"
+            opts="-v -h --ws-port --wss-port --no-wss --mtoken-port --mtoken-https-port --idle --max-connections --close-idle --pinentry --profile --config --lang --json --no-input --verbose --module --skf --platform --ca-file --connect-timeout --timeout --help allow deny origins trust untrust install uninstall status allow-final-try"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -394,6 +394,14 @@ _zca() {
                     return 0
                     ;;
                 --wss-port)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --mtoken-port)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --mtoken-https-port)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -47,7 +47,7 @@ set edit:completion:arg-completer[zca] = {|@words|
             cand doctor 'Check the whole chain, driver to binding, and say what to fix'
             cand drivers 'The platform''s CA driver catalogue; download a driver'
             cand pin 'See, change or unlock the key''s PIN'
-            cand bridge 'The CA client service web pages call on 127.0.0.1 (ws 21051, wss 21061)'
+            cand bridge 'The CA client service web pages call on 127.0.0.1 (ws 21051, wss 21061; mToken 51235, 51245)'
             cand config 'Show the configuration'
         }
         &'zca;detect'= {
@@ -414,6 +414,8 @@ set edit:completion:arg-completer[zca] = {|@words|
         &'zca;bridge'= {
             cand --ws-port 'Port of ws://127.0.0.1:PORT/xtxapp/ (0: any free port) [default: 21051]'
             cand --wss-port 'Port of wss://127.0.0.1:PORT/xtxapp/ (0: any free port) [default: 21061]'
+            cand --mtoken-port 'Port of the mToken service for Longmai pages (http://127.0.0.1:PORT/alpha) [default: 51235]'
+            cand --mtoken-https-port 'Port of the mToken service over https (for pages served over https) [default: 51245]'
             cand --idle 'A page''s login to a key ends after this many seconds without a call [default: 600]'
             cand --max-connections 'At most this many pages connected at once; more are refused [default: 64]'
             cand --close-idle 'A page''s connection without a login and without a call is closed after this many seconds [default: 60]'
@@ -427,7 +429,7 @@ set edit:completion:arg-completer[zca] = {|@words|
             cand --ca-file 'Extra CA certificate (PEM) to trust for the platform''s TLS certificate [env: ZCA_CA_FILE]'
             cand --connect-timeout 'Seconds to wait for a connection to the platform [default: 10] [env: ZCA_CONNECT_TIMEOUT]'
             cand --timeout 'Seconds a whole request to the platform may take [default: 30] [env: ZCA_TIMEOUT]'
-            cand --no-wss 'Do not serve wss'
+            cand --no-wss 'Serve neither wss nor https (no local CA is made)'
             cand --json 'Print one JSON document (schema_version 1) instead of tables'
             cand --no-input 'Never prompt; fail with exit code 2 naming what is missing [env: ZCA_NO_INPUT]'
             cand -v 'Say more about what zca does, and at the end where its time went (repeat for more)'

@@ -552,8 +552,8 @@ err-sm2-mechanism-missing = CA 驱动 { $module } 不提供 zca 已知的任何 
 hint-sm2-mechanism-missing = 请向 CA 锁厂商索取 SM2 机制编号, 并写入配置文件 (zca config show 显示其位置): [[module]] name = "...", file_names = ["{ $file }"], sm2_sm3_mechanism = 0x…, 或 sm2_digest_mechanism = 0x… 并设置 sm2_signature = "raw" 或 "der"
 
 ## zca bridge
-bridge-about = 网页在 127.0.0.1 上调用的 CA 客户端服务 (ws 21051, wss 21061)
-bridge-long-about = 政府采购网页在 127.0.0.1 上调用的 CA 客户端服务: 通过 WebSocket (ws://127.0.0.1:21051/xtxapp/ 和 wss://127.0.0.1:21061/xtxapp/) 提供 GM/T 0020 SOF 接口, 支持 zca 能用的所有 CA 锁。不带子命令时在前台运行直到停止。比厂商的服务更安全: 只为您允许的来源服务 (zca bridge allow), 只接受 Host 为本机回环地址的请求, 只在同一连接 SOF_Login 之后签名, 不保存 PIN 码, 未经您允许绝不使用 CA 锁的最后一次 PIN 机会 (zca bridge allow-final-try), 并限制帧大小、连接数和工作量。
+bridge-about = 网页在 127.0.0.1 上调用的 CA 客户端服务 (ws 21051, wss 21061; mToken 51235, 51245)
+bridge-long-about = 政府采购网页在 127.0.0.1 上调用的 CA 客户端服务: 通过 WebSocket (ws://127.0.0.1:21051/xtxapp/ 和 wss://127.0.0.1:21061/xtxapp/) 提供 GM/T 0020 SOF 接口, 并提供龙脉 mToken 服务 (http://127.0.0.1:51235/alpha 和 https://127.0.0.1:51245/alpha), 支持 zca 能用的所有 CA 锁。不带子命令时在前台运行直到停止。它守护 CA 锁: 只为本机当前用户和您允许的来源服务 (zca bridge allow), 只接受 Host 为本机回环地址的请求; 只在同一连接 SOF_Login 之后签名, 绝不为其他平台的登录签名; 每个 PIN 码都经过 PIN 码守卫 (输错后暂停, 最后一次机会须经您同意: zca bridge allow-final-try), 或由桌面 PIN 对话框询问 (zca bridge allow ORIGIN --pin-from-desktop); 不保存 PIN 码, 并限制帧大小、连接数、握手时间和工作量。
 bridge-examples = 示例:
       zca bridge allow https://zcy.example.gov.cn     # 允许平台网页使用您的 CA 锁
       zca bridge trust                               # 把 wss 用的本地 CA 加入浏览器

@@ -149,7 +149,7 @@ impl Drop for Bridge {
 pub trait ReadWrite: std::io::Read + std::io::Write + Send {}
 impl<T: std::io::Read + std::io::Write + Send> ReadWrite for T {}
 
-fn tls_to(
+pub fn tls_to(
     tcp: TcpStream,
     ca_pem: &[u8],
 ) -> rustls::StreamOwned<rustls::ClientConnection, TcpStream> {
