@@ -76,11 +76,15 @@ async fn the_guides_whole_path_in_chromium() {
     assert_local_time(&pages, "#session-expires time").await;
     pages.screenshot("home").await;
     let cookies = pages.browser.client.get_all_cookies().await.unwrap();
-    let session = cookies.iter().find(|c| c.name() == "zca_session").expect("a session cookie");
+    let session =
+        cookies.iter().find(|c| c.name() == "__Host-zca_session").expect("a session cookie");
     assert_eq!(session.http_only(), Some(true));
     assert_eq!(session.secure(), Some(true));
     assert_eq!(session.same_site().map(|s| s.to_string()).as_deref(), Some("Strict"));
-    assert!(!cookies.iter().any(|c| c.name() == "zca_login_csrf"), "the login form's is gone");
+    assert!(
+        !cookies.iter().any(|c| c.name() == "__Host-zca_login_csrf"),
+        "the login form's is gone"
+    );
 
     // 系统管理 › 组织管理 › CA 用户管理 › 【添加绑定】 → PIN → the new row with the CA锁ID.
     pages.goto("/admin/ca-users").await;
@@ -368,10 +372,13 @@ fn forms_need_their_csrf_token_and_pages_send_strict_headers() {
 
     let (status, head, body) = curl(&p, &[&login]);
     assert_eq!(status, 200);
-    let line = set_cookie(&head, "zca_login_csrf");
+    // `__Host-`: the browser takes it only from this origin over HTTPS, never from a sibling
+    // subdomain (no Domain, Path=/, Secure).
+    let line = set_cookie(&head, "__Host-zca_login_csrf");
     for flag in ["HttpOnly", "Secure", "SameSite=Strict", "Path=/"] {
         assert!(line.contains(flag), "{flag}: {line}");
     }
+    assert!(!line.to_ascii_lowercase().contains("domain="), "{line}");
     let csrf = cookie_value(&line);
     assert!(body.contains(&format!("name=\"csrf\" value=\"{csrf}\"")));
     let head_lower = head.to_ascii_lowercase();
@@ -387,15 +394,21 @@ fn forms_need_their_csrf_token_and_pages_send_strict_headers() {
     }
     assert!(head_lower.contains("x-frame-options: deny"));
     assert!(head_lower.contains("x-content-type-options: nosniff"));
+    assert!(head_lower.contains("strict-transport-security: max-age=31536000"), "{head}");
     assert!(!body.contains("<script>"), "no inline script");
+    let (_, api_head, _) = curl(&p, &[&format!("{}/api/v1/health", p.origin)]);
+    assert!(api_head.to_ascii_lowercase().contains("strict-transport-security"), "{api_head}");
 
     let password = format!("account=alice&password={}", ACCOUNT_PASSWORD.replace(' ', "+"));
-    let cookie = format!("Cookie: zca_login_csrf={csrf}");
-    // No token, a wrong token, a token without its cookie: refused, no session.
+    let cookie = format!("Cookie: __Host-zca_login_csrf={csrf}");
+    // No token, a wrong token, a token without its cookie, and a cookie someone planted with a
+    // token of their choosing (the platform did not make it): refused, no session.
+    let planted = "Cookie: __Host-zca_login_csrf=planted".to_string();
     for (form, header) in [
         (password.clone(), cookie.clone()),
         (format!("{password}&csrf=forged"), cookie.clone()),
         (format!("{password}&csrf={csrf}"), "X-None: 1".to_string()),
+        (format!("{password}&csrf=planted"), planted),
     ] {
         let (status, head, _) = curl(&p, &["-H", &header, "--data", &form, &login]);
         assert_eq!(status, 403, "{form} {header}");
@@ -406,11 +419,11 @@ fn forms_need_their_csrf_token_and_pages_send_strict_headers() {
         curl(&p, &["-H", &cookie, "--data", &format!("{password}&csrf={csrf}"), &login]);
     assert_eq!(status, 303);
     assert!(head.to_ascii_lowercase().contains("location: /home"));
-    let line = set_cookie(&head, "zca_session");
-    for flag in ["HttpOnly", "Secure", "SameSite=Strict"] {
+    let line = set_cookie(&head, "__Host-zca_session");
+    for flag in ["HttpOnly", "Secure", "SameSite=Strict", "Path=/"] {
         assert!(line.contains(flag), "{flag}: {line}");
     }
-    let session = format!("Cookie: zca_session={}", cookie_value(&line));
+    let session = format!("Cookie: __Host-zca_session={}", cookie_value(&line));
 
     // The session's pages carry its own token; the script's calls need it in a header.
     let (status, _, page) = curl(&p, &["-H", &session, &format!("{}/admin/ca-users", p.origin)]);
@@ -449,8 +462,8 @@ fn the_pages_share_the_apis_lockout() {
     p.add_user("alice");
     let login = format!("{}/login", p.origin);
     let (_, head, _) = curl(&p, &[&login]);
-    let csrf = cookie_value(&set_cookie(&head, "zca_login_csrf"));
-    let cookie = format!("Cookie: zca_login_csrf={csrf}");
+    let csrf = cookie_value(&set_cookie(&head, "__Host-zca_login_csrf"));
+    let cookie = format!("Cookie: __Host-zca_login_csrf={csrf}");
     for _ in 0..LOCKOUT_FAILURES {
         let form = format!("account=alice&password=wrong&csrf={csrf}");
         let (status, _, body) =

@@ -58,7 +58,7 @@ pub fn measure(
             format!("/admin/ca-users/{first}/unbind"),
             "/drivers".to_string(),
         ];
-        let cookie = format!("zca_session={token}");
+        let cookie = format!("__Host-zca_session={token}");
         let mut weights = Vec::new();
         let mut assets = 0;
         for path in ASSETS {

@@ -143,6 +143,16 @@ pub struct Health {
     pub time: String,
 }
 
+/// `GET /ready`: whether the instance can serve (its database answers).
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct Ready {
+    /// `ready` or `unavailable`.
+    pub status: String,
+    /// Why not, when not.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+}
+
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct PasswordLogin {
     pub account: String,

@@ -14,7 +14,7 @@ use axum::{Json, Router};
 use http_body_util::BodyExt;
 use serde::de::DeserializeOwned;
 use zca_contract::{
-    code, BindRequest, Bindings, CaLogin, ChallengeRequest, Drivers, Health, PasswordLogin,
+    code, BindRequest, Bindings, CaLogin, ChallengeRequest, Drivers, Health, PasswordLogin, Ready,
     MAX_BODY,
 };
 
@@ -35,6 +35,7 @@ pub struct RemoteAddr(pub SocketAddr);
 pub fn router(state: AppState) -> Router {
     Router::new()
         .route("/api/v1/health", get(health))
+        .route("/api/v1/ready", get(ready))
         .route("/api/v1/sessions/password", post(password_login))
         .route("/api/v1/sessions/ca", post(ca_login))
         .route("/api/v1/sessions/current", delete(logout))
@@ -50,6 +51,7 @@ pub fn router(state: AppState) -> Router {
             ApiError::new(StatusCode::METHOD_NOT_ALLOWED, code::INVALID_REQUEST)
         })
         .layer(middleware::from_fn(localize_errors))
+        .layer(middleware::from_fn(strict_transport))
         .layer(middleware::from_fn(log_requests))
         .with_state(state)
 }
@@ -146,6 +148,30 @@ pub fn remote_of(parts: &axum::http::Extensions) -> Option<String> {
     parts.get::<RemoteAddr>().map(|r| r.0.ip().to_string())
 }
 
+/// Every answer is over HTTPS: browsers are told to use nothing else for this site, for a
+/// year (a network that rewrites plain HTTP then gets no first request to rewrite).
+async fn strict_transport(req: Request, next: Next) -> Response {
+    let mut resp = next.run(req).await;
+    resp.headers_mut()
+        .insert(header::STRICT_TRANSPORT_SECURITY, HeaderValue::from_static("max-age=31536000"));
+    resp
+}
+
+/// Readiness: 200 when the database answers within 3 s, else 503 with the reason (`health`
+/// says only that the process answers).
+async fn ready(State(s): State<AppState>) -> Response {
+    let ping = s.pool.run(|db| Ok(db.query_one("SELECT 1", crate::db::params![]).map(|_| ())?));
+    let reason = match tokio::time::timeout(std::time::Duration::from_secs(3), ping).await {
+        Ok(Ok(())) => None,
+        Ok(Err(e)) => Some(format!("the database does not answer: {e}")),
+        Err(_) => Some("the database did not answer within 3 s".to_string()),
+    };
+    let status = if reason.is_some() { StatusCode::SERVICE_UNAVAILABLE } else { StatusCode::OK };
+    let body =
+        Ready { status: if reason.is_some() { "unavailable" } else { "ready" }.into(), reason };
+    (status, Json(body)).into_response()
+}
+
 async fn health() -> Json<Health> {
     Json(Health {
         status: "ok".into(),
@@ -159,10 +185,7 @@ async fn password_login(
     ext: axum::http::Extensions,
     ApiJson(req): ApiJson<PasswordLogin>,
 ) -> Result<impl IntoResponse, ApiError> {
-    let remote = remote_of(&ext);
-    let cfg = s.cfg.clone();
-    let session =
-        s.pool.run(move |c| Ok(service::password_login(c, &cfg, &req, remote.as_deref())?)).await?;
+    let session = service::password_login(&s.pool, s.cfg.clone(), req, remote_of(&ext)).await?;
     Ok((StatusCode::CREATED, Json(session)))
 }
 

@@ -34,6 +34,30 @@ impl ChallengeKey {
         ctx.update(session_hash);
         URL_SAFE_NO_PAD.encode(ctx.sign())
     }
+
+    /// A token for the login forms, before there is a session: a random nonce and its MAC
+    /// under the server's key, so that a cookie planted by someone else (a sibling site, a
+    /// network that rewrites plain HTTP) cannot be a valid one.
+    pub fn new_login_csrf(&self) -> String {
+        let mut nonce = [0u8; 18];
+        getrandom::fill(&mut nonce).expect("the OS random source works");
+        let nonce = URL_SAFE_NO_PAD.encode(nonce);
+        format!("{nonce}.{}", self.login_mac(&nonce))
+    }
+
+    /// Whether `token` is one `new_login_csrf` made.
+    pub fn login_csrf_valid(&self, token: &str) -> bool {
+        use subtle::ConstantTimeEq;
+        let Some((nonce, mac)) = token.split_once('.') else { return false };
+        bool::from(mac.as_bytes().ct_eq(self.login_mac(nonce).as_bytes()))
+    }
+
+    fn login_mac(&self, nonce: &str) -> String {
+        let mut ctx = hmac::Context::with_key(&self.0);
+        ctx.update(b"zca-platform login csrf\0");
+        ctx.update(nonce.as_bytes());
+        URL_SAFE_NO_PAD.encode(&ctx.sign().as_ref()[..16])
+    }
 }
 
 impl std::fmt::Debug for ChallengeKey {

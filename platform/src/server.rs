@@ -106,8 +106,10 @@ pub async fn serve(
         data_dir: opts.data_dir.clone(),
         bridge_urls: opts.bridge_urls.clone(),
         trust_seen: Default::default(),
+        throttle: Default::default(),
+        hasher: Arc::new(service::Hasher::for_this_machine()),
     };
-    tokio::spawn(maintain(pool.clone()));
+    tokio::spawn(maintain(pool.clone(), cfg.throttle.clone()));
     let app = api::router(AppState { pool, cfg: Arc::new(cfg) });
     let acceptor = TlsAcceptor::from(identity.config);
     ready(&Running { addr, origin, ca_file: identity.ca_file });
@@ -168,13 +170,19 @@ pub async fn serve(
 /// log is copied into the database (request connections do not; often, so that each copy is
 /// short); every half minute, what expired is removed (`service::sweep`; with several
 /// instances each sweeps, which costs little: the rows go by index).
-async fn maintain(pool: Pool) {
+async fn maintain(pool: Pool, throttle: Arc<service::Throttle>) {
     let mut every = tokio::time::interval(Duration::from_millis(250));
     for tick in 0u64.. {
         every.tick().await;
         if pool.has_upkeep() {
             if let Err(e) = pool.run(|c| Ok(c.upkeep()?)).await {
                 tracing::warn!(error = %e, "checkpoint failed");
+            }
+        }
+        if tick % 40 == 0 {
+            let throttle = throttle.clone();
+            if let Err(e) = pool.run(move |c| Ok(service::audit_unaudited(c, &throttle)?)).await {
+                tracing::warn!(error = %e, "auditing a spray's summary failed");
             }
         }
         if tick % 120 == 0 {

@@ -8,15 +8,6 @@ use serde_json::json;
 use time::{Duration, OffsetDateTime};
 use zca_contract::Purpose;
 
-async fn with_user(account: &str) -> (Platform, TestCa, String) {
-    let p = Platform::start().await;
-    let ca = TestCa::p256("Test CA");
-    p.trust(&ca.der);
-    p.add_user(account);
-    let token = p.login(account).await;
-    (p, ca, token)
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn health_and_tls() {
     let p = Platform::start().await;

@@ -162,6 +162,14 @@ const SQLITE: &[&str] = &[
     CREATE INDEX sessions_expiry ON sessions(expires_at);
     CREATE INDEX sessions_binding ON sessions(binding_id);
     ",
+    // 6: password failures counted per account and source (a spray locks out its source, not
+    // the account); audit rows that stand for several failures (a spray's summary).
+    "
+    ALTER TABLE login_failures ADD COLUMN source TEXT NOT NULL DEFAULT '';
+    DROP INDEX login_failures_account;
+    CREATE INDEX login_failures_account ON login_failures(account, source, time);
+    ALTER TABLE audit ADD COLUMN count INTEGER NOT NULL DEFAULT 1;
+    ",
 ];
 
 /// PostgreSQL: version 4 whole, then each entry one version up from there.
@@ -272,6 +280,12 @@ const POSTGRES: &[&str] = &[
     ALTER TABLE spent_challenges ADD PRIMARY KEY (expires_at, id);
     DROP INDEX spent_challenges_expiry;
 ",
+    "
+    ALTER TABLE login_failures ADD COLUMN source TEXT NOT NULL DEFAULT '';
+    DROP INDEX login_failures_account;
+    CREATE INDEX login_failures_account ON login_failures(account, source, time);
+    ALTER TABLE audit ADD COLUMN count BIGINT NOT NULL DEFAULT 1;
+",
 ];
 
 pub const SCHEMA_VERSION: usize = SQLITE.len();
@@ -299,8 +313,8 @@ pub(super) const TABLES: &[(&str, &str, bool)] = &[
          added_at, content",
         true,
     ),
-    ("audit", "id, time, event, account, ca_lock_id, cert_sha256, result, remote", true),
-    ("login_failures", "account, time", false),
+    ("audit", "id, time, event, account, ca_lock_id, cert_sha256, result, remote, count", true),
+    ("login_failures", "account, source, time", false),
     ("spent_challenges", "id, expires_at", false),
     ("server_keys", "name, key", false),
     ("revoked", "id, sha256, serial, issuer, reason, revoked_at", true),

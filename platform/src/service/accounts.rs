@@ -10,15 +10,20 @@ use base64::Engine;
 use sha2::{Digest, Sha256};
 use zca_contract::{code, CaLogin, PasswordLogin, Purpose, Session, User};
 
+use std::sync::Arc;
+
+use zeroize::Zeroizing;
+
 use super::challenges::{open_challenge, spend_challenge};
 use super::proof::{cert_sha256_of, confirm_standing, present, Presented, Proof};
+use super::throttle::Verdict;
 use super::{audit, write, AuditEvent, Caller, Config};
 use crate::challenge;
 use crate::clock::{now, rfc3339_unix};
-use crate::db::{params, Db};
+use crate::db::{params, Db, Pool};
 use crate::error::ApiError;
 
-/// Failed password logins allowed per account within `LOCKOUT_WINDOW` seconds.
+/// Failed password logins allowed per account and source within `LOCKOUT_WINDOW` seconds.
 pub const LOCKOUT_FAILURES: i64 = 5;
 pub const LOCKOUT_WINDOW: i64 = 15 * 60;
 
@@ -43,7 +48,7 @@ pub fn hash_password(password: &str) -> anyhow::Result<String> {
 static DUMMY_HASH: std::sync::LazyLock<String> =
     std::sync::LazyLock::new(|| hash_password("not the password of anyone").expect("argon2 works"));
 
-fn password_matches(password: &str, hash: &str) -> bool {
+pub(super) fn password_matches(password: &str, hash: &str) -> bool {
     PasswordHash::new(hash)
         .is_ok_and(|parsed| Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok())
 }
@@ -77,79 +82,149 @@ fn create_session(
     })
 }
 
-/// Password login with lockout: the attempt is recorded as a failure before the password is
-/// checked, so that concurrent guesses, on any instance, can never exceed the limit; a success
-/// clears them.
-pub fn password_login(
-    db: &mut Db,
-    cfg: &Config,
-    req: &PasswordLogin,
-    remote: Option<&str>,
+/// Password login: the source's standing first (a failing source waits, then is refused, see
+/// `throttle`), then the account's lockout from this source and the failure recorded in one
+/// write (so that concurrent guesses, on any instance, never pass the limit), then the hash
+/// compared in the hashing pool — with no database connection held — and the outcome written.
+pub async fn password_login(
+    pool: &Pool,
+    cfg: Arc<Config>,
+    req: PasswordLogin,
+    source: Option<String>,
 ) -> Result<Session, ApiError> {
-    let account = req.account.trim();
+    let account = req.account.trim().to_string();
     if account.is_empty() || account.len() > 128 {
         return Err(ApiError::invalid_request());
     }
+    let from = source.clone().unwrap_or_default();
+    match cfg.throttle.verdict(&from) {
+        Verdict::Go => {}
+        Verdict::Wait(pause) => tokio::time::sleep(pause).await,
+        Verdict::Refuse(retry) => return Err(too_many(retry)),
+    }
+    let (c, a, s) = (cfg.clone(), account.clone(), source.clone());
+    let user = pool.run(move |db| Ok(begin_password_login(db, &c, &a, s.as_deref())?)).await?;
+    let hash = user.as_ref().map_or_else(|| DUMMY_HASH.clone(), |u| u.hash.clone());
+    let matches = cfg
+        .hasher
+        .verify(Zeroizing::new(req.password.clone()), hash)
+        .await
+        .map_err(|_| too_many(1))?;
+    let ok = matches && user.as_ref().is_some_and(|u| !u.disabled);
+    let minute = (now() / 60) as u64;
+    let audited = ok || cfg.throttle.failed(&from, minute);
+    pool.run(move |db| {
+        Ok(finish_password_login(
+            db,
+            &cfg,
+            &account,
+            source.as_deref(),
+            user.filter(|_| ok),
+            audited,
+        )?)
+    })
+    .await?
+}
+
+fn too_many(retry_after: u64) -> ApiError {
+    let mut err = ApiError::new(StatusCode::TOO_MANY_REQUESTS, code::TOO_MANY_ATTEMPTS);
+    err.retry_after = Some(retry_after);
+    err
+}
+
+/// An account's password hash, as the login reads it.
+pub struct Account {
+    id: i64,
+    hash: String,
+    disabled: bool,
+}
+
+/// The account's lockout from this source, and the attempt recorded as a failure: one write.
+/// `None` for an account that does not exist (its hash is compared all the same).
+fn begin_password_login(
+    db: &mut Db,
+    cfg: &Config,
+    account: &str,
+    source: Option<&str>,
+) -> Result<Option<Account>, ApiError> {
     let now = now();
-    let event = |result| AuditEvent {
+    let from = source.unwrap_or_default();
+    let locked = write(db, |tx| {
+        tx.lock(&format!("login_failures {account} {from}"))?;
+        let r = tx.query_one(
+            "SELECT count(*), min(time) FROM login_failures
+             WHERE account = ?1 AND source = ?2 AND time > ?3",
+            params![account, from, now - LOCKOUT_WINDOW],
+        )?;
+        let (count, oldest): (i64, Option<i64>) = (r.get(0)?, r.get(1)?);
+        if count >= LOCKOUT_FAILURES {
+            return Ok(Some((oldest.unwrap_or(now) + LOCKOUT_WINDOW - now).max(1) as u64));
+        }
+        tx.execute(
+            "INSERT INTO login_failures (account, source, time) VALUES (?1, ?2, ?3)",
+            params![account, from, now],
+        )?;
+        Ok(None)
+    })?;
+    if let Some(retry) = locked {
+        // A locked account's further tries are the spray's, not news: the source's count
+        // takes them, and one audit row a minute per source says how many there were.
+        if cfg.throttle.failed(from, (now / 60) as u64) {
+            let event = password_event(account, code::TOO_MANY_ATTEMPTS, source);
+            write(db, |tx| audit(tx, &event))?;
+        }
+        return Err(too_many(retry));
+    }
+    db.query_opt(
+        "SELECT id, password_hash, disabled FROM users WHERE account = ?1",
+        params![account],
+    )?
+    .map(|r| Ok(Account { id: r.get(0)?, hash: r.get(1)?, disabled: r.get(2)? }))
+    .transpose()
+}
+
+/// The outcome written: for a match, the account's failures from this source cleared and a
+/// session opened; for anything else, `invalid_credentials` (audited when `audited`).
+fn finish_password_login(
+    db: &mut Db,
+    cfg: &Config,
+    account: &str,
+    source: Option<&str>,
+    user: Option<Account>,
+    audited: bool,
+) -> Result<Result<Session, ApiError>, ApiError> {
+    let from = source.unwrap_or_default();
+    match user {
+        Some(user) => write(db, |tx| {
+            tx.execute(
+                "DELETE FROM login_failures WHERE account = ?1 AND source = ?2",
+                params![account, from],
+            )?;
+            audit(tx, &password_event(account, "ok", source))?;
+            create_session(tx, cfg, user.id, "password", None).map(Ok)
+        }),
+        None => {
+            if audited {
+                let event = password_event(account, code::INVALID_CREDENTIALS, source);
+                write(db, |tx| audit(tx, &event))?;
+            }
+            Ok(Err(ApiError::new(StatusCode::UNAUTHORIZED, code::INVALID_CREDENTIALS)))
+        }
+    }
+}
+
+fn password_event<'a>(
+    account: &'a str,
+    result: &'a str,
+    remote: Option<&'a str>,
+) -> AuditEvent<'a> {
+    AuditEvent {
         event: "password_login",
         account: Some(account),
         ca_lock_id: None,
         cert_sha256: None,
         result,
         remote,
-    };
-    let attempt = write(db, |tx| {
-        tx.lock(&format!("login_failures {account}"))?;
-        let r = tx.query_one(
-            "SELECT count(*), min(time) FROM login_failures WHERE account = ?1 AND time > ?2",
-            params![account, now - LOCKOUT_WINDOW],
-        )?;
-        let (count, oldest): (i64, Option<i64>) = (r.get(0)?, r.get(1)?);
-        if count >= LOCKOUT_FAILURES {
-            audit(tx, &event(code::TOO_MANY_ATTEMPTS))?;
-            return Ok(Err((oldest.unwrap_or(now) + LOCKOUT_WINDOW - now).max(1) as u64));
-        }
-        tx.execute(
-            "INSERT INTO login_failures (account, time) VALUES (?1, ?2)",
-            params![account, now],
-        )?;
-        let user = tx
-            .query_opt(
-                "SELECT id, password_hash, disabled FROM users WHERE account = ?1",
-                params![account],
-            )?
-            .map(|r| Ok::<(i64, String, bool), ApiError>((r.get(0)?, r.get(1)?, r.get(2)?)))
-            .transpose()?;
-        Ok(Ok(user))
-    })?;
-    let user = match attempt {
-        Ok(user) => user,
-        Err(retry) => {
-            let mut err = ApiError::new(StatusCode::TOO_MANY_REQUESTS, code::TOO_MANY_ATTEMPTS);
-            err.retry_after = Some(retry);
-            return Err(err);
-        }
-    };
-
-    // The slow part, outside the write lock.
-    let ok = match &user {
-        Some((_, hash, disabled)) => password_matches(&req.password, hash) && !disabled,
-        None => {
-            password_matches(&req.password, &DUMMY_HASH);
-            false
-        }
-    };
-    match (ok, user) {
-        (true, Some((user_id, _, _))) => write(db, |tx| {
-            tx.execute("DELETE FROM login_failures WHERE account = ?1", params![account])?;
-            audit(tx, &event("ok"))?;
-            create_session(tx, cfg, user_id, "password", None)
-        }),
-        _ => {
-            write(db, |tx| audit(tx, &event(code::INVALID_CREDENTIALS)))?;
-            Err(ApiError::new(StatusCode::UNAUTHORIZED, code::INVALID_CREDENTIALS))
-        }
     }
 }
 

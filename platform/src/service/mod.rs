@@ -8,6 +8,7 @@ mod bindings;
 mod challenges;
 mod drivers;
 mod proof;
+mod throttle;
 
 use std::path::PathBuf;
 
@@ -19,13 +20,14 @@ pub use bindings::{bind, bindings, prepare_bind, unbind, BindAttempt};
 pub use challenges::{new_challenge, MAX_CHALLENGE_TTL};
 pub use drivers::{driver_file, driver_path, drivers};
 pub use proof::{end_untrusted_sessions, TrustSeen};
+pub use throttle::{Hasher, Throttle};
 
 use crate::challenge::ChallengeKey;
 use crate::clock::now;
 use crate::db::{params, Db, DbError};
 use crate::error::ApiError;
 
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct Config {
     /// `https://host:port` as clients reach the server: part of every signed message.
     pub origin: String,
@@ -36,6 +38,10 @@ pub struct Config {
     /// The CA client service's addresses the web pages try (`--bridge`).
     pub bridge_urls: Vec<String>,
     pub trust_seen: TrustSeen,
+    /// Password logins' counts per source (a spray), this instance's.
+    pub throttle: std::sync::Arc<Throttle>,
+    /// The password hashing pool.
+    pub hasher: std::sync::Arc<Hasher>,
 }
 
 /// The caller of an authenticated request.
@@ -92,6 +98,26 @@ pub fn sweep(db: &mut Db) -> Result<u64, ApiError> {
         removed += tx
             .execute("DELETE FROM login_failures WHERE time < ?1", params![now - LOCKOUT_WINDOW])?;
         Ok(removed)
+    })
+}
+
+/// One audit row per source and minute for the failed password logins left without a row of
+/// their own (a spray's), with their count: the audit of a spray stays bounded.
+pub fn audit_unaudited(db: &mut Db, throttle: &Throttle) -> Result<(), ApiError> {
+    let minute = (now() / 60) as u64;
+    let sums = throttle.take_unaudited(minute);
+    if sums.is_empty() {
+        return Ok(());
+    }
+    write(db, |tx| {
+        for (source, minute, count) in &sums {
+            tx.execute(
+                "INSERT INTO audit (time, event, account, ca_lock_id, cert_sha256, result, remote, count)
+                 VALUES (?1, 'password_login', NULL, NULL, NULL, ?2, ?3, ?4)",
+                params![(*minute as i64) * 60 + 59, zca_contract::code::INVALID_CREDENTIALS, source, *count as i64],
+            )?;
+        }
+        Ok(())
     })
 }
 

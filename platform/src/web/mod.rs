@@ -25,8 +25,10 @@ use crate::error::ApiError;
 use crate::service::{self, Caller};
 
 /// The session cookie, and the one that guards the login forms before there is a session.
-pub const SESSION_COOKIE: &str = "zca_session";
-pub const LOGIN_CSRF_COOKIE: &str = "zca_login_csrf";
+/// `__Host-`: the browser takes them only from this very origin, over HTTPS, for every path,
+/// never from a sibling subdomain that could plant one.
+pub const SESSION_COOKIE: &str = "__Host-zca_session";
+pub const LOGIN_CSRF_COOKIE: &str = "__Host-zca_login_csrf";
 
 /// The error code of a state-changing request without the right CSRF token (web pages only).
 pub const CSRF_REFUSED: &str = "csrf_refused";
@@ -92,7 +94,8 @@ pub fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
     })
 }
 
-/// `Set-Cookie` for a session-scoped cookie the page's script never reads.
+/// `Set-Cookie` for a cookie the page's script never reads: HTTPS only, the whole site, no
+/// Domain (as `__Host-` demands).
 pub fn set_cookie(name: &str, value: &str, max_age: Option<i64>) -> HeaderValue {
     let age = max_age.map(|s| format!("; Max-Age={s}")).unwrap_or_default();
     HeaderValue::from_str(&format!(

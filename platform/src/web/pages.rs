@@ -122,7 +122,10 @@ fn login_form(
     message: Option<String>,
     status: StatusCode,
 ) -> Response {
-    let csrf = cookie(headers, LOGIN_CSRF_COOKIE).unwrap_or_else(super::random_token);
+    let key = &s.cfg.challenge_key;
+    let csrf = cookie(headers, LOGIN_CSRF_COOKIE)
+        .filter(|c| key.login_csrf_valid(c))
+        .unwrap_or_else(|| key.new_login_csrf());
     let page =
         LoginPage { t, csrf: csrf.clone(), bridge: bridge(s), user: None, account, error, message };
     let mut resp = render(page);
@@ -147,19 +150,16 @@ pub async fn password_login(
     Form(form): Form<PasswordForm>,
 ) -> Response {
     let t = lang(&headers);
-    if check_csrf(Some(&form.csrf), cookie(&headers, LOGIN_CSRF_COOKIE).as_deref()).is_err() {
+    if check_login_csrf(&s, Some(&form.csrf), &headers).is_err() {
         let error = Some(message(super::CSRF_REFUSED, chinese(t)).to_string());
         return login_form(&s, t, &headers, form.account, error, None, StatusCode::FORBIDDEN);
     }
     let account = form.account.clone();
     let req = zca_contract::PasswordLogin { account: form.account, password: form.password };
-    let (cfg, remote) = (s.cfg.clone(), remote_of(&ext));
-    let result =
-        s.pool.run(move |c| Ok(service::password_login(c, &cfg, &req, remote.as_deref())?)).await;
+    let result = service::password_login(&s.pool, s.cfg.clone(), req, remote_of(&ext)).await;
     match result {
         Ok(session) => signed_in(&session.token, "/home", s.cfg.session_ttl, true),
         Err(e) => {
-            let e = ApiError::from(e);
             let error = Some(message(e.code, chinese(t)).to_string());
             login_form(&s, t, &headers, account, error, None, e.status)
         }
@@ -515,6 +515,17 @@ pub async fn drivers(
     }))
 }
 
+/// A login form's token: the login cookie's, and one the server made (a planted cookie is not).
+fn check_login_csrf(
+    s: &AppState,
+    given: Option<&str>,
+    headers: &HeaderMap,
+) -> Result<(), ApiError> {
+    let cookie =
+        cookie(headers, LOGIN_CSRF_COOKIE).filter(|c| s.cfg.challenge_key.login_csrf_valid(c));
+    check_csrf(given, cookie.as_deref())
+}
+
 fn csrf_header(headers: &HeaderMap) -> Option<&str> {
     headers.get("x-csrf-token").and_then(|v| v.to_str().ok())
 }
@@ -530,8 +541,7 @@ pub async fn challenge(
     let fail = json_failed(lang(&headers));
     let caller = match req.purpose {
         Purpose::Login => {
-            check_csrf(csrf_header(&headers), cookie(&headers, LOGIN_CSRF_COOKIE).as_deref())
-                .map_err(&fail)?;
+            check_login_csrf(&s, csrf_header(&headers), &headers).map_err(&fail)?;
             None
         }
         Purpose::Bind => {
@@ -552,8 +562,7 @@ pub async fn ca_login(
     Json(req): Json<CaLogin>,
 ) -> Result<Response, Response> {
     let fail = json_failed(lang(&headers));
-    check_csrf(csrf_header(&headers), cookie(&headers, LOGIN_CSRF_COOKIE).as_deref())
-        .map_err(&fail)?;
+    check_login_csrf(&s, csrf_header(&headers), &headers).map_err(&fail)?;
     let (cfg, remote) = (s.cfg.clone(), remote_of(&ext));
     let attempt = service::prepare_ca_login(&cfg, &req);
     let session = s

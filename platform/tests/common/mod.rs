@@ -244,6 +244,16 @@ impl Drop for Platform {
     }
 }
 
+/// A platform with a trusted P-256 test CA and `account`, logged in (its session token).
+pub async fn with_user(account: &str) -> (Platform, TestCa, String) {
+    let p = Platform::start().await;
+    let ca = TestCa::p256("Test CA");
+    p.trust(&ca.der);
+    p.add_user(account);
+    let token = p.login(account).await;
+    (p, ca, token)
+}
+
 /// The database a test platform uses: SQLite in its data folder, or, when the run asks for
 /// PostgreSQL (`ZCA_TEST_DATABASE=postgres`), a database of its own in the test cluster, named
 /// in the data folder so that a restart on the same folder finds the same database.
@@ -292,6 +302,12 @@ pub fn run_admin(mut cmd: Command, args: &[&str], stdin: &str) {
 
 /// A client that trusts only the server's own CA, with the ring provider.
 pub fn client_trusting(ca_file: &Path) -> reqwest::Client {
+    client_from(ca_file, None)
+}
+
+/// `client_trusting`, connecting from `local`: another address of the loopback network
+/// (127.0.0.2, …), a source of its own to the server.
+pub fn client_from(ca_file: &Path, local: Option<std::net::IpAddr>) -> reqwest::Client {
     let pem = std::fs::read(ca_file).unwrap();
     let mut roots = rustls::RootCertStore::empty();
     for cert in rustls::pki_types::CertificateDer::pem_slice_iter(&pem) {
@@ -304,7 +320,7 @@ pub fn client_trusting(ca_file: &Path) -> reqwest::Client {
     .unwrap()
     .with_root_certificates(roots)
     .with_no_client_auth();
-    reqwest::Client::builder().use_preconfigured_tls(tls).build().unwrap()
+    reqwest::Client::builder().use_preconfigured_tls(tls).local_address(local).build().unwrap()
 }
 
 // ---------------------------------------------------------------- keys and certificates

@@ -13,6 +13,8 @@ use std::time::{Duration, Instant};
 pub struct Cluster {
     pub port: u16,
     bin: PathBuf,
+    /// The cluster's folder (its data in `data`, its log in `log`).
+    dir: PathBuf,
     /// The CA of the server's TLS certificate (for 127.0.0.1).
     pub ca_file: PathBuf,
     /// The server's stdin: when the test process ends it closes, and the wrapper stops the
@@ -114,6 +116,8 @@ impl Cluster {
                 >"$2/log" 2>&1 &
             server=$!
             read -r _ || true
+            # Whichever server runs now (a test may have stopped and started it again).
+            "$1/pg_ctl" -D "$2/data" -m fast -w stop >/dev/null 2>&1
             kill -INT "$server" 2>/dev/null
             wait "$server"
             rm -rf "$2"
@@ -133,6 +137,7 @@ impl Cluster {
         let cluster = Cluster {
             port,
             bin: bin.clone(),
+            dir: dir.clone(),
             ca_file: dir.join("ca.pem"),
             _lifeline: Mutex::new(lifeline),
             _child: Mutex::new(child),
@@ -147,6 +152,36 @@ impl Cluster {
             std::thread::sleep(Duration::from_millis(50));
         }
         cluster
+    }
+
+    /// Stops the server (as an operator or a crash would), keeping its data.
+    pub fn stop(&self) {
+        let out = unprivileged(&self.bin.join("pg_ctl"))
+            .arg("-D")
+            .arg(self.dir.join("data"))
+            .args(["-m", "fast", "-w", "stop"])
+            .output()
+            .expect("pg_ctl runs");
+        assert!(out.status.success(), "pg_ctl stop: {}", String::from_utf8_lossy(&out.stderr));
+    }
+
+    /// Starts the server again on its data and port, as `start` did.
+    pub fn start_again(&self) {
+        let options = format!(
+            "-p {port} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=300 \
+             -c ssl=on -c ssl_cert_file={dir}/server.crt -c ssl_key_file={dir}/server.key -k {dir}",
+            port = self.port,
+            dir = self.dir.display(),
+        );
+        let out = unprivileged(&self.bin.join("pg_ctl"))
+            .arg("-D")
+            .arg(self.dir.join("data"))
+            .arg("-l")
+            .arg(self.dir.join("log"))
+            .args(["-w", "-o", &options, "start"])
+            .output()
+            .expect("pg_ctl runs");
+        assert!(out.status.success(), "pg_ctl start: {}", String::from_utf8_lossy(&out.stderr));
     }
 
     pub fn url(&self, database: &str) -> String {
