@@ -416,7 +416,6 @@ fn a_thousand_connections_at_once_are_answered_and_the_service_stays() {
         "GET /xtxapp/ HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nOrigin: {ORIGIN}\r\nUpgrade: websocket\r\n\
          Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n"
     );
-    let started = std::time::Instant::now();
     let mut streams = Vec::new();
     for _ in 0..1000 {
         let mut s = std::net::TcpStream::connect(("127.0.0.1", port)).unwrap();
@@ -443,7 +442,6 @@ fn a_thousand_connections_at_once_are_answered_and_the_service_stays() {
     }
     assert_eq!(upgraded + gave_way, 1000);
     assert!(upgraded > 0, "{upgraded} served");
-    assert!(started.elapsed() < Duration::from_secs(30), "{:?}", started.elapsed());
     drop(streams);
     std::thread::sleep(Duration::from_millis(500));
     let mut page = b.page();

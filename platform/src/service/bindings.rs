@@ -9,7 +9,7 @@ use zca_contract::{
 
 use super::accounts::{end_sessions_of_bindings, EndedBinding};
 use super::challenges::{open_challenge, spend_challenge};
-use super::proof::{cert_sha256_of, confirm_standing, present, Presented, Proof};
+use super::proof::{audit_sha256, confirm_standing, present, Presented, Proof};
 use super::{audit, write, AuditEvent, Caller, Config};
 use crate::challenge;
 use crate::clock::{now, rfc3339_unix};
@@ -92,7 +92,8 @@ pub fn prepare_bind(cfg: &Config, caller: &Caller, req: &BindRequest) -> BindAtt
         let presented = present(cfg, Purpose::Bind, challenge, &proof, &ca_lock_id)?;
         Ok((ca_lock_id, presented))
     });
-    let sha256 = cert_sha256_of(&req.certificate);
+    let sha256 =
+        audit_sha256(&presented.as_ref().map(|(_, p)| p).map_err(Clone::clone), &req.certificate);
     BindAttempt { opened, presented, ca_lock_id: req.ca_lock_id.clone(), sha256 }
 }
 

@@ -50,15 +50,19 @@ fn check_chain(cert: &X509Certificate<'_>, trusted: &[Vec<u8>]) -> Result<(), Ap
 }
 
 fn not_revoked(db: &mut Db, cert: &X509Certificate<'_>, sha256: &str) -> Result<(), ApiError> {
-    if is_revoked(db, cert, sha256)? {
+    let (serial, issuer) = revocation_of(cert);
+    not_revoked_by(db, &serial, issuer, sha256)
+}
+
+fn not_revoked_by(db: &mut Db, serial: &str, issuer: &[u8], sha256: &str) -> Result<(), ApiError> {
+    if is_revoked(db, serial, issuer, sha256)? {
         return Err(ApiError::new(StatusCode::FORBIDDEN, code::CERTIFICATE_REVOKED));
     }
     Ok(())
 }
 
 /// Revoked by its SHA-256, or by its serial (from any issuer, or from the issuer named).
-fn is_revoked(db: &mut Db, cert: &X509Certificate<'_>, sha256: &str) -> Result<bool, ApiError> {
-    let (serial, issuer) = revocation_of(cert);
+fn is_revoked(db: &mut Db, serial: &str, issuer: &[u8], sha256: &str) -> Result<bool, ApiError> {
     let row = db.query_one(
         "SELECT EXISTS (SELECT 1 FROM revoked
          WHERE sha256 = ?1 OR (serial = ?2 AND (issuer IS NULL OR issuer = ?3)))",
@@ -139,6 +143,9 @@ impl TrustSeen {
 pub(super) struct Presented {
     pub der: Vec<u8>,
     pub sha256: String,
+    /// How a revocation names it (serial, issuer's DER): read once, with the rest.
+    serial: String,
+    issuer: Vec<u8>,
     checked_against: Arc<Vec<Vec<u8>>>,
     chain: Result<(), ApiError>,
     signature: Result<(), ApiError>,
@@ -156,6 +163,8 @@ pub(super) fn present(
         STANDARD.decode(proof.signature.trim()).map_err(|_| ApiError::invalid_request())?;
     let cert = parse(&der)?;
     let sha256 = pki::sha256_hex(&der);
+    let (serial, issuer) = revocation_of(&cert);
+    let issuer = issuer.to_vec();
     let checked_against = cfg.trust_seen.get();
     let chain = check_chain(&cert, &checked_against);
     let msg = signed_bytes(
@@ -178,7 +187,7 @@ pub(super) fn present(
                 }
             })
         });
-    Ok(Presented { der, sha256, checked_against, chain, signature })
+    Ok(Presented { der, sha256, serial, issuer, checked_against, chain, signature })
 }
 
 fn parse(der: &[u8]) -> Result<X509Certificate<'_>, ApiError> {
@@ -198,19 +207,26 @@ pub(super) fn confirm_standing(
 ) -> Result<(), ApiError> {
     tx.lock_shared(TRUST_LOCK)?;
     let trusted = trusted_cas(tx)?;
-    let cert = parse(&presented.der)?;
     if trusted == *presented.checked_against {
         presented.chain.clone()?;
     } else {
-        let chain = check_chain(&cert, &trusted);
+        // The certificate is read again only when the trust changed under the request.
+        let chain = check_chain(&parse(&presented.der)?, &trusted);
         cfg.trust_seen.set(Arc::new(trusted));
         chain?;
     }
-    not_revoked(tx, &cert, &presented.sha256)?;
+    not_revoked_by(tx, &presented.serial, &presented.issuer, &presented.sha256)?;
     presented.signature.clone()
 }
 
-/// The fields of a presented certificate we can name in the audit log even when it is refused.
-pub(super) fn cert_sha256_of(certificate_b64: &str) -> Option<String> {
-    STANDARD.decode(certificate_b64.trim()).ok().map(|der| pki::sha256_hex(&der))
+/// The certificate's SHA-256 for the audit row: the one `present` computed, or — when the proof
+/// was refused before (a spent challenge) — computed here, so that the audit still names it.
+pub(super) fn audit_sha256(
+    presented: &Result<&Presented, ApiError>,
+    certificate_b64: &str,
+) -> Option<String> {
+    match presented {
+        Ok(p) => Some(p.sha256.clone()),
+        Err(_) => STANDARD.decode(certificate_b64.trim()).ok().map(|der| pki::sha256_hex(&der)),
+    }
 }
