@@ -105,7 +105,7 @@ impl Api {
         Ok(body)
     }
 
-    async fn ca_login(&self, id: &Identity) -> Result<()> {
+    pub(crate) async fn ca_login(&self, id: &Identity) -> Result<()> {
         let body = self.proof(id, Purpose::Login, None).await?;
         self.post("/api/v1/sessions/ca", None, body).await.map(drop)
     }

@@ -100,7 +100,10 @@ pub async fn password_login(
     match cfg.throttle.verdict(&from) {
         Verdict::Go => {}
         Verdict::Wait(pause) => tokio::time::sleep(pause).await,
-        Verdict::Refuse(retry) => return Err(too_many(retry)),
+        Verdict::Refuse(retry) => {
+            cfg.throttle.hold_refusal().await;
+            return Err(too_many(retry));
+        }
     }
     let (c, a, s) = (cfg.clone(), account.clone(), source.clone());
     let user = pool.run(move |db| Ok(begin_password_login(db, &c, &a, s.as_deref())?)).await?;

@@ -33,6 +33,12 @@ pub const AUDITED_PER_SOURCE_MINUTE: u32 = 5;
 pub const AUDITED_PER_MINUTE: u32 = 100;
 /// Sources remembered at most; past it the oldest are forgotten.
 const MAX_SOURCES: usize = 100_000;
+/// How long a refused source waits for its 429: a sprayer that ignores Retry-After then costs
+/// the server a sleeping task per connection instead of a core answering it as fast as it asks.
+pub const REFUSAL_PAUSE: Duration = Duration::from_secs(1);
+/// Refusals held back at most at once; past it they are answered at once, so that many sources
+/// cannot make the server hold connections without bound.
+const MAX_HELD_REFUSALS: usize = 1024;
 
 /// What to do with a password login from a source.
 #[derive(Debug, PartialEq, Eq)]
@@ -59,6 +65,7 @@ struct Counts {
 #[derive(Default)]
 pub struct Throttle {
     counts: Mutex<Counts>,
+    held_refusals: AtomicUsize,
 }
 
 fn prune(times: &mut VecDeque<Instant>, window: Duration, now: Instant) {
@@ -92,6 +99,21 @@ impl Throttle {
             return Verdict::Wait(Duration::from_millis((100 * over).min(2_000)));
         }
         Verdict::Go
+    }
+
+    /// Waits before a refusal is answered (REFUSAL_PAUSE), unless too many already wait.
+    pub async fn hold_refusal(&self) {
+        let held = self.held();
+        if held.waits {
+            tokio::time::sleep(REFUSAL_PAUSE).await;
+        }
+    }
+
+    /// One more refusal held; counted out when dropped, so that a client that hangs up during
+    /// the pause is counted out too.
+    fn held(&self) -> Held<'_> {
+        let before = self.held_refusals.fetch_add(1, Ordering::Relaxed);
+        Held { count: &self.held_refusals, waits: before < MAX_HELD_REFUSALS }
     }
 
     /// A failed password login from `source`; whether it gets an audit row of its own (else it
@@ -142,6 +164,17 @@ impl Throttle {
                 Some((key.0, key.1, count))
             })
             .collect()
+    }
+}
+
+struct Held<'a> {
+    count: &'a AtomicUsize,
+    waits: bool,
+}
+
+impl Drop for Held<'_> {
+    fn drop(&mut self) {
+        self.count.fetch_sub(1, Ordering::Relaxed);
     }
 }
 
@@ -246,5 +279,18 @@ mod tests {
             }
         }
         assert!(busy >= 1, "a queue of 2 cannot hold 6 at once");
+    }
+
+    /// Held refusals are bounded, and counted out when their client hangs up mid-pause, so that
+    /// the bound does not fill with ghosts.
+    #[test]
+    fn held_refusals_are_bounded_and_counted_out_when_dropped() {
+        let t = Throttle::default();
+        let held: Vec<Held> = (0..MAX_HELD_REFUSALS).map(|_| t.held()).collect();
+        assert!(held.iter().all(|h| h.waits));
+        assert!(!t.held().waits, "past the bound: answered at once");
+        drop(held);
+        assert_eq!(t.held_refusals.load(Ordering::Relaxed), 0);
+        assert!(t.held().waits);
     }
 }
