@@ -355,7 +355,10 @@ fn curl(p: &PlatformProc, args: &[&str]) -> (u16, String, String) {
 
 fn set_cookie(head: &str, name: &str) -> String {
     head.lines()
-        .find(|l| l.to_ascii_lowercase().starts_with(&format!("set-cookie: {name}=")))
+        .find(|l| {
+            l.to_ascii_lowercase().starts_with("set-cookie: ")
+                && l["set-cookie: ".len()..].starts_with(&format!("{name}="))
+        })
         .unwrap_or_else(|| panic!("no {name} cookie in {head}"))
         .to_string()
 }

@@ -1,13 +1,8 @@
 //! The HTTP API of the contract: routes, extractors and thin handlers over `service`.
 
-use std::net::SocketAddr;
-use std::sync::Arc;
-use std::time::Instant;
-
 use axum::extract::{FromRequest, FromRequestParts, Path, Request, State};
 use axum::http::request::Parts;
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
-use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{delete, get, post};
 use axum::{Json, Router};
@@ -18,21 +13,11 @@ use zca_contract::{
     MAX_BODY,
 };
 
-use crate::db::Pool;
-use crate::error::{localize_errors, ApiError};
-use crate::service::{self, Caller, Config};
+use crate::error::ApiError;
+use crate::service::{self, Caller};
+use crate::state::{remote_of, AppState};
 
-#[derive(Clone)]
-pub struct AppState {
-    pub pool: Pool,
-    pub cfg: Arc<Config>,
-}
-
-/// The peer's address, put on each request by the server loop.
-#[derive(Clone, Copy, Debug)]
-pub struct RemoteAddr(pub SocketAddr);
-
-pub fn router(state: AppState) -> Router {
+pub fn router() -> Router<AppState> {
     Router::new()
         .route("/api/v1/health", get(health))
         .route("/api/v1/ready", get(ready))
@@ -45,38 +30,6 @@ pub fn router(state: AppState) -> Router {
         .route("/api/v1/ca/bindings/{id}", delete(unbind))
         .route("/api/v1/ca/drivers", get(drivers))
         .route("/downloads/drivers/{id}/{name}", get(download))
-        .merge(crate::web::router(state.clone()))
-        .fallback(|| async { ApiError::not_found() })
-        .method_not_allowed_fallback(|| async {
-            ApiError::new(StatusCode::METHOD_NOT_ALLOWED, code::INVALID_REQUEST)
-        })
-        .layer(middleware::from_fn(localize_errors))
-        .layer(middleware::from_fn(strict_transport))
-        .layer(middleware::from_fn(log_requests))
-        .with_state(state)
-}
-
-/// One log line per request: never a header or body (they hold passwords and tokens).
-async fn log_requests(req: Request, next: Next) -> Response {
-    let start = Instant::now();
-    let method = req.method().clone();
-    let path = req.uri().path().to_string();
-    let remote = req.extensions().get::<RemoteAddr>().map(|r| r.0.to_string()).unwrap_or_default();
-    let resp = next.run(req).await;
-    tracing::info!(
-        %method,
-        path = %redact_path(&path),
-        status = resp.status().as_u16(),
-        ms = start.elapsed().as_secs_f64() * 1000.0,
-        %remote,
-        "request"
-    );
-    resp
-}
-
-/// Paths carry no secrets today; this keeps it so if a token ever ends up in one.
-fn redact_path(path: &str) -> String {
-    path.chars().take(200).collect()
 }
 
 /// A JSON body of at most 1 MiB: bigger is 413, malformed is 400, never 500.
@@ -141,20 +94,6 @@ fn bearer(headers: &HeaderMap) -> Option<String> {
     let (scheme, token) = value.split_once(' ')?;
     (scheme.eq_ignore_ascii_case("bearer") && !token.trim().is_empty())
         .then(|| token.trim().to_string())
-}
-
-/// The client's address, for the audit log.
-pub fn remote_of(parts: &axum::http::Extensions) -> Option<String> {
-    parts.get::<RemoteAddr>().map(|r| r.0.ip().to_string())
-}
-
-/// Every answer is over HTTPS: browsers are told to use nothing else for this site, for a
-/// year (a network that rewrites plain HTTP then gets no first request to rewrite).
-async fn strict_transport(req: Request, next: Next) -> Response {
-    let mut resp = next.run(req).await;
-    resp.headers_mut()
-        .insert(header::STRICT_TRANSPORT_SECURITY, HeaderValue::from_static("max-age=31536000"));
-    resp
 }
 
 /// Readiness: 200 when the database answers within 3 s, else 503 with the reason (`health`

@@ -8,6 +8,10 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use zca_contract::{code, ErrorBody, ErrorDetail};
 
+/// The code of a state-changing request from a page without the right CSRF token (the pages
+/// answer it; the API has no such requests).
+pub const CSRF_REFUSED: &str = "csrf_refused";
+
 #[derive(Debug, Clone)]
 pub struct ApiError {
     pub status: StatusCode,
@@ -152,7 +156,7 @@ pub fn message(code: &str, chinese: bool) -> &'static str {
         }
         code::NOT_FOUND => ("Not found.", "未找到。"),
         code::CERTIFICATE_REVOKED => ("The certificate has been revoked.", "证书已被吊销。"),
-        crate::web::CSRF_REFUSED => {
+        CSRF_REFUSED => {
             ("This page has expired; reload it and try again.", "页面已过期，请刷新后重试。")
         }
         _ => ("Internal error.", "内部错误。"),

@@ -11,5 +11,6 @@ pub mod error;
 pub mod pki;
 pub mod server;
 pub mod service;
+pub mod state;
 pub mod tls;
 pub mod web;

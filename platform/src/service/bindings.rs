@@ -7,9 +7,9 @@ use zca_contract::{
     code, BindRequest, Binding, BindingStatus, CertificateInfo, Purpose, CA_LOCK_ID_MAX,
 };
 
-use super::accounts::{end_sessions_of_bindings, EndedBinding};
 use super::challenges::{open_challenge, spend_challenge};
 use super::proof::{audit_sha256, confirm_standing, present, Presented, Proof};
+use super::sessions::{end_sessions_of_bindings, EndedBinding};
 use super::{audit, write, AuditEvent, Caller, Config};
 use crate::challenge;
 use crate::clock::{now, rfc3339_unix};

@@ -3,24 +3,27 @@
 //! these; the operator's commands (`admin.rs`) use the same rules where they touch the same
 //! things.
 
-mod accounts;
 mod bindings;
 mod challenges;
 mod drivers;
+mod logins;
+mod passwords;
 mod proof;
+mod sessions;
 mod throttle;
 
 use std::path::PathBuf;
 
-pub use accounts::{
-    authenticate, ca_login, hash_password, logout, me, password_login, prepare_ca_login,
-    session_facts, CaLoginAttempt, LOCKOUT_FAILURES, LOCKOUT_WINDOW,
-};
 pub use bindings::{bind, bindings, prepare_bind, unbind, BindAttempt};
 pub use challenges::{new_challenge, MAX_CHALLENGE_TTL};
 pub use drivers::{driver_file, driver_path, drivers};
+pub use logins::{
+    ca_login, password_login, prepare_ca_login, CaLoginAttempt, LOCKOUT_FAILURES, LOCKOUT_WINDOW,
+};
+pub use passwords::{hash_password, Hasher};
 pub use proof::{end_untrusted_sessions, TrustSeen};
-pub use throttle::{Hasher, Throttle};
+pub use sessions::{authenticate, logout, me, session_facts};
+pub use throttle::Throttle;
 
 use crate::challenge::ChallengeKey;
 use crate::clock::now;

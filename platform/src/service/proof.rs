@@ -10,7 +10,7 @@ use time::OffsetDateTime;
 use x509_parser::prelude::{FromDer, X509Certificate};
 use zca_contract::{code, signed_bytes, Algorithm, Purpose};
 
-use super::accounts::EndedBinding;
+use super::sessions::EndedBinding;
 use super::Config;
 use crate::challenge;
 use crate::db::{params, Db, DbError};
@@ -104,7 +104,7 @@ pub fn end_untrusted_sessions(tx: &mut Db, why: &str) -> Result<usize, ApiError>
             untrusted.push(binding);
         }
     }
-    super::accounts::end_sessions_of_bindings(tx, &untrusted, why, None)
+    super::sessions::end_sessions_of_bindings(tx, &untrusted, why, None)
 }
 
 /// What a client presents to prove it holds a key: the fields shared by CA login and bind.

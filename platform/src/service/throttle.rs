@@ -1,10 +1,8 @@
 //! What a password spray meets. A spray tries many accounts (most of them unknown) from few
 //! sources, so failures are counted per source address and overall, not only per account: a
 //! source that keeps failing is slowed, then refused, while the accounts it tried stay open to
-//! their owners (whose failures count per account and source, in the database). Password
-//! hashing, the costly part, runs in a pool of its own, sized to the cores with a short queue:
-//! past it, password logins are answered 429 at once, and nothing else waits for them — not
-//! the database's connections, not the pages, not CA logins.
+//! their owners (whose failures count per account and source, in the database). The costly
+//! part, hashing, is bounded apart (`passwords`).
 //!
 //! The counts here are this instance's own (in memory): a spray spread over several instances
 //! is slowed by each of them; the lockout of an account from a source is in the database and
@@ -14,8 +12,6 @@ use std::collections::{HashMap, VecDeque};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
-
-use zeroize::Zeroizing;
 
 /// How long a failure counts against its source.
 pub const SOURCE_WINDOW: Duration = Duration::from_secs(15 * 60);
@@ -178,55 +174,6 @@ impl Drop for Held<'_> {
     }
 }
 
-/// Password hashing (argon2) off the async threads and the database's connections, at most one
-/// per core at a time, with a short queue.
-pub struct Hasher {
-    permits: tokio::sync::Semaphore,
-    /// Hashes running or waiting.
-    in_line: AtomicUsize,
-    limit: usize,
-}
-
-/// The hasher's queue is full: the caller answers 429 at once.
-#[derive(Debug)]
-pub struct Busy;
-
-impl Hasher {
-    /// `workers` hashes at a time (the cores), and as many again waiting.
-    pub fn new(workers: usize) -> Hasher {
-        let workers = workers.max(1);
-        Hasher {
-            permits: tokio::sync::Semaphore::new(workers),
-            in_line: AtomicUsize::new(0),
-            limit: 2 * workers,
-        }
-    }
-
-    /// For this machine: one worker per core.
-    pub fn for_this_machine() -> Hasher {
-        Hasher::new(std::thread::available_parallelism().map_or(2, usize::from))
-    }
-
-    /// Whether `password` matches the PHC `hash`; `Busy` when the queue is full.
-    pub async fn verify(&self, password: Zeroizing<String>, hash: String) -> Result<bool, Busy> {
-        struct InLine<'a>(&'a AtomicUsize);
-        impl Drop for InLine<'_> {
-            fn drop(&mut self) {
-                self.0.fetch_sub(1, Ordering::SeqCst);
-            }
-        }
-        if self.in_line.fetch_add(1, Ordering::SeqCst) >= self.limit {
-            self.in_line.fetch_sub(1, Ordering::SeqCst);
-            return Err(Busy);
-        }
-        let _in_line = InLine(&self.in_line);
-        let _permit = self.permits.acquire().await.map_err(|_| Busy)?;
-        tokio::task::spawn_blocking(move || super::accounts::password_matches(&password, &hash))
-            .await
-            .map_err(|_| Busy)
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -258,27 +205,6 @@ mod tests {
             [("10.0.0.9".to_string(), 7, 1000 - u64::from(AUDITED_PER_SOURCE_MINUTE))]
         );
         assert!(t.take_unaudited(8).is_empty(), "taken once");
-    }
-
-    #[tokio::test]
-    async fn the_hasher_answers_busy_past_its_queue() {
-        let h = std::sync::Arc::new(Hasher::new(1));
-        let hash = super::super::accounts::hash_password("pw").unwrap();
-        let mut tasks = Vec::new();
-        for _ in 0..6 {
-            let (h, hash) = (h.clone(), hash.clone());
-            tasks.push(tokio::spawn(
-                async move { h.verify(Zeroizing::new("pw".into()), hash).await },
-            ));
-        }
-        let mut busy = 0;
-        for t in tasks {
-            match t.await.unwrap() {
-                Ok(ok) => assert!(ok),
-                Err(Busy) => busy += 1,
-            }
-        }
-        assert!(busy >= 1, "a queue of 2 cannot hold 6 at once");
     }
 
     /// Held refusals are bounded, and counted out when their client hangs up mid-pause, so that

@@ -1,86 +1,27 @@
-//! Accounts and sessions: password login with lockout, CA login, the caller behind a token,
-//! and ending sessions.
+//! Logins: by password (the source's standing, the account's lockout from that source) and by
+//! a key's proof (CA login); each opens a session.
 
-use argon2::password_hash::phc::PasswordHash;
-use argon2::password_hash::{PasswordHasher, PasswordVerifier};
-use argon2::Argon2;
 use axum::http::StatusCode;
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use base64::Engine;
-use sha2::{Digest, Sha256};
-use zca_contract::{code, CaLogin, PasswordLogin, Purpose, Session, User};
+use zca_contract::{code, CaLogin, PasswordLogin, Purpose, Session};
 
 use std::sync::Arc;
 
 use zeroize::Zeroizing;
 
 use super::challenges::{open_challenge, spend_challenge};
+use super::passwords::DUMMY_HASH;
 use super::proof::{audit_sha256, confirm_standing, present, Presented, Proof};
+use super::sessions::create_session;
 use super::throttle::Verdict;
-use super::{audit, write, AuditEvent, Caller, Config};
+use super::{audit, write, AuditEvent, Config};
 use crate::challenge;
-use crate::clock::{now, rfc3339_unix};
+use crate::clock::now;
 use crate::db::{params, Db, Pool};
 use crate::error::ApiError;
 
 /// Failed password logins allowed per account and source within `LOCKOUT_WINDOW` seconds.
 pub const LOCKOUT_FAILURES: i64 = 5;
 pub const LOCKOUT_WINDOW: i64 = 15 * 60;
-
-fn random_b64(bytes: usize) -> String {
-    let mut buf = vec![0u8; bytes];
-    getrandom::fill(&mut buf).expect("the OS random source works");
-    URL_SAFE_NO_PAD.encode(buf)
-}
-
-fn token_hash(token: &str) -> Vec<u8> {
-    Sha256::digest(token.as_bytes()).to_vec()
-}
-
-pub fn hash_password(password: &str) -> anyhow::Result<String> {
-    Ok(Argon2::default()
-        .hash_password(password.as_bytes())
-        .map_err(|e| anyhow::anyhow!("hashing the password: {e}"))?
-        .to_string())
-}
-
-/// Compared against when the account does not exist, so that both cases take the same time.
-static DUMMY_HASH: std::sync::LazyLock<String> =
-    std::sync::LazyLock::new(|| hash_password("not the password of anyone").expect("argon2 works"));
-
-pub(super) fn password_matches(password: &str, hash: &str) -> bool {
-    PasswordHash::new(hash)
-        .is_ok_and(|parsed| Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok())
-}
-
-fn user_by_id(db: &mut Db, id: i64) -> Result<User, ApiError> {
-    let r =
-        db.query_one("SELECT account, name, organization FROM users WHERE id = ?1", params![id])?;
-    Ok(User { account: r.get(0)?, name: r.get(1)?, organization: r.get(2)? })
-}
-
-fn create_session(
-    db: &mut Db,
-    cfg: &Config,
-    user_id: i64,
-    kind: &str,
-    binding_id: Option<i64>,
-) -> Result<Session, ApiError> {
-    let token = random_b64(32);
-    let now = now();
-    let expires = now + cfg.session_ttl;
-    db.execute(
-        "INSERT INTO sessions (token_hash, user_id, kind, binding_id, created_at, expires_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-        params![token_hash(&token), user_id, kind, binding_id, now, expires],
-    )?;
-    Ok(Session {
-        token,
-        expires_at: rfc3339_unix(expires),
-        user: user_by_id(db, user_id)?,
-        binding_id,
-    })
-}
 
 /// Password login: the source's standing first (a failing source waits, then is refused, see
 /// `throttle`), then the account's lockout from this source and the failure recorded in one
@@ -231,43 +172,6 @@ fn password_event<'a>(
     }
 }
 
-/// The caller behind a bearer token: a session that exists, is not revoked or expired, of an
-/// account that is not disabled.
-pub fn authenticate(db: &mut Db, token: &str) -> Result<Caller, ApiError> {
-    let hash = token_hash(token);
-    let r = db
-        .query_opt(
-            "SELECT u.id, u.account FROM sessions s JOIN users u ON u.id = s.user_id
-             WHERE s.token_hash = ?1 AND s.revoked_at IS NULL AND s.expires_at > ?2 AND u.disabled = 0",
-            params![hash, now()],
-        )?
-        .ok_or_else(ApiError::unauthenticated)?;
-    Ok(Caller { user_id: r.get(0)?, account: r.get(1)?, token_hash: hash })
-}
-
-/// How the caller's session was opened (`password` or `ca`) and when it expires (RFC 3339).
-pub fn session_facts(db: &mut Db, caller: &Caller) -> Result<(String, String), ApiError> {
-    let r = db.query_one(
-        "SELECT kind, expires_at FROM sessions WHERE token_hash = ?1",
-        params![caller.token_hash],
-    )?;
-    Ok((r.get(0)?, rfc3339_unix(r.get(1)?)))
-}
-
-pub fn me(db: &mut Db, caller: &Caller) -> Result<User, ApiError> {
-    user_by_id(db, caller.user_id)
-}
-
-pub fn logout(db: &mut Db, caller: &Caller) -> Result<(), ApiError> {
-    write(db, |tx| {
-        tx.execute(
-            "UPDATE sessions SET revoked_at = ?1 WHERE token_hash = ?2",
-            params![now(), caller.token_hash],
-        )?;
-        Ok(())
-    })
-}
-
 /// A CA login as far as it goes without the database: its challenge opened and its signature
 /// verified, the request's CPU, done before a connection is taken (`ca_login` completes it).
 pub struct CaLoginAttempt {
@@ -351,47 +255,4 @@ fn open_ca_session(
     let (binding_id, user_id, ca_lock_id): (i64, i64, String) = (r.get(0)?, r.get(1)?, r.get(2)?);
     let session = create_session(db, cfg, user_id, "ca", Some(binding_id))?;
     Ok((session, ca_lock_id))
-}
-
-/// A binding whose CA sessions end: its id, CA锁ID and certificate's SHA-256 (for the audit).
-pub struct EndedBinding {
-    pub id: i64,
-    pub ca_lock_id: String,
-    pub cert_sha256: String,
-}
-
-/// Ends the CA sessions that these bindings opened, one audit row each, in the caller's
-/// transaction: a session lives no longer than the binding (or the trust) it was opened with.
-pub fn end_sessions_of_bindings(
-    tx: &mut Db,
-    bindings: &[EndedBinding],
-    why: &str,
-    remote: Option<&str>,
-) -> Result<usize, ApiError> {
-    let mut ended = 0;
-    for b in bindings {
-        let accounts: Vec<String> = tx
-            .query(
-                "UPDATE sessions SET revoked_at = ?1
-                 WHERE binding_id = ?2 AND revoked_at IS NULL AND expires_at > ?1
-                 RETURNING (SELECT account FROM users WHERE users.id = sessions.user_id)",
-                params![now(), b.id],
-            )?
-            .iter()
-            .map(|r| r.get(0))
-            .collect::<Result<_, _>>()?;
-        for account in &accounts {
-            let event = AuditEvent {
-                event: "session_ended",
-                account: Some(account),
-                ca_lock_id: Some(&b.ca_lock_id),
-                cert_sha256: Some(&b.cert_sha256),
-                result: why,
-                remote,
-            };
-            audit(tx, &event)?;
-        }
-        ended += accounts.len();
-    }
-    Ok(ended)
 }
