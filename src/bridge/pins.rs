@@ -3,7 +3,7 @@
 //! so that the PIN never passes through the web page. A final try is consented either by
 //! `zca bridge allow-final-try` or in that dialog.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use super::pinentry::Pinentry;
 use crate::error::{Error, Result};
@@ -40,7 +40,7 @@ impl PageAnswers {
 impl PinSource for PageAnswers {
     fn final_try(&mut self, key: &Key, _role: PinRole) -> Result<bool> {
         Ok(match &self.consent {
-            Consent::File(dir) => super::keys::take_consent(dir, &key.ca_lock_id),
+            Consent::File(dir) => take_consent(dir, &key.ca_lock_id),
             Consent::Given(yes) => *yes,
         })
     }
@@ -124,4 +124,20 @@ impl DesktopPins {
         answers.pin = self.pinentry.get_pin(&title, &description, &t!("pinentry-prompt"))?;
         Ok(answers)
     }
+}
+
+/// Where the user's consent for key `lock` is left.
+pub fn consent_path(dir: &Path, lock: &str) -> PathBuf {
+    let safe: String =
+        lock.chars().map(|c| if c.is_ascii_alphanumeric() { c } else { '_' }).collect();
+    dir.join(format!("final-try-{safe}"))
+}
+
+/// The user's consent to spend the final try on key `lock`: a file `zca bridge allow-final-try`
+/// left, holding its expiry (Unix seconds); used once.
+pub fn take_consent(dir: &Path, lock: &str) -> bool {
+    let path = consent_path(dir, lock);
+    let until = std::fs::read_to_string(&path).ok().and_then(|t| t.trim().parse::<i64>().ok());
+    let _ = std::fs::remove_file(&path);
+    until.is_some_and(|u| u >= time::OffsetDateTime::now_utc().unix_timestamp())
 }

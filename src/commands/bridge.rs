@@ -461,7 +461,7 @@ impl Report for ConsentReport {
 fn allow_final_try(ctx: &Context, paths: &Paths, args: &FinalTryArgs) -> CmdResult {
     let until = time::OffsetDateTime::now_utc() + time::Duration::minutes(args.minutes as i64);
     std::fs::create_dir_all(&paths.runtime).map_err(|e| Error::io(&paths.runtime, &e))?;
-    let file = bridge::keys::consent_path(&paths.runtime, args.ca_lock_id.trim());
+    let file = bridge::pins::consent_path(&paths.runtime, args.ca_lock_id.trim());
     std::fs::write(&file, until.unix_timestamp().to_string()).map_err(|e| Error::io(&file, &e))?;
     ctx.emit(&ConsentReport {
         ca_lock_id: args.ca_lock_id.trim().to_string(),

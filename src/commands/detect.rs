@@ -7,7 +7,9 @@ use crate::cli::detect::DetectArgs;
 use crate::output::{yes_no, Column, Human, Report};
 use crate::t;
 use crate::token::discover::ModuleSource;
-use crate::token::inventory::{LoadFailure, Module, SlotEntry};
+use crate::token::key::LoadFailure;
+use crate::token::key::SlotEntry;
+use crate::token::module::Module;
 use crate::token::skf::SkfLibrary;
 use crate::token::{Interface, Key};
 

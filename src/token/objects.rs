@@ -10,7 +10,9 @@ use time::OffsetDateTime;
 use cryptoki::context::Function;
 use cryptoki_sys::{CKO_CERTIFICATE, CKO_PRIVATE_KEY, CKO_PUBLIC_KEY, CK_OBJECT_CLASS};
 
-use super::inventory::{keep_open, pkcs11_error, Inventory, Key};
+use super::inventory::{keep_open, Inventory};
+use super::key::Key;
+use super::module::pkcs11_error;
 use super::raw::{decode_text, ObjectAttributes, RawModule};
 use super::watchdog;
 use crate::error::{Error, Result};

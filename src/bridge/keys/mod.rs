@@ -479,19 +479,3 @@ fn group_drivers(drivers: &Drivers) -> Vec<(Vec<Candidate>, Vec<Candidate>)> {
     }
     groups
 }
-
-/// Where the user's consent for key `lock` is left.
-pub fn consent_path(dir: &Path, lock: &str) -> PathBuf {
-    let safe: String =
-        lock.chars().map(|c| if c.is_ascii_alphanumeric() { c } else { '_' }).collect();
-    dir.join(format!("final-try-{safe}"))
-}
-
-/// The user's consent to spend the final try on key `lock`: a file `zca bridge allow-final-try`
-/// left, holding its expiry (Unix seconds); used once.
-pub fn take_consent(dir: &Path, lock: &str) -> bool {
-    let path = consent_path(dir, lock);
-    let until = std::fs::read_to_string(&path).ok().and_then(|t| t.trim().parse::<i64>().ok());
-    let _ = std::fs::remove_file(&path);
-    until.is_some_and(|u| u >= time::OffsetDateTime::now_utc().unix_timestamp())
-}
