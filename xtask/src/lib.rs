@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 use clap_complete::Shell;
 use zca::i18n::{set_lang, Lang};
 
+pub mod house;
 mod man;
 
 pub const UPDATE_COMMAND: &str = "cargo xtask gen";
