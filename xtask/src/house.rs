@@ -45,7 +45,7 @@ pub fn circles(dir: &Path) -> Vec<Vec<String>> {
         .into_iter()
         .filter(|c| c.len() > 1)
         .map(|c| {
-            let mut names: Vec<String> = c.iter().map(|m| display(m)).collect();
+            let mut names: Vec<String> = c.iter().map(display).collect();
             names.sort();
             names
         })
