@@ -52,7 +52,8 @@ const SHA256_RSA: i64 = 0x0001_0004;
 fn pages_list_export_log_in_and_sign_with_rsa_and_ec_keys() {
     let hsm = Hsm::new();
     let ca = TestCa::new("桥测试 CA");
-    let spec = CertSpec { org: Some("杭州市某某采购单位"), ..CertSpec::valid("张三") };
+    let spec =
+        CertSpec { org: Some("杭州市某某采购单位".into()), ..CertSpec::valid("张三") };
     let rsa = key_with_cert(&hsm, &ca, "rsa", "rsa:2048", &spec);
     let ec = key_with_cert(&hsm, &ca, "ec", "EC:prime256v1", &CertSpec::valid("李四"));
     let b = bridge(&hsm);

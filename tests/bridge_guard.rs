@@ -428,7 +428,7 @@ fn encryption_only_certificates_are_offered_by_neither() {
     let (hsm, ca, p) = setup();
     let serial = key_with_cert(&hsm, &ca, "sign", "EC:prime256v1", &CertSpec::valid("签名"));
     let spki = hsm.keygen(&serial, "EC:prime256v1", "02", "enc");
-    let enc = CertSpec { encryption_only: true, ..CertSpec::valid("加密") };
+    let enc = CertSpec::valid("加密").encryption_only();
     hsm.write_cert(&serial, &ca.issue(&spki, &enc), "02", "enc");
     account_login(&hsm, &p, "alice");
     let (code, out, err) =

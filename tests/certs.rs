@@ -38,7 +38,8 @@ fn fixture() -> Fixture {
     let serial = "3301000045102205".to_string();
 
     let spki = hsm.keygen(&serial, "rsa:2048", "01", "rsa-key");
-    let spec = CertSpec { org: Some("杭州市某某采购单位"), ..CertSpec::valid("张三") };
+    let spec =
+        CertSpec { org: Some("杭州市某某采购单位".into()), ..CertSpec::valid("张三") };
     let rsa = ca.issue(&spki, &spec);
     hsm.write_cert(&serial, &rsa, "01", "签名证书");
 
@@ -47,7 +48,7 @@ fn fixture() -> Fixture {
     hsm.write_cert(&serial, &ec, "02", "ec");
 
     let now = OffsetDateTime::now_utc();
-    let (_, spki) = TestCa::software_key();
+    let (_, spki) = software_key();
     let expired = ca.issue(
         &spki,
         &CertSpec {
@@ -138,13 +139,13 @@ fn a_private_key_visible_without_login_is_found_by_id_and_by_public_key() {
     let hsm = Hsm::new();
     let ca = TestCa::new("CA");
     let serial = hsm.init_token("k");
-    let (pkcs8, spki) = TestCa::software_key();
+    let (pkcs8, spki) = software_key();
     let cert = ca.issue(&spki, &CertSpec::valid("same id"));
     hsm.import_visible_key(&serial, &pkcs8, &spki, "0a", "key");
     hsm.write_cert(&serial, &cert, "0a", "by-id");
     // Same key, certificate object under another CKA_ID: matched by the public key.
     hsm.write_cert(&serial, &cert, "0b", "by-key");
-    let (_, other) = TestCa::software_key();
+    let (_, other) = software_key();
     hsm.write_cert(&serial, &ca.issue(&other, &CertSpec::valid("no key")), "0c", "none");
 
     let (code, out, err) = run(hsm.zca().args(["certs", "--json"]));
@@ -181,7 +182,7 @@ fn fail_if_expiring_exits_7_for_cron() {
     let ca = TestCa::new("CA");
     let serial = hsm.init_token("k");
     let now = OffsetDateTime::now_utc();
-    let (_, spki) = TestCa::software_key();
+    let (_, spki) = software_key();
     let soon = CertSpec {
         not_after: now + Duration::days(10) + Duration::hours(1),
         ..CertSpec::valid("soon")

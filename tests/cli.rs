@@ -89,13 +89,13 @@ fn human_output_is_pinned_in_both_languages() {
     };
     let (nb, na) = dates(2025, 2045);
     let spec = CertSpec {
-        org: Some("杭州市某某采购单位"),
+        org: Some("杭州市某某采购单位".into()),
         not_before: nb,
         not_after: na,
         ..CertSpec::valid("张三")
     };
     hsm.write_cert(serial, &ca.issue(&spki, &spec), "01", "签名证书");
-    let (_, spki) = TestCa::software_key();
+    let (_, spki) = software_key();
     let (nb, na) = dates(2020, 2021);
     hsm.write_cert(
         serial,
@@ -191,7 +191,7 @@ fn a_closed_pipe_is_quiet_and_not_a_failure() {
     let hsm = Hsm::new();
     let ca = TestCa::new("CA");
     let serial = hsm.init_token("k");
-    let (_, spki) = TestCa::software_key();
+    let (_, spki) = software_key();
     hsm.write_cert(&serial, &ca.issue(&spki, &CertSpec::valid("x")), "01", "c");
     for args in
         [&["certs"][..], &["--help"], &["certs", "--json"], &["certs", "export", "--sha256"]]
@@ -418,7 +418,7 @@ fn days_left_count_the_certificate_s_last_day_as_people_do() {
     let hsm = Hsm::new();
     let ca = TestCa::new("CA");
     let serial = hsm.init_token("k");
-    let (_, spki) = TestCa::software_key();
+    let (_, spki) = software_key();
     let now = time::OffsetDateTime::now_utc();
     let spec = CertSpec {
         not_before: now,
@@ -447,7 +447,7 @@ fn tables_fit_the_terminal_and_never_break_a_value() {
     let serial = "3301000045102205";
     let spki = hsm.keygen(serial, "EC:prime256v1", "01", "签名密钥");
     let spec = CertSpec {
-        org: Some("杭州市某某区政府采购中心采购单位"),
+        org: Some("杭州市某某区政府采购中心采购单位".into()),
         ..CertSpec::valid("张三丰 (经办人)")
     };
     hsm.write_cert(serial, &ca.issue(&spki, &spec), "01", "签名证书 signing certificate");

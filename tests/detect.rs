@@ -186,7 +186,7 @@ fn the_same_module_named_twice_is_loaded_once() {
 fn sixty_keys_at_once() {
     let hsm = Hsm::new();
     let ca = TestCa::new("CA");
-    let (_, spki) = TestCa::software_key();
+    let (_, spki) = software_key();
     let cert = ca.issue(&spki, &CertSpec::valid("many"));
     let mut serials = Vec::new();
     for i in 0..60 {

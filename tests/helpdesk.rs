@@ -25,7 +25,7 @@ fn status_of(doc: &serde_json::Value, id: &str) -> String {
 #[test]
 fn doctor_passes_every_check_for_a_bound_key_and_a_live_session() {
     let (hsm, ca, p) = setup();
-    let spec = CertSpec { org: Some("杭州市某某单位"), ..CertSpec::valid("张三") };
+    let spec = CertSpec { org: Some("杭州市某某单位".into()), ..CertSpec::valid("张三") };
     let serial = key_with_cert(&hsm, &ca, "k", "EC:prime256v1", &spec);
     p.add_driver("ca-driver.deb", b"driver bytes", "Platform Test CA", "libsofthsm2.so");
     account_login(&hsm, &p, "alice");
@@ -129,7 +129,7 @@ fn doctor_names_the_tls_failure_when_the_platform_is_not_trusted() {
 #[test]
 fn doctor_report_is_private_and_redacted() {
     let (hsm, ca, p) = setup();
-    let spec = CertSpec { org: Some("杭州市某某单位"), ..CertSpec::valid("张三") };
+    let spec = CertSpec { org: Some("杭州市某某单位".into()), ..CertSpec::valid("张三") };
     let serial = key_with_cert(&hsm, &ca, "k", "rsa:2048", &spec);
     account_login(&hsm, &p, "alice");
     let (code, ..) = pin(hsm.zca_on(&p).args(["bind", "--token", &serial, "--yes"]));

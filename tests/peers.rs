@@ -116,7 +116,7 @@ fn zca_reports_the_same_certificates_as_p11tool_and_pkcs11_tool() {
     let b = hsm.init_token("两张证书");
     let spki = hsm.keygen(&b, "EC:prime256v1", "0a", "k");
     hsm.write_cert(&b, &ca.issue(&spki, &CertSpec::valid("签名")), "0a", "签名证书");
-    let (_, other) = TestCa::software_key();
+    let (_, other) = software_key();
     hsm.write_cert(&b, &ca.issue(&other, &CertSpec::valid("加密")), "0b", "加密证书");
     tokens.push((b.clone(), "两张证书".to_string()));
 

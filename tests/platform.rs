@@ -16,7 +16,7 @@ fn bind_bindings_login_status_logout_unbind_with_rsa_and_ec_keys() {
             &ca,
             label,
             key_type,
-            &CertSpec { org: Some("杭州市某某单位"), ..CertSpec::valid("张三") },
+            &CertSpec { org: Some("杭州市某某单位".into()), ..CertSpec::valid("张三") },
         );
         account_login(&hsm, &p, "alice");
         let session_file = hsm.home().join(".local/state/zca/sessions/default.json");
@@ -267,7 +267,7 @@ fn the_bindings_table_in_both_languages() {
         "k",
         "EC:prime256v1",
         &CertSpec {
-            org: Some("杭州市某某采购单位"),
+            org: Some("杭州市某某采购单位".into()),
             not_before: d(2025),
             not_after: d(2045),
             ..CertSpec::valid("张三")

@@ -11,7 +11,7 @@ use serde_json::{json, Value};
 use tungstenite::client::IntoClientRequest;
 use tungstenite::Message;
 
-use crate::setup::{Ca, Tokens, PIN};
+use crate::setup::{TestCa, Tokens, PIN};
 use crate::{row, Bins, Row};
 
 const ORIGIN: &str = "http://127.0.0.1:1";
@@ -53,7 +53,7 @@ pub fn measure(bins: &Bins, rows: &mut Vec<Row>) -> Result<()> {
     eprintln!("bench: zca bridge");
     let mut tokens = Tokens::new()?;
     tokens.grow_to(10)?;
-    tokens.certify_first(&Ca::new("Bench bridge CA"))?;
+    tokens.certify_first(&TestCa::new("Bench bridge CA"))?;
     crate::must(tokens.zca(&bins.zca).args(["bridge", "allow", ORIGIN]))?;
     let log = tempfile::NamedTempFile::new()?.into_temp_path().keep()?;
     let mut child = tokens

@@ -14,7 +14,7 @@ use serde_json::{json, Value};
 use sha2::Digest;
 use zca_contract::{signed_bytes, Purpose};
 
-use crate::setup::{Ca, Platform, PASSWORD};
+use crate::setup::{Platform, TestCa, PASSWORD};
 
 pub struct LoadResult {
     pub name: String,
@@ -142,7 +142,7 @@ pub(crate) fn client(platform: &Platform) -> Result<reqwest::Client> {
 }
 
 pub(crate) fn identities(
-    ca: &Ca,
+    ca: &TestCa,
     key: &Key,
     public: &impl rcgen::PublicKeyData,
     prefix: &str,
@@ -150,7 +150,8 @@ pub(crate) fn identities(
 ) -> Result<Vec<Identity>> {
     (0..n)
         .map(|i| {
-            let cert = ca.issue(public, &format!("{prefix} {i}"))?;
+            let cert =
+                ca.issue_for(public, &zca_test_ca::CertSpec::valid(&format!("{prefix} {i}")));
             let sha256 = hex_lower(&sha2::Sha256::digest(&cert));
             Ok(Identity { cert, sha256, key: key.clone(), ca_lock_id: format!("{prefix}{i:010}") })
         })
@@ -209,7 +210,7 @@ pub fn run(
             )
             .await?;
         let token = session["token"].as_str().context("token")?.to_string();
-        let ca = Ca::new("Bench load CA");
+        let ca = TestCa::new("Bench load CA");
         platform.trust(&ca.der)?;
         let (p256, p256_pair) = p256_key()?;
         let p256_ids = identities(&ca, &p256, &p256_pair, "LP", clients)?;

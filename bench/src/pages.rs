@@ -8,7 +8,7 @@ use anyhow::{bail, Context, Result};
 use serde_json::json;
 
 use crate::load::{client, identities, p256_key, percentile, Api};
-use crate::setup::{Ca, Platform, PASSWORD};
+use crate::setup::{Platform, TestCa, PASSWORD};
 
 pub struct PageFigures {
     pub path: String,
@@ -43,7 +43,7 @@ pub fn measure(
             .await?;
         // A web session is a platform session: the API's token is the cookie's value.
         let token = session["token"].as_str().context("token")?.to_string();
-        let ca = Ca::new("Bench pages CA");
+        let ca = TestCa::new("Bench pages CA");
         platform.trust(&ca.der)?;
         let (key, pair) = p256_key()?;
         for id in identities(&ca, &key, &pair, "WB", 20)? {

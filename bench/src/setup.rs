@@ -8,8 +8,9 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use anyhow::{bail, Context, Result};
-use rcgen::{CertificateParams, DistinguishedName, DnType, Issuer, KeyPair, KeyUsagePurpose};
 use tempfile::TempDir;
+pub use zca_test_ca::TestCa;
+use zca_test_ca::{p256_pair, CertSpec};
 
 use crate::{must, path_str, softhsm, spy, Bins};
 
@@ -35,9 +36,9 @@ impl Tokens {
                 dir.path().join("tokens").display()
             ),
         )?;
-        let ca = Ca::new("Bench listing CA");
+        let ca = TestCa::new("Bench listing CA");
         let cert = dir.path().join("cert.der");
-        std::fs::write(&cert, ca.issue_new_key("listing")?.0)?;
+        std::fs::write(&cert, ca.issue_for(&p256_pair(), &CertSpec::valid("listing")))?;
         Ok(Tokens { module: softhsm()?, cert, dir, count: 0 })
     }
 
@@ -98,7 +99,7 @@ impl Tokens {
 
     /// Gives the first token's key a certificate of its own from `ca` (the listing certificate
     /// belongs to another key), so that it can sign.
-    pub fn certify_first(&self, ca: &Ca) -> Result<()> {
+    pub fn certify_first(&self, ca: &TestCa) -> Result<()> {
         let public = self.dir.path().join("pub.der");
         let p11 = |args: &[&str]| {
             must(
@@ -112,7 +113,7 @@ impl Tokens {
         p11(&["--read-object", "--type", "pubkey", "--id", "01", "-o", &path_str(&public)])?;
         let spki = rcgen::SubjectPublicKeyInfo::from_der(&std::fs::read(&public)?)?;
         let cert = self.dir.path().join("own.der");
-        std::fs::write(&cert, ca.issue(&spki, "bench signer")?)?;
+        std::fs::write(&cert, ca.issue_for(&spki, &CertSpec::valid("bench signer")))?;
         p11(&["--login", "--pin", PIN, "--delete-object", "--type", "cert", "--id", "01"])?;
         p11(&[
             "--login",
@@ -181,51 +182,6 @@ impl Tokens {
 fn is_call(line: &str) -> bool {
     line.split_once(": C_")
         .is_some_and(|(n, _)| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
-}
-
-/// A certificate authority made with rcgen (P-256).
-pub struct Ca {
-    key: KeyPair,
-    params: CertificateParams,
-    pub der: Vec<u8>,
-}
-
-impl Ca {
-    pub fn new(name: &str) -> Ca {
-        let key = KeyPair::generate_for(&rcgen::PKCS_ECDSA_P256_SHA256).expect("a P-256 key");
-        let mut params = CertificateParams::new(Vec::<String>::new()).expect("params");
-        let mut dn = DistinguishedName::new();
-        dn.push(DnType::CommonName, name);
-        params.distinguished_name = dn;
-        params.is_ca = rcgen::IsCa::Ca(rcgen::BasicConstraints::Unconstrained);
-        params.key_usages = vec![KeyUsagePurpose::KeyCertSign];
-        let der = params.self_signed(&key).expect("self-signed").der().to_vec();
-        Ca { key, params, der }
-    }
-
-    fn leaf(cn: &str) -> CertificateParams {
-        let mut params = CertificateParams::new(Vec::<String>::new()).expect("params");
-        let mut dn = DistinguishedName::new();
-        dn.push(DnType::CommonName, cn);
-        params.distinguished_name = dn;
-        params.key_usages = vec![KeyUsagePurpose::DigitalSignature];
-        let now = time::OffsetDateTime::now_utc();
-        params.not_before = now - time::Duration::days(1);
-        params.not_after = now + time::Duration::days(30);
-        params
-    }
-
-    /// A certificate for `public` (anything rcgen can read as a public key).
-    pub fn issue(&self, public: &impl rcgen::PublicKeyData, cn: &str) -> Result<Vec<u8>> {
-        let issuer = Issuer::from_params(&self.params, &self.key);
-        Ok(Self::leaf(cn).signed_by(public, &issuer)?.der().to_vec())
-    }
-
-    /// A new P-256 key and its certificate: (certificate DER, PKCS#8 DER of the key).
-    pub fn issue_new_key(&self, cn: &str) -> Result<(Vec<u8>, Vec<u8>)> {
-        let key = KeyPair::generate_for(&rcgen::PKCS_ECDSA_P256_SHA256)?;
-        Ok((self.issue(&key, cn)?, key.serialize_der()))
-    }
 }
 
 /// zca-platform as a process on 127.0.0.1 with its own data folder, its log kept; or several
@@ -423,7 +379,7 @@ impl<'a> LoginRig<'a> {
     pub fn new(bins: &Bins, platform: &'a Platform) -> Result<LoginRig<'a>> {
         let mut tokens = Tokens::new()?;
         tokens.grow_to(1)?;
-        let ca = Ca::new("Bench login CA");
+        let ca = TestCa::new("Bench login CA");
         platform.trust(&ca.der)?;
         tokens.certify_first(&ca)?;
         let rig = LoginRig { tokens, zca: bins.zca.clone(), platform };

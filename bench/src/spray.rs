@@ -11,7 +11,7 @@ use anyhow::{Context, Result};
 use serde_json::json;
 
 use crate::load::{client, identities, p256_key, percentile, Api, Identity};
-use crate::setup::{Ca, Platform, PASSWORD};
+use crate::setup::{Platform, TestCa, PASSWORD};
 
 /// The user's p95 of one kind of request, quiet and during the spray.
 pub struct UserFigures {
@@ -48,7 +48,7 @@ pub fn measure(
             )
             .await?;
         let token = session["token"].as_str().context("token")?.to_string();
-        let ca = Ca::new("Bench spray CA");
+        let ca = TestCa::new("Bench spray CA");
         platform.trust(&ca.der)?;
         let (key, pair) = p256_key()?;
         let id = identities(&ca, &key, &pair, "SP", 1)?.remove(0);

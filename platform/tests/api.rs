@@ -39,8 +39,8 @@ async fn bind_list_login_logout_unbind_for_each_algorithm() {
     let sm2 = sm2_pki(p.data());
     p.trust(&sm2.ca_der);
     let keys = [
-        ("3301000045102205", ca.p256_key(&CertOptions::valid("张三 EC"))),
-        ("3301000045102206", rsa_ca.rsa_key(&CertOptions::valid("张三 RSA"))),
+        ("3301000045102205", ca.p256_key(&CertSpec::valid("张三 EC"))),
+        ("3301000045102206", rsa_ca.rsa_key(&CertSpec::valid("张三 RSA"))),
         ("3301000045102207", sm2.key),
     ];
     for (lock, key) in &keys {
@@ -97,13 +97,13 @@ async fn bind_list_login_logout_unbind_for_each_algorithm() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn challenges_are_single_use_expire_and_belong_to_their_session() {
     let p = Platform::start_with(1, None).await;
-    let ca = TestCa::p256("CA");
+    let ca = TestCa::new("CA");
     p.trust(&ca.der);
     p.add_user("alice");
     p.add_user("bob");
     let alice = p.login("alice").await;
     let bob = p.login("bob").await;
-    let key = ca.p256_key(&CertOptions::valid("k"));
+    let key = ca.p256_key(&CertSpec::valid("k"));
 
     // Replay: the same signed request twice.
     let body = p.bind_request(&alice, &key, "L1").await;
@@ -127,7 +127,7 @@ async fn challenges_are_single_use_expire_and_belong_to_their_session() {
     assert_eq!(r.code(), "challenge_invalid", "expired");
 
     // A bind challenge asked by alice, used by bob.
-    let key2 = ca.p256_key(&CertOptions::valid("k2"));
+    let key2 = ca.p256_key(&CertSpec::valid("k2"));
     let ch = p.challenge("bind", Some(&alice)).await;
     let r = p.post("/ca/bindings", Some(&bob), key2.proof(Purpose::Bind, &ch, "L2")).await;
     assert_eq!(r.code(), "challenge_invalid", "another session's challenge");
@@ -151,8 +151,8 @@ async fn challenges_are_single_use_expire_and_belong_to_their_session() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn signatures_must_verify_over_the_contract_bytes() {
     let (p, ca, token) = with_user("alice").await;
-    let key = ca.p256_key(&CertOptions::valid("k"));
-    let other = ca.p256_key(&CertOptions::valid("other"));
+    let key = ca.p256_key(&CertSpec::valid("k"));
+    let other = ca.p256_key(&CertSpec::valid("other"));
 
     // Signed for another origin.
     let ch = p.challenge("bind", Some(&token)).await;
@@ -196,48 +196,48 @@ async fn signatures_must_verify_over_the_contract_bytes() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn certificates_must_be_trusted_valid_and_for_signing() {
     let (p, ca, token) = with_user("alice").await;
-    let stranger = TestCa::p256("Untrusted CA");
+    let stranger = TestCa::new("Untrusted CA");
     let now = OffsetDateTime::now_utc();
     let cases = [
-        (stranger.p256_key(&CertOptions::valid("x")), "certificate_untrusted"),
+        (stranger.p256_key(&CertSpec::valid("x")), "certificate_untrusted"),
         (
-            ca.p256_key(&CertOptions {
+            ca.p256_key(&CertSpec {
                 not_after: now - Duration::days(1),
                 not_before: now - Duration::days(30),
-                ..CertOptions::valid("old")
+                ..CertSpec::valid("old")
             }),
             "certificate_expired",
         ),
         (
-            ca.p256_key(&CertOptions {
+            ca.p256_key(&CertSpec {
                 not_before: now + Duration::days(1),
                 not_after: now + Duration::days(30),
-                ..CertOptions::valid("new")
+                ..CertSpec::valid("new")
             }),
             "certificate_not_yet_valid",
         ),
         (
-            ca.p256_key(&CertOptions {
+            ca.p256_key(&CertSpec {
                 key_usage: vec![rcgen::KeyUsagePurpose::KeyEncipherment],
-                ..CertOptions::valid("enc")
+                ..CertSpec::valid("enc")
             }),
             "certificate_key_usage",
         ),
         (
-            ca.p256_key(&CertOptions {
+            ca.p256_key(&CertSpec {
                 extended_key_usage: vec![rcgen::ExtendedKeyUsagePurpose::ServerAuth],
-                ..CertOptions::valid("a server's")
+                ..CertSpec::valid("a server's")
             }),
             "certificate_key_usage",
         ),
         (
-            ca.p256_key(&CertOptions {
+            ca.p256_key(&CertSpec {
                 is_ca: true,
                 key_usage: vec![
                     rcgen::KeyUsagePurpose::DigitalSignature,
                     rcgen::KeyUsagePurpose::KeyCertSign,
                 ],
-                ..CertOptions::valid("a CA's own")
+                ..CertSpec::valid("a CA's own")
             }),
             "certificate_untrusted",
         ),
@@ -249,16 +249,16 @@ async fn certificates_must_be_trusted_valid_and_for_signing() {
         assert_eq!((r.status, r.code()), (StatusCode::FORBIDDEN, *code));
     }
     // extendedKeyUsage with clientAuth is what a client certificate may have.
-    let client = ca.p256_key(&CertOptions {
+    let client = ca.p256_key(&CertSpec {
         extended_key_usage: vec![
             rcgen::ExtendedKeyUsagePurpose::ClientAuth,
             rcgen::ExtendedKeyUsagePurpose::EmailProtection,
         ],
-        ..CertOptions::valid("client")
+        ..CertSpec::valid("client")
     });
     assert_eq!(p.bind(&token, &client, "L2").await.status, StatusCode::CREATED);
     // Unbound but valid certificate: not bound.
-    let r = p.ca_login(&ca.p256_key(&CertOptions::valid("free"))).await;
+    let r = p.ca_login(&ca.p256_key(&CertSpec::valid("free"))).await;
     assert_eq!((r.status, r.code()), (StatusCode::FORBIDDEN, "certificate_not_bound"));
     // Not a certificate at all.
     let ch = p.challenge("login", None).await;
@@ -271,18 +271,18 @@ async fn one_ca_lock_belongs_to_one_user() {
     let (p, ca, alice) = with_user("alice").await;
     p.add_user("bob");
     let bob = p.login("bob").await;
-    let key = ca.p256_key(&CertOptions::valid("k"));
+    let key = ca.p256_key(&CertSpec::valid("k"));
     assert_eq!(p.bind(&alice, &key, "3301000045102205").await.status, StatusCode::CREATED);
     // Same key (certificate) under bob: refused; same CA key with another certificate: refused.
     let r = p.bind(&bob, &key, "3301000045102205").await;
     assert_eq!((r.status, r.code()), (StatusCode::CONFLICT, "ca_lock_bound_to_other_user"));
     let r = p.bind(&bob, &key, "9999").await;
     assert_eq!(r.code(), "ca_lock_bound_to_other_user");
-    let r = p.bind(&bob, &ca.p256_key(&CertOptions::valid("b")), "3301000045102205").await;
+    let r = p.bind(&bob, &ca.p256_key(&CertSpec::valid("b")), "3301000045102205").await;
     assert_eq!(r.code(), "ca_lock_bound_to_other_user");
     // One user, several CA keys.
     assert_eq!(
-        p.bind(&alice, &ca.p256_key(&CertOptions::valid("k2")), "3301000045102299").await.status,
+        p.bind(&alice, &ca.p256_key(&CertSpec::valid("k2")), "3301000045102299").await.status,
         StatusCode::CREATED
     );
 
@@ -304,14 +304,14 @@ async fn one_ca_lock_belongs_to_one_user() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn twenty_users_binding_one_ca_lock_at_once_exactly_one_wins() {
     let p = Platform::start().await;
-    let ca = TestCa::p256("CA");
+    let ca = TestCa::new("CA");
     p.trust(&ca.der);
     let mut requests = Vec::new();
     for i in 0..20 {
         let account = format!("user{i:02}");
         p.add_user(&account);
         let token = p.login(&account).await;
-        let key = ca.p256_key(&CertOptions::valid(&account));
+        let key = ca.p256_key(&CertSpec::valid(&account));
         let body = p.bind_request(&token, &key, "3301000045102205").await;
         requests.push((token, body));
     }
@@ -416,11 +416,11 @@ async fn messages_follow_accept_language() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn audit_has_every_attempt_and_no_secret() {
     let (p, ca, token) = with_user("alice").await;
-    let key = ca.p256_key(&CertOptions::valid("k"));
+    let key = ca.p256_key(&CertSpec::valid("k"));
     p.bind(&token, &key, "L1").await;
     let session = p.ca_login(&key).await.body["token"].as_str().unwrap().to_string();
     p.post("/sessions/password", None, json!({"account": "alice", "password": "not it"})).await;
-    p.ca_login(&ca.p256_key(&CertOptions::valid("unbound"))).await;
+    p.ca_login(&ca.p256_key(&CertSpec::valid("unbound"))).await;
     let id = p.get("/ca/bindings", Some(&token)).await.body["bindings"][0]["id"].as_i64().unwrap();
     p.delete(&format!("/ca/bindings/{id}"), Some(&token)).await;
 
@@ -482,7 +482,7 @@ async fn driver_catalogue_lists_and_serves_files() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn data_survives_a_restart() {
     let (p, ca, token) = with_user("alice").await;
-    let key = ca.p256_key(&CertOptions::valid("k"));
+    let key = ca.p256_key(&CertSpec::valid("k"));
     assert_eq!(p.bind(&token, &key, "L1").await.status, StatusCode::CREATED);
     let dir = p.stop().await;
     let p = Platform::start_with(120, Some(dir)).await;
@@ -496,20 +496,20 @@ async fn path_length_constraints_bound_the_chain() {
     p.add_user("alice");
     let token = p.login("alice").await;
     // root (pathLen 1) → a (pathLen 0) → leaf: within both limits.
-    let root = TestCa::p256_constrained("Root", Some(1));
+    let root = TestCa::with_key("Root", p256_pair(), Some(1));
     let a = root.intermediate("Intermediate A", Some(0));
     // a → b → leaf: b sits below a, whose pathLen 0 allows no CA under it.
     let b = a.intermediate("Intermediate B", None);
     // root (pathLen 0) → c → leaf: c sits below a root that allows none.
-    let tight_root = TestCa::p256_constrained("Tight Root", Some(0));
+    let tight_root = TestCa::with_key("Tight Root", p256_pair(), Some(0));
     let c = tight_root.intermediate("Intermediate C", None);
     for ca in [&root, &a, &b, &tight_root, &c] {
         p.trust(&ca.der);
     }
-    let r = p.bind(&token, &a.p256_key(&CertOptions::valid("under a")), "L1").await;
+    let r = p.bind(&token, &a.p256_key(&CertSpec::valid("under a")), "L1").await;
     assert_eq!(r.status, StatusCode::CREATED, "{:?}", r.body);
     for (ca, lock) in [(&b, "L2"), (&c, "L3")] {
-        let r = p.bind(&token, &ca.p256_key(&CertOptions::valid("too deep")), lock).await;
+        let r = p.bind(&token, &ca.p256_key(&CertSpec::valid("too deep")), lock).await;
         assert_eq!((r.status, r.code()), (StatusCode::FORBIDDEN, "certificate_untrusted"));
     }
 }
@@ -517,8 +517,7 @@ async fn path_length_constraints_bound_the_chain() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn unbinding_ends_the_sessions_the_binding_opened() {
     let (p, ca, alice) = with_user("alice").await;
-    let (key, other) =
-        (ca.p256_key(&CertOptions::valid("k1")), ca.p256_key(&CertOptions::valid("k2")));
+    let (key, other) = (ca.p256_key(&CertSpec::valid("k1")), ca.p256_key(&CertSpec::valid("k2")));
     let id = p.bind(&alice, &key, "L1").await.body["id"].as_i64().unwrap();
     assert_eq!(p.bind(&alice, &other, "L2").await.status, StatusCode::CREATED);
     let sessions: Vec<String> = futures_tokens(&p, &key, 2).await;
@@ -553,11 +552,11 @@ async fn futures_tokens(p: &Platform, key: &TestKey, n: usize) -> Vec<String> {
 async fn revoked_certificates_and_removed_anchors_end_their_sessions() {
     use zca_platform::admin::{revoke, trust_remove, Revocation};
     let (p, ca, alice) = with_user("alice").await;
-    let other_ca = TestCa::p256("Other CA");
+    let other_ca = TestCa::new("Other CA");
     p.trust(&other_ca.der);
-    let by_sha = ca.p256_key(&CertOptions::valid("by sha"));
-    let by_serial = ca.p256_key(&CertOptions::valid("by serial"));
-    let by_anchor = other_ca.p256_key(&CertOptions::valid("by anchor"));
+    let by_sha = ca.p256_key(&CertSpec::valid("by sha"));
+    let by_serial = ca.p256_key(&CertSpec::valid("by serial"));
+    let by_anchor = other_ca.p256_key(&CertSpec::valid("by anchor"));
     let keys = [(&by_sha, "L1"), (&by_serial, "L2"), (&by_anchor, "L3")];
     let mut sessions = Vec::new();
     for (key, lock) in keys {
@@ -611,7 +610,7 @@ async fn revoked_certificates_and_removed_anchors_end_their_sessions() {
 async fn no_session_outlives_a_revocation_made_while_logins_run() {
     use zca_platform::admin::{revoke, Revocation};
     let (p, ca, alice) = with_user("alice").await;
-    let key = ca.p256_key(&CertOptions::valid("racing"));
+    let key = ca.p256_key(&CertSpec::valid("racing"));
     assert_eq!(p.bind(&alice, &key, "L1").await.status, StatusCode::CREATED);
     let (p, key) = (std::sync::Arc::new(p), std::sync::Arc::new(key));
     let logins: Vec<_> = (0..60)

@@ -44,7 +44,7 @@ fn source(last: u8) -> IpAddr {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_spray_slows_then_refuses_its_source_and_the_accounts_stay_open() {
     let (p, ca, _) = with_user("alice").await;
-    let key = ca.p256_key(&CertOptions::valid("alice's key"));
+    let key = ca.p256_key(&CertSpec::valid("alice's key"));
     let alice = p.login("alice").await;
     assert_eq!(p.bind(&alice, &key, "L1").await.status, StatusCode::CREATED);
     let sprayer = client_from(&p.ca_file(), Some(source(2)));
@@ -95,7 +95,7 @@ async fn a_spray_slows_then_refuses_its_source_and_the_accounts_stay_open() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_account_is_locked_for_the_failing_source_only() {
     let (p, ca, _) = with_user("alice").await;
-    let key = ca.p256_key(&CertOptions::valid("alice's key"));
+    let key = ca.p256_key(&CertSpec::valid("alice's key"));
     let alice = p.login("alice").await;
     assert_eq!(p.bind(&alice, &key, "L1").await.status, StatusCode::CREATED);
     let guesser = client_from(&p.ca_file(), Some(source(4)));

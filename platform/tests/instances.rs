@@ -173,9 +173,9 @@ fn code(body: &Value) -> &str {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_challenge_issued_by_one_instance_is_spent_at_another_and_only_once() {
-    let ca = TestCa::p256("Instances CA");
+    let ca = TestCa::new("Instances CA");
     let p = Instances::start(&["alice"], &ca);
-    let key = ca.p256_key(&CertOptions::valid("跨实例"));
+    let key = ca.p256_key(&CertSpec::valid("跨实例"));
     // Logged in at 0, bind challenge from 1, bound at 2.
     let token = p.login(0, "alice").await;
     let ch = p.challenge(1, "bind", Some(&token)).await;
@@ -203,7 +203,7 @@ async fn a_challenge_issued_by_one_instance_is_spent_at_another_and_only_once() 
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn a_hundred_simultaneous_binds_of_one_lock_over_three_instances_make_one_binding() {
-    let ca = TestCa::p256("Race CA");
+    let ca = TestCa::new("Race CA");
     let accounts: Vec<String> = (0..10).map(|i| format!("user{i}")).collect();
     let names: Vec<&str> = accounts.iter().map(String::as_str).collect();
     let p = Arc::new(Instances::start(&names, &ca));
@@ -211,7 +211,7 @@ async fn a_hundred_simultaneous_binds_of_one_lock_over_three_instances_make_one_
     for (i, account) in accounts.iter().enumerate() {
         tokens.push(p.login(i % 3, account).await);
     }
-    let key = Arc::new(ca.p256_key(&CertOptions::valid("争抢")));
+    let key = Arc::new(ca.p256_key(&CertSpec::valid("争抢")));
     // Every challenge first, so that the binds themselves start together.
     let mut requests = Vec::new();
     for attempt in 0..100 {
@@ -249,9 +249,9 @@ async fn a_hundred_simultaneous_binds_of_one_lock_over_three_instances_make_one_
 /// session opened with the removed binding works, whichever committed first.
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn no_session_outlives_a_binding_removed_while_logins_run_elsewhere() {
-    let ca = TestCa::p256("Unbind race CA");
+    let ca = TestCa::new("Unbind race CA");
     let p = Arc::new(Instances::start(&["alice"], &ca));
-    let key = ca.p256_key(&CertOptions::valid("解绑"));
+    let key = ca.p256_key(&CertSpec::valid("解绑"));
     let token = p.login(0, "alice").await;
     let id = p.bind(0, 0, &token, &key, "3301000045100099").await["id"].as_i64().unwrap();
     let logins = racing_logins(&p, &key, 60, 2).await;
@@ -317,9 +317,9 @@ async fn assert_none_works(p: &Instances, sessions: &[String]) {
 /// committed first.
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn no_session_outlives_a_revocation_made_while_logins_run() {
-    let ca = TestCa::p256("Revoke race CA");
+    let ca = TestCa::new("Revoke race CA");
     let p = Arc::new(Instances::start(&["alice"], &ca));
-    let key = ca.p256_key(&CertOptions::valid("吊销"));
+    let key = ca.p256_key(&CertSpec::valid("吊销"));
     let token = p.login(0, "alice").await;
     p.bind(0, 0, &token, &key, "3301000045100098").await;
     let logins = racing_logins(&p, &key, 90, 3).await;
@@ -337,7 +337,7 @@ async fn no_session_outlives_a_revocation_made_while_logins_run() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_lockout_counts_failures_at_every_instance() {
-    let ca = TestCa::p256("Lockout CA");
+    let ca = TestCa::new("Lockout CA");
     let p = Arc::new(Instances::start(&["victim"], &ca));
     let wrong = json!({"account": "victim", "password": "not the password"});
     // Thirty wrong passwords at once, spread over the three instances: five are checked, the
@@ -367,10 +367,10 @@ async fn the_lockout_counts_failures_at_every_instance() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn kill_9_of_one_instance_during_binds_loses_no_acknowledged_binding() {
-    let ca = TestCa::p256("Crash CA");
+    let ca = TestCa::new("Crash CA");
     let mut p = Instances::start(&["alice"], &ca);
     let keys: Vec<TestKey> =
-        (0..300).map(|i| ca.p256_key(&CertOptions::valid(&format!("k{i}")))).collect();
+        (0..300).map(|i| ca.p256_key(&CertSpec::valid(&format!("k{i}")))).collect();
     let token = p.login(0, "alice").await;
 
     // Binds at instance 0 one after another; it is killed while they run.
@@ -430,7 +430,7 @@ fn tls_to_postgres_when_the_url_asks_for_it() {
         .unwrap();
     assert!(tls, "the connection is encrypted");
 
-    let other = TestCa::p256("Not the database's CA");
+    let other = TestCa::new("Not the database's CA");
     let dir = tempfile::tempdir().unwrap();
     let wrong_ca = dir.path().join("wrong.pem");
     std::fs::write(&wrong_ca, pem("CERTIFICATE", &other.der)).unwrap();
@@ -464,8 +464,8 @@ fn pem(label: &str, der: &[u8]) -> String {
 /// new rows get new ids, and a second copy into it is refused.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_platform_is_copied_into_postgres_and_serves_on() {
-    let ca = TestCa::p256("Moving CA");
-    let key = ca.p256_key(&CertOptions::valid("搬家"));
+    let ca = TestCa::new("Moving CA");
+    let key = ca.p256_key(&CertSpec::valid("搬家"));
     let p = Platform::start().await;
     p.trust(&ca.der);
     p.add_user("alice");
@@ -498,7 +498,7 @@ async fn a_platform_is_copied_into_postgres_and_serves_on() {
     let token = p.login("alice").await;
     assert_eq!(p.get("/ca/bindings", Some(&token)).await.body["bindings"][0]["id"], 1);
     assert_eq!(p.ca_login(&key).await.status, StatusCode::CREATED, "the copied binding logs in");
-    let second = ca.p256_key(&CertOptions::valid("第二把"));
+    let second = ca.p256_key(&CertSpec::valid("第二把"));
     let r = p.bind(&token, &second, "3301000045100778").await;
     assert_eq!((r.status, &r.body["id"]), (StatusCode::CREATED, &json!(2)), "ids go on");
 

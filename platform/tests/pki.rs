@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{CertOptions, TestCa};
+use common::{CertSpec, IssueKeys, TestCa};
 use time::OffsetDateTime;
 use x509_parser::prelude::{FromDer, X509Certificate};
 use zca_platform::pki::{check_certificate, CertificateProblem};
@@ -15,13 +15,13 @@ fn check(der: &[u8], anchor: &TestCa) -> Result<(), CertificateProblem> {
 
 #[test]
 fn a_remembered_issuer_signature_stands_for_those_bytes_and_that_key_only() {
-    let ca = TestCa::p256("Memo CA");
-    let key = ca.p256_key(&CertOptions::valid("memo-subject"));
+    let ca = TestCa::new("Memo CA");
+    let key = ca.p256_key(&CertSpec::valid("memo-subject"));
     assert_eq!(check(&key.cert_der, &ca), Ok(()));
     assert_eq!(check(&key.cert_der, &ca), Ok(()), "the second time, from memory");
 
     // A CA of the same name with another key did not sign it.
-    let same_name = TestCa::p256("Memo CA");
+    let same_name = TestCa::new("Memo CA");
     assert_eq!(check(&key.cert_der, &same_name), Err(CertificateProblem::Untrusted));
 
     // The last byte belongs to the signature; the subject's name to the signed part.

@@ -16,7 +16,7 @@ use serde_json::json;
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn a_hundred_simultaneous_binds_of_one_lock_by_ten_accounts_make_one_binding() {
     let p = Arc::new(Platform::start().await);
-    let ca = TestCa::p256("Race CA");
+    let ca = TestCa::new("Race CA");
     p.trust(&ca.der);
     let mut tokens = Vec::new();
     for i in 0..10 {
@@ -24,7 +24,7 @@ async fn a_hundred_simultaneous_binds_of_one_lock_by_ten_accounts_make_one_bindi
         p.add_user(&account);
         tokens.push(p.login(&account).await);
     }
-    let key = Arc::new(ca.p256_key(&CertOptions::valid("争抢")));
+    let key = Arc::new(ca.p256_key(&CertSpec::valid("争抢")));
     let mut tasks = Vec::new();
     for attempt in 0..100 {
         let (p, key, token) = (p.clone(), key.clone(), tokens[attempt % 10].clone());
@@ -60,14 +60,14 @@ async fn a_thousand_simultaneous_ca_logins_each_get_their_own_session() {
     // The server's own error log, should anything fail inside it.
     let _ = tracing_subscriber::fmt().with_env_filter("error").with_test_writer().try_init();
     let p = Arc::new(Platform::start().await);
-    let ca = TestCa::p256("Login storm CA");
+    let ca = TestCa::new("Login storm CA");
     p.trust(&ca.der);
     let mut keys = Vec::new();
     for i in 0..10 {
         let account = format!("user{i}");
         p.add_user(&account);
         let token = p.login(&account).await;
-        let key = ca.p256_key(&CertOptions::valid(&account));
+        let key = ca.p256_key(&CertSpec::valid(&account));
         let reply = p.bind(&token, &key, &format!("33010000451000{i:02}")).await;
         assert_eq!(reply.status, StatusCode::CREATED, "{}", reply.body);
         keys.push((account, Arc::new(key)));
@@ -162,11 +162,11 @@ async fn ready_follows_postgresql_down_and_back_and_nothing_is_lost() {
     let url = cluster.new_database();
     let database = zca_platform::db::Database::parse(&url, None).unwrap();
     let p = Platform::start_on(database, 120, tempfile::tempdir().unwrap()).await;
-    let ca = TestCa::p256("Ready CA");
+    let ca = TestCa::new("Ready CA");
     p.trust(&ca.der);
     p.add_user("alice");
     let alice = p.login("alice").await;
-    let key = ca.p256_key(&CertOptions::valid("alice's key"));
+    let key = ca.p256_key(&CertSpec::valid("alice's key"));
     assert_eq!(p.bind(&alice, &key, "L1").await.status, StatusCode::CREATED);
     assert_eq!(p.get("/ready", None).await.status, StatusCode::OK);
 
@@ -221,11 +221,11 @@ async fn kill_9_during_binds_loses_no_acknowledged_binding_and_leaves_no_half() 
         &["user", "add", "alice", "--name", "a", "--org", "o", "--password-stdin"],
         &format!("{PASSWORD}\n"),
     );
-    let ca = TestCa::p256("Crash CA");
+    let ca = TestCa::new("Crash CA");
     std::fs::write(dir.path().join("ca.der"), &ca.der).unwrap();
     admin(&data, &["trust", "add", dir.path().join("ca.der").to_str().unwrap()], "");
     let keys: Vec<TestKey> =
-        (0..400).map(|i| ca.p256_key(&CertOptions::valid(&format!("k{i}")))).collect();
+        (0..400).map(|i| ca.p256_key(&CertSpec::valid(&format!("k{i}")))).collect();
 
     let (mut child, origin) = serve(&data);
     let client = client_trusting(&data.join("tls/ca.pem"));

@@ -7,9 +7,6 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-use rcgen::{
-    CertificateParams, DistinguishedName, DnType, DnValue, Issuer, KeyPair, KeyUsagePurpose,
-};
 use tempfile::TempDir;
 
 pub const PIN: &str = "123456";
@@ -321,78 +318,8 @@ pub fn json(stdout: &str) -> serde_json::Value {
     serde_json::from_str(stdout).unwrap_or_else(|e| panic!("not JSON ({e}): {stdout}"))
 }
 
-/// A test CA that issues certificates for public keys made on tokens.
-pub struct TestCa {
-    key: KeyPair,
-    params: CertificateParams,
-    pub der: Vec<u8>,
-}
-
-pub struct CertSpec<'a> {
-    pub cn: &'a str,
-    pub org: Option<&'a str>,
-    pub not_before: time::OffsetDateTime,
-    pub not_after: time::OffsetDateTime,
-    /// For encryption only: key usage keyEncipherment, no signature.
-    pub encryption_only: bool,
-}
-
-impl<'a> CertSpec<'a> {
-    pub fn valid(cn: &'a str) -> Self {
-        let now = time::OffsetDateTime::now_utc();
-        CertSpec {
-            cn,
-            org: None,
-            not_before: now - time::Duration::days(1),
-            not_after: now + time::Duration::days(365),
-            encryption_only: false,
-        }
-    }
-}
-
-impl TestCa {
-    pub fn new(name: &str) -> TestCa {
-        let key = KeyPair::generate_for(&rcgen::PKCS_ECDSA_P256_SHA256).unwrap();
-        let mut params = CertificateParams::new(Vec::<String>::new()).unwrap();
-        let mut dn = DistinguishedName::new();
-        dn.push(DnType::CountryName, "CN");
-        dn.push(DnType::OrganizationName, DnValue::Utf8String("测试 CA 中心".into()));
-        dn.push(DnType::CommonName, DnValue::Utf8String(name.into()));
-        params.distinguished_name = dn;
-        params.is_ca = rcgen::IsCa::Ca(rcgen::BasicConstraints::Unconstrained);
-        params.key_usages = vec![KeyUsagePurpose::KeyCertSign, KeyUsagePurpose::CrlSign];
-        let der = params.self_signed(&key).unwrap().der().to_vec();
-        TestCa { key, params, der }
-    }
-
-    /// A certificate for `spki_der` (SubjectPublicKeyInfo) signed by this CA.
-    pub fn issue(&self, spki_der: &[u8], spec: &CertSpec<'_>) -> Vec<u8> {
-        let public = rcgen::SubjectPublicKeyInfo::from_der(spki_der).unwrap();
-        let mut params = CertificateParams::new(Vec::<String>::new()).unwrap();
-        let mut dn = DistinguishedName::new();
-        dn.push(DnType::CountryName, "CN");
-        if let Some(org) = spec.org {
-            dn.push(DnType::OrganizationName, DnValue::Utf8String(org.into()));
-        }
-        dn.push(DnType::CommonName, DnValue::Utf8String(spec.cn.into()));
-        params.distinguished_name = dn;
-        params.not_before = spec.not_before;
-        params.not_after = spec.not_after;
-        params.key_usages = if spec.encryption_only {
-            vec![KeyUsagePurpose::KeyEncipherment]
-        } else {
-            vec![KeyUsagePurpose::DigitalSignature, KeyUsagePurpose::ContentCommitment]
-        };
-        let issuer = Issuer::from_params(&self.params, &self.key);
-        params.signed_by(&public, &issuer).unwrap().der().to_vec()
-    }
-
-    /// A key pair made outside any token (PKCS#8 DER, SPKI DER), for imports.
-    pub fn software_key() -> (Vec<u8>, Vec<u8>) {
-        let key = KeyPair::generate_for(&rcgen::PKCS_ECDSA_P256_SHA256).unwrap();
-        (key.serialize_der(), rcgen::PublicKeyData::subject_public_key_info(&key))
-    }
-}
+#[allow(unused_imports)]
+pub use zca_test_ca::{software_key, CertSpec, TestCa};
 
 /// An SM2 certificate (SM3withSM2), made with OpenSSL: SoftHSM cannot hold SM2 keys, but can
 /// hold the certificate.
@@ -607,7 +534,7 @@ pub fn key_with_cert(
     ca: &TestCa,
     label: &str,
     key_type: &str,
-    spec: &CertSpec<'_>,
+    spec: &CertSpec,
 ) -> String {
     let serial = hsm.init_token(label);
     let spki = hsm.keygen(&serial, key_type, "01", "key");

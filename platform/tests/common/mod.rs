@@ -12,13 +12,9 @@ use std::sync::Arc;
 
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine;
-use rcgen::{
-    CertificateParams, DistinguishedName, DnType, DnValue, IsCa, Issuer, KeyPair, KeyUsagePurpose,
-};
 use reqwest::StatusCode;
 use serde_json::{json, Value};
 use tempfile::TempDir;
-use time::{Duration, OffsetDateTime};
 use zca_contract::{signed_bytes, Purpose};
 use zca_platform::db::{Database, Db};
 use zca_platform::server::{serve, ServeOptions};
@@ -247,7 +243,7 @@ impl Drop for Platform {
 /// A platform with a trusted P-256 test CA and `account`, logged in (its session token).
 pub async fn with_user(account: &str) -> (Platform, TestCa, String) {
     let p = Platform::start().await;
-    let ca = TestCa::p256("Test CA");
+    let ca = TestCa::new("Test CA");
     p.trust(&ca.der);
     p.add_user(account);
     let token = p.login(account).await;
@@ -387,156 +383,50 @@ impl TestKey {
     }
 }
 
-pub struct CertOptions {
-    pub cn: String,
-    pub not_before: OffsetDateTime,
-    pub not_after: OffsetDateTime,
-    pub key_usage: Vec<KeyUsagePurpose>,
-    pub extended_key_usage: Vec<rcgen::ExtendedKeyUsagePurpose>,
-    /// A CA certificate presented as a client's.
-    pub is_ca: bool,
+pub use zca_test_ca::{p256_pair, rsa_pair, CertSpec, TestCa};
+
+/// Keys with certificates from a test CA, each with what signs with it. Certificates name the
+/// organization 杭州市某某单位 unless the spec names one.
+pub trait IssueKeys {
+    fn p256_key(&self, o: &CertSpec) -> TestKey;
+    fn rsa_key(&self, o: &CertSpec) -> TestKey;
 }
 
-impl CertOptions {
-    pub fn valid(cn: &str) -> CertOptions {
-        let now = OffsetDateTime::now_utc();
-        CertOptions {
-            cn: cn.to_string(),
-            not_before: now - Duration::days(1),
-            not_after: now + Duration::days(365),
-            key_usage: vec![KeyUsagePurpose::DigitalSignature],
-            extended_key_usage: Vec::new(),
-            is_ca: false,
-        }
-    }
+fn with_org(o: &CertSpec) -> CertSpec {
+    let mut o = o.clone();
+    o.org.get_or_insert_with(|| "杭州市某某单位".into());
+    o
 }
 
-/// A CA made with rcgen: P-256, or RSA-2048 (key from OpenSSL, which rcgen cannot make).
-pub struct TestCa {
-    key: KeyPair,
-    params: CertificateParams,
-    pub der: Vec<u8>,
-}
-
-impl TestCa {
-    pub fn p256(name: &str) -> TestCa {
-        TestCa::with_key(name, KeyPair::generate_for(&rcgen::PKCS_ECDSA_P256_SHA256).unwrap())
-    }
-
-    /// A self-signed P-256 CA with this path length constraint.
-    pub fn p256_constrained(name: &str, path_len: Option<u8>) -> TestCa {
-        let key = KeyPair::generate_for(&rcgen::PKCS_ECDSA_P256_SHA256).unwrap();
-        let constraint = match path_len {
-            Some(n) => rcgen::BasicConstraints::Constrained(n),
-            None => rcgen::BasicConstraints::Unconstrained,
-        };
-        let params = ca_params(name, constraint);
-        let der = params.self_signed(&key).unwrap().der().to_vec();
-        TestCa { key, params, der }
-    }
-
-    pub fn rsa(name: &str) -> TestCa {
-        let pkcs8 = openssl_rsa_pkcs8();
-        let key = KeyPair::from_pkcs8_der_and_sign_algo(
-            &pkcs8.as_slice().into(),
-            &rcgen::PKCS_RSA_SHA256,
-        )
-        .unwrap();
-        TestCa::with_key(name, key)
-    }
-
-    fn with_key(name: &str, key: KeyPair) -> TestCa {
-        let params = ca_params(name, rcgen::BasicConstraints::Unconstrained);
-        let der = params.self_signed(&key).unwrap().der().to_vec();
-        TestCa { key, params, der }
-    }
-
-    /// A P-256 CA under this one, with this path length constraint (`None`: unconstrained).
-    pub fn intermediate(&self, name: &str, path_len: Option<u8>) -> TestCa {
-        let key = KeyPair::generate_for(&rcgen::PKCS_ECDSA_P256_SHA256).unwrap();
-        let constraint = match path_len {
-            Some(n) => rcgen::BasicConstraints::Constrained(n),
-            None => rcgen::BasicConstraints::Unconstrained,
-        };
-        let params = ca_params(name, constraint);
-        let issuer = Issuer::from_params(&self.params, &self.key);
-        let der = params.signed_by(&key, &issuer).unwrap().der().to_vec();
-        TestCa { key, params, der }
-    }
-
-    fn issue_for(&self, subject: &KeyPair, o: &CertOptions) -> Vec<u8> {
-        let mut params = CertificateParams::new(Vec::<String>::new()).unwrap();
-        let mut dn = DistinguishedName::new();
-        dn.push(DnType::OrganizationName, DnValue::Utf8String("杭州市某某单位".into()));
-        dn.push(DnType::CommonName, DnValue::Utf8String(o.cn.clone()));
-        params.distinguished_name = dn;
-        params.not_before = o.not_before;
-        params.not_after = o.not_after;
-        params.key_usages = o.key_usage.clone();
-        params.extended_key_usages = o.extended_key_usage.clone();
-        if o.is_ca {
-            params.is_ca = IsCa::Ca(rcgen::BasicConstraints::Unconstrained);
-        }
-        params
-            .signed_by(subject, &Issuer::from_params(&self.params, &self.key))
-            .unwrap()
-            .der()
-            .to_vec()
-    }
-
-    pub fn p256_key(&self, o: &CertOptions) -> TestKey {
-        let key = KeyPair::generate_for(&rcgen::PKCS_ECDSA_P256_SHA256).unwrap();
+impl IssueKeys for TestCa {
+    fn p256_key(&self, o: &CertSpec) -> TestKey {
+        let key = p256_pair();
         use p256::pkcs8::DecodePrivateKey;
         let signer = p256::ecdsa::SigningKey::from_pkcs8_der(&key.serialize_der()).unwrap();
         TestKey {
-            cert_der: self.issue_for(&key, o),
+            cert_der: self.issue_for(&key, &with_org(o)),
             signer: Signer::P256(signer),
             algorithm: "ecdsa-p256-sha256",
         }
     }
 
-    pub fn rsa_key(&self, o: &CertOptions) -> TestKey {
-        let pkcs8 = openssl_rsa_pkcs8();
-        let key = KeyPair::from_pkcs8_der_and_sign_algo(
-            &pkcs8.as_slice().into(),
-            &rcgen::PKCS_RSA_SHA256,
-        )
-        .unwrap();
+    fn rsa_key(&self, o: &CertSpec) -> TestKey {
+        let key = rsa_pair();
         use rsa::pkcs8::DecodePrivateKey;
-        let private = rsa::PrivateKey::from_pkcs8_der(&pkcs8).unwrap();
+        let private = rsa::PrivateKey::from_pkcs8_der(&key.serialize_der()).unwrap();
         let signer = rsa::pkcs1v15::SigningKey::<sha2::Sha256>::new(private);
         TestKey {
-            cert_der: self.issue_for(&key, o),
+            cert_der: self.issue_for(&key, &with_org(o)),
             signer: Signer::Rsa(signer),
             algorithm: "rsa-pkcs1-sha256",
         }
     }
 }
 
-fn ca_params(name: &str, constraint: rcgen::BasicConstraints) -> CertificateParams {
-    let mut params = CertificateParams::new(Vec::<String>::new()).unwrap();
-    let mut dn = DistinguishedName::new();
-    dn.push(DnType::OrganizationName, DnValue::Utf8String("测试 CA".into()));
-    dn.push(DnType::CommonName, DnValue::Utf8String(name.into()));
-    params.distinguished_name = dn;
-    params.is_ca = IsCa::Ca(constraint);
-    params.key_usages = vec![KeyUsagePurpose::KeyCertSign, KeyUsagePurpose::CrlSign];
-    params
-}
-
 fn openssl(args: &[&str]) -> Vec<u8> {
     let out = Command::new("openssl").args(args).output().expect("openssl runs");
     assert!(out.status.success(), "openssl {args:?}: {}", String::from_utf8_lossy(&out.stderr));
     out.stdout
-}
-
-/// An RSA-2048 key as PKCS#8 DER (OpenSSL's DER output would be PKCS#1; its PEM is PKCS#8).
-fn openssl_rsa_pkcs8() -> Vec<u8> {
-    let pem = openssl(&["genpkey", "-algorithm", "RSA", "-pkeyopt", "rsa_keygen_bits:2048"]);
-    match rustls::pki_types::PrivateKeyDer::from_pem_slice(&pem).unwrap() {
-        rustls::pki_types::PrivateKeyDer::Pkcs8(k) => k.secret_pkcs8_der().to_vec(),
-        other => panic!("not PKCS#8: {other:?}"),
-    }
 }
 
 fn openssl_sm2_sign(key: &Path, msg: &[u8]) -> Vec<u8> {
