@@ -39,9 +39,7 @@ impl ChallengeKey {
     /// under the server's key, so that a cookie planted by someone else (a sibling site, a
     /// network that rewrites plain HTTP) cannot be a valid one.
     pub fn new_login_csrf(&self) -> String {
-        let mut nonce = [0u8; 18];
-        getrandom::fill(&mut nonce).expect("the OS random source works");
-        let nonce = URL_SAFE_NO_PAD.encode(nonce);
+        let nonce = URL_SAFE_NO_PAD.encode(zca_crypto::random::bytes::<18>());
         format!("{nonce}.{}", self.login_mac(&nonce))
     }
 
@@ -117,9 +115,7 @@ pub fn seal(
     id.push(VERSION);
     id.push(purpose_byte(purpose));
     id.extend_from_slice(&expires.to_be_bytes());
-    let mut random = [0u8; RANDOM_LEN];
-    getrandom::fill(&mut random).expect("the OS random source works");
-    id.extend_from_slice(&random);
+    id.extend_from_slice(&zca_crypto::random::bytes::<RANDOM_LEN>());
     let mac = hmac::sign(&key.0, &sealed_data(&id, origin, session_hash));
     id.extend_from_slice(mac.as_ref());
     Sealed { nonce: nonce_of(key, &id), id: URL_SAFE_NO_PAD.encode(&id) }

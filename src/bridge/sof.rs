@@ -191,7 +191,7 @@ impl Connection {
             "SOF_GenRandom" => {
                 Ret::Text(req.number(0).filter(|n| (1..=MAX_RANDOM).contains(n)).map(|n| {
                     let mut bytes = vec![0u8; n as usize];
-                    getrandom::fill(&mut bytes).expect("the OS random source works");
+                    zca_crypto::random::fill(&mut bytes);
                     STANDARD.encode(bytes)
                 }))
             }

@@ -240,8 +240,7 @@ fn shown_url(url: &str) -> String {
 /// The key that seals challenges, made on first use and kept, so that challenges stay valid
 /// across a restart and for every instance on this database.
 pub fn challenge_key(db: &mut Db) -> anyhow::Result<Vec<u8>> {
-    let mut fresh = [0u8; 32];
-    getrandom::fill(&mut fresh).map_err(|e| anyhow::anyhow!("the OS random source: {e}"))?;
+    let fresh = zca_crypto::random::bytes::<32>();
     db.execute(
         "INSERT INTO server_keys (name, key) VALUES ('challenge', ?1) ON CONFLICT DO NOTHING",
         params![fresh[..]],

@@ -1,8 +1,6 @@
 //! Sessions: opened with a random token (only its SHA-256 is stored), the caller behind a
 //! token, and ended — by logout, or with the binding or the trust they were opened with.
 
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use base64::Engine;
 use sha2::{Digest, Sha256};
 use zca_contract::{Session, User};
 
@@ -10,12 +8,6 @@ use super::{audit, write, AuditEvent, Caller, Config};
 use crate::clock::{now, rfc3339_unix};
 use crate::db::{params, Db};
 use crate::error::ApiError;
-
-fn random_b64(bytes: usize) -> String {
-    let mut buf = vec![0u8; bytes];
-    getrandom::fill(&mut buf).expect("the OS random source works");
-    URL_SAFE_NO_PAD.encode(buf)
-}
 
 fn token_hash(token: &str) -> Vec<u8> {
     Sha256::digest(token.as_bytes()).to_vec()
@@ -34,7 +26,7 @@ pub(super) fn create_session(
     kind: &str,
     binding_id: Option<i64>,
 ) -> Result<Session, ApiError> {
-    let token = random_b64(32);
+    let token = zca_crypto::random::token();
     let now = now();
     let expires = now + cfg.session_ttl;
     db.execute(

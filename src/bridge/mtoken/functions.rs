@@ -217,7 +217,7 @@ fn dispatch(cx: &Context<'_>, page: &mut PageState, function: &str, f: &mut Fiel
         "SOF_GenRandom" => match f.number("inDataLen").filter(|n| (1..=MAX_RANDOM).contains(n)) {
             Some(n) => {
                 let mut bytes = vec![0u8; n as usize];
-                getrandom::fill(&mut bytes).expect("the OS random source works");
+                zca_crypto::random::fill(&mut bytes);
                 Answer::with("outData", STANDARD.encode(bytes))
             }
             None => Answer::failed(code::SAR_INVALIDPARAMERR),
