@@ -31,13 +31,9 @@ const IDENTITY_CODE: &str = "1.2.156.10260.4.1.1";
 pub fn cert_info(cert_b64: &str, kind: i64) -> Option<String> {
     let der = STANDARD.decode(cert_b64.trim()).ok()?;
     let (_, cert) = X509Certificate::from_der(&der).ok()?;
-    let tbs = &cert.tbs_certificate;
-    let issuer = |oid| attribute(tbs.issuer(), oid);
-    let subject = |oid| attribute(tbs.subject(), oid);
-    let time = |t: x509_parser::time::ASN1Time| yyyymmddhhmmss(t.to_datetime());
+    let (tbs, issuer, subject) = (&cert.tbs_certificate, issuer_of(&cert), subject_of(&cert));
     Some(match kind {
-        // A page may send any certificate: a version field of u32::MAX must not overflow.
-        1 => format!("V{}", u64::from(tbs.version.0) + 1),
+        1 => version(&cert),
         2 => zca_contract::serial_hex(tbs.raw_serial()),
         3 => key_kind(&cert),
         4 => issuer(C),
@@ -72,12 +68,9 @@ pub fn cert_info(cert_b64: &str, kind: i64) -> Option<String> {
 pub fn cert_info_sgd(cert_b64: &str, kind: i64) -> Option<String> {
     let der = STANDARD.decode(cert_b64.trim()).ok()?;
     let (_, cert) = X509Certificate::from_der(&der).ok()?;
-    let tbs = &cert.tbs_certificate;
-    let issuer = |oid| attribute(tbs.issuer(), oid);
-    let subject = |oid| attribute(tbs.subject(), oid);
-    let time = |t: x509_parser::time::ASN1Time| yyyymmddhhmmss(t.to_datetime());
+    let (tbs, issuer, subject) = (&cert.tbs_certificate, issuer_of(&cert), subject_of(&cert));
     Some(match kind {
-        0x01 => format!("V{}", u64::from(tbs.version.0) + 1),
+        0x01 => version(&cert),
         0x02 => zca_contract::serial_hex(tbs.raw_serial()),
         0x05 => dn_string(tbs.issuer()),
         0x06 => time(tbs.validity.not_after),
@@ -109,6 +102,24 @@ pub fn cert_info_sgd(cert_b64: &str, kind: i64) -> Option<String> {
         0x41 => crl_points(&cert),
         _ => return None,
     })
+}
+
+/// `V3`: a page may send any certificate, and a version field of u32::MAX must not overflow.
+fn version(cert: &X509Certificate<'_>) -> String {
+    format!("V{}", u64::from(cert.tbs_certificate.version.0) + 1)
+}
+
+/// An attribute of the issuer's name, by OID.
+fn issuer_of<'a>(cert: &'a X509Certificate<'_>) -> impl Fn(&str) -> String + 'a {
+    move |oid| attribute(cert.tbs_certificate.issuer(), oid)
+}
+
+fn subject_of<'a>(cert: &'a X509Certificate<'_>) -> impl Fn(&str) -> String + 'a {
+    move |oid| attribute(cert.tbs_certificate.subject(), oid)
+}
+
+fn time(t: x509_parser::time::ASN1Time) -> String {
+    yyyymmddhhmmss(t.to_datetime())
 }
 
 /// The DER of the certificate's extensions field (`[3] EXPLICIT Extensions`), as it is.

@@ -43,19 +43,9 @@ impl Request {
         }
     }
 
-    /// Argument `i` as a whole number, given as a number or as decimal text.
+    /// Argument `i` as a whole number (`whole_number`).
     pub fn number(&self, i: usize) -> Option<i64> {
-        match self.params.get(i)? {
-            Value::Number(n) => n.as_i64(),
-            Value::String(s) => {
-                let s = s.trim();
-                match s.strip_prefix("0x").or_else(|| s.strip_prefix("0X")) {
-                    Some(hex) => i64::from_str_radix(hex, 16).ok(),
-                    None => s.parse().ok(),
-                }
-            }
-            _ => None,
-        }
+        whole_number(self.params.get(i)?)
     }
 
     /// Argument `i` as a secret (a PIN): moved out of the request, the request's copy gone.
@@ -105,6 +95,21 @@ pub fn refusal(reason: &str) -> String {
 /// The event pages listen for: a key was inserted or removed.
 pub fn usb_key_change() -> String {
     serde_json::json!({ "call_cmd_id": "onUsbkeyChange", "retVal": "" }).to_string()
+}
+
+/// A whole number as pages send one: a JSON number, or decimal or `0x` hexadecimal text.
+pub fn whole_number(value: &Value) -> Option<i64> {
+    match value {
+        Value::Number(n) => n.as_i64(),
+        Value::String(s) => {
+            let s = s.trim();
+            match s.strip_prefix("0x").or_else(|| s.strip_prefix("0X")) {
+                Some(hex) => i64::from_str_radix(hex, 16).ok(),
+                None => s.parse().ok(),
+            }
+        }
+        _ => None,
+    }
 }
 
 #[cfg(test)]

@@ -7,6 +7,7 @@
 use serde_json::Value;
 use zeroize::Zeroize;
 
+use crate::bridge::protocol::whole_number;
 use crate::secret::Secret;
 
 /// Most fields a request may have (the widest function has nine).
@@ -27,19 +28,9 @@ impl Fields {
         }
     }
 
-    /// A whole number, given as a number or as decimal (or 0x hex) text.
+    /// A whole number (`protocol::whole_number`).
     pub fn number(&self, key: &str) -> Option<i64> {
-        match self.get(key)? {
-            Value::Number(n) => n.as_i64(),
-            Value::String(s) => {
-                let s = s.trim();
-                match s.strip_prefix("0x").or_else(|| s.strip_prefix("0X")) {
-                    Some(hex) => i64::from_str_radix(hex, 16).ok(),
-                    None => s.parse().ok(),
-                }
-            }
-            _ => None,
-        }
+        whole_number(self.get(key)?)
     }
 
     /// A secret (a PIN), moved out of the fields.
