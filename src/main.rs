@@ -41,21 +41,23 @@ fn run() -> u8 {
     let json = cli::early_json(&args);
 
     let parsing = std::time::Instant::now();
+    cli::without_help_texts();
     let matches = match cli::command().try_get_matches_from(&args) {
         Ok(m) => m,
-        Err(e) => return clap_error(&e, &args, json),
+        Err(e) => return clap_error(&with_help_texts(e, &args), &args, json),
     };
     let mut cli = match Cli::from_arg_matches(&matches) {
         Ok(cli) => cli,
         Err(e) => return clap_error(&e, &args, json),
     };
+    cli::with_help_texts();
     if let (Command::Detect(args), Some(("detect", sub))) = (&mut cli.command, matches.subcommand())
     {
         args.keep_typed_timeout(sub);
     }
     if cli.global.verbose > 0 {
         zca::timing::enable();
-        zca::timing::record("arguments (clap, in the chosen language)".into(), parsing.elapsed());
+        zca::timing::record("arguments (clap)".into(), parsing.elapsed());
     }
     let out = Output::detect(cli.global.json);
     // A command ends when a driver hangs; the bridge, a service, fails that key's calls and
@@ -133,6 +135,15 @@ fn report(out: &Output, failure: Failure) -> u8 {
             e.exit_code()
         }
     }
+}
+
+/// The same error from the command with its help texts, which clap is about to show.
+fn with_help_texts(e: clap::Error, args: &[OsString]) -> clap::Error {
+    cli::with_help_texts();
+    if e.kind() == clap::error::ErrorKind::DisplayVersion {
+        return e;
+    }
+    cli::command().try_get_matches_from(args).err().unwrap_or(e)
 }
 
 /// Help and version as clap prints them (the help is localized through its template); a

@@ -2,10 +2,10 @@ use std::path::PathBuf;
 
 use clap::{Args, Subcommand};
 
-use crate::t;
+use crate::cli::h;
 
 #[derive(Debug, Args)]
-#[command(about = t!("account-about"), subcommand_help_heading = t!("heading-commands"))]
+#[command(about = h!("account-about"), subcommand_help_heading = h!("heading-commands"))]
 pub struct AccountArgs {
     #[command(subcommand)]
     pub action: AccountAction,
@@ -17,15 +17,15 @@ pub enum AccountAction {
 }
 
 #[derive(Debug, Args)]
-#[command(about = t!("account-login-about"), long_about = t!("account-login-long-about"), after_long_help = t!("account-login-examples"))]
-#[command(next_help_heading = t!("heading-options"))]
+#[command(about = h!("account-login-about"), long_about = h!("account-login-long-about"), after_long_help = h!("account-login-examples"))]
+#[command(next_help_heading = h!("heading-options"))]
 pub struct AccountLoginArgs {
-    #[arg(long, env = "ZCA_ACCOUNT", value_name = "ACCOUNT", help = t!("arg-account"))]
+    #[arg(long, env = "ZCA_ACCOUNT", value_name = "ACCOUNT", help = h!("arg-account"))]
     pub account: Option<String>,
-    #[arg(long, help = t!("arg-password-stdin"), conflicts_with = "password_file")]
+    #[arg(long, help = h!("arg-password-stdin"), conflicts_with = "password_file")]
     pub password_stdin: bool,
-    #[arg(long, value_name = "FILE", help = t!("arg-password-file"))]
+    #[arg(long, value_name = "FILE", help = h!("arg-password-file"))]
     pub password_file: Option<PathBuf>,
-    #[arg(long, help = t!("arg-print-token"))]
+    #[arg(long, help = h!("arg-print-token"))]
     pub print_token: bool,
 }

@@ -1,16 +1,16 @@
 use clap::Args;
 
 use super::platform::{KeyChoice, PinArgs};
-use crate::t;
+use crate::cli::h;
 
 #[derive(Debug, Args)]
-#[command(about = t!("bind-about"), long_about = t!("bind-long-about"), after_long_help = t!("bind-examples"))]
-#[command(next_help_heading = t!("heading-options"))]
+#[command(about = h!("bind-about"), long_about = h!("bind-long-about"), after_long_help = h!("bind-examples"))]
+#[command(next_help_heading = h!("heading-options"))]
 pub struct BindArgs {
     #[command(flatten)]
     pub choice: KeyChoice,
     #[command(flatten)]
     pub pin: PinArgs,
-    #[arg(short, long, help = t!("arg-yes"))]
+    #[arg(short, long, help = h!("arg-yes"))]
     pub yes: bool,
 }

@@ -1,11 +1,11 @@
 use clap::Args;
 
-use crate::t;
+use crate::cli::h;
 
 #[derive(Debug, Args)]
-#[command(about = t!("bindings-about"), long_about = t!("bindings-long-about"))]
-#[command(next_help_heading = t!("heading-options"))]
+#[command(about = h!("bindings-about"), long_about = h!("bindings-long-about"))]
+#[command(next_help_heading = h!("heading-options"))]
 pub struct BindingsArgs {
-    #[arg(long, help = t!("arg-csv"), conflicts_with = "json")]
+    #[arg(long, help = h!("arg-csv"), conflicts_with = "json")]
     pub csv: bool,
 }

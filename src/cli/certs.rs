@@ -2,18 +2,18 @@ use std::path::PathBuf;
 
 use clap::{Args, Subcommand};
 
-use crate::t;
+use crate::cli::h;
 
 #[derive(Debug, Args)]
-#[command(about = t!("certs-about"), long_about = t!("certs-long-about"), after_long_help = t!("certs-examples"))]
-#[command(args_conflicts_with_subcommands = true, subcommand_help_heading = t!("heading-commands"))]
-#[command(next_help_heading = t!("heading-options"))]
+#[command(about = h!("certs-about"), long_about = h!("certs-long-about"), after_long_help = h!("certs-examples"))]
+#[command(args_conflicts_with_subcommands = true, subcommand_help_heading = h!("heading-commands"))]
+#[command(next_help_heading = h!("heading-options"))]
 pub struct CertsArgs {
-    #[arg(long, value_name = "SERIAL|LABEL", help = t!("arg-token"))]
+    #[arg(long, value_name = "SERIAL|LABEL", help = h!("arg-token"))]
     pub token: Option<String>,
-    #[arg(long, value_name = "DAYS", help = t!("arg-fail-if-expiring"))]
+    #[arg(long, value_name = "DAYS", help = h!("arg-fail-if-expiring"))]
     pub fail_if_expiring: Option<u32>,
-    #[arg(short, long, help = t!("arg-long"))]
+    #[arg(short, long, help = h!("arg-long"))]
     pub long: bool,
     #[command(subcommand)]
     pub action: Option<CertsAction>,
@@ -25,17 +25,17 @@ pub enum CertsAction {
 }
 
 #[derive(Debug, Args)]
-#[command(about = t!("export-about"), after_long_help = t!("export-examples"))]
-#[command(next_help_heading = t!("heading-options"))]
+#[command(about = h!("export-about"), after_long_help = h!("export-examples"))]
+#[command(next_help_heading = h!("heading-options"))]
 pub struct ExportArgs {
-    #[arg(long, value_name = "HEX", required_unless_present = "id", help = t!("arg-sha256"))]
+    #[arg(long, value_name = "HEX", required_unless_present = "id", help = h!("arg-sha256"))]
     pub sha256: Option<String>,
-    #[arg(long, value_name = "SERIAL|LABEL", requires = "id", help = t!("arg-export-token"))]
+    #[arg(long, value_name = "SERIAL|LABEL", requires = "id", help = h!("arg-export-token"))]
     pub token: Option<String>,
-    #[arg(long, value_name = "HEX", requires = "token", conflicts_with = "sha256", help = t!("arg-id"))]
+    #[arg(long, value_name = "HEX", requires = "token", conflicts_with = "sha256", help = h!("arg-id"))]
     pub id: Option<String>,
-    #[arg(long, help = t!("arg-der"))]
+    #[arg(long, help = h!("arg-der"))]
     pub der: bool,
-    #[arg(short, long, value_name = "FILE", help = t!("arg-output"))]
+    #[arg(short, long, value_name = "FILE", help = h!("arg-output"))]
     pub output: Option<PathBuf>,
 }

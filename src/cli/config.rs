@@ -1,9 +1,9 @@
 use clap::{Args, Subcommand};
 
-use crate::t;
+use crate::cli::h;
 
 #[derive(Debug, Args)]
-#[command(about = t!("config-about"), subcommand_help_heading = t!("heading-commands"))]
+#[command(about = h!("config-about"), subcommand_help_heading = h!("heading-commands"))]
 pub struct ConfigArgs {
     #[command(subcommand)]
     pub action: ConfigAction,
@@ -11,6 +11,6 @@ pub struct ConfigArgs {
 
 #[derive(Debug, Subcommand)]
 pub enum ConfigAction {
-    #[command(about = t!("config-show-about"), long_about = t!("config-show-long-about"))]
+    #[command(about = h!("config-show-about"), long_about = h!("config-show-long-about"))]
     Show,
 }

@@ -1,17 +1,17 @@
 use clap::parser::ValueSource;
 use clap::{ArgMatches, Args};
 
-use crate::t;
+use crate::cli::h;
 
 #[derive(Debug, Args)]
-#[command(about = t!("detect-about"), long_about = t!("detect-long-about"), after_long_help = t!("detect-examples"))]
-#[command(next_help_heading = t!("heading-options"))]
+#[command(about = h!("detect-about"), long_about = h!("detect-long-about"), after_long_help = h!("detect-examples"))]
+#[command(next_help_heading = h!("heading-options"))]
 pub struct DetectArgs {
-    #[arg(long, help = t!("arg-watch"))]
+    #[arg(long, help = h!("arg-watch"))]
     pub watch: bool,
-    #[arg(long, requires = "watch", help = t!("arg-until-present"))]
+    #[arg(long, requires = "watch", help = h!("arg-until-present"))]
     pub until_present: bool,
-    #[arg(long, value_name = "SECS", requires = "watch", help = t!("arg-watch-timeout"))]
+    #[arg(long, value_name = "SECS", requires = "watch", help = h!("arg-watch-timeout"))]
     pub timeout: Option<u64>,
 }
 

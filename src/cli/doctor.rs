@@ -2,14 +2,14 @@ use std::path::PathBuf;
 
 use clap::Args;
 
-use crate::t;
+use crate::cli::h;
 
 #[derive(Debug, Args)]
-#[command(about = t!("doctor-about"), long_about = t!("doctor-long-about"), after_long_help = t!("doctor-examples"))]
-#[command(next_help_heading = t!("heading-options"))]
+#[command(about = h!("doctor-about"), long_about = h!("doctor-long-about"), after_long_help = h!("doctor-examples"))]
+#[command(next_help_heading = h!("heading-options"))]
 pub struct DoctorArgs {
-    #[arg(long, value_name = "FILE", help = t!("arg-report"))]
+    #[arg(long, value_name = "FILE", help = h!("arg-report"))]
     pub report: Option<PathBuf>,
-    #[arg(long, help = t!("arg-include-dn"))]
+    #[arg(long, help = h!("arg-include-dn"))]
     pub include_dn: bool,
 }

@@ -2,11 +2,11 @@ use std::path::PathBuf;
 
 use clap::{Args, Subcommand};
 
-use crate::t;
+use crate::cli::h;
 
 #[derive(Debug, Args)]
-#[command(about = t!("drivers-about"), long_about = t!("drivers-long-about"), after_long_help = t!("drivers-examples"))]
-#[command(args_conflicts_with_subcommands = true, subcommand_help_heading = t!("heading-commands"))]
+#[command(about = h!("drivers-about"), long_about = h!("drivers-long-about"), after_long_help = h!("drivers-examples"))]
+#[command(args_conflicts_with_subcommands = true, subcommand_help_heading = h!("heading-commands"))]
 pub struct DriversArgs {
     #[command(subcommand)]
     pub action: Option<DriversAction>,
@@ -18,11 +18,11 @@ pub enum DriversAction {
 }
 
 #[derive(Debug, Args)]
-#[command(about = t!("drivers-download-about"))]
-#[command(next_help_heading = t!("heading-options"))]
+#[command(about = h!("drivers-download-about"))]
+#[command(next_help_heading = h!("heading-options"))]
 pub struct DownloadArgs {
-    #[arg(value_name = "ID", help = t!("arg-driver-id"))]
+    #[arg(value_name = "ID", help = h!("arg-driver-id"))]
     pub id: i64,
-    #[arg(short, long, value_name = "DIR", default_value = ".", help = t!("arg-download-dir"))]
+    #[arg(short, long, value_name = "DIR", default_value = ".", help = h!("arg-download-dir"))]
     pub output: PathBuf,
 }

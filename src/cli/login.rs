@@ -1,16 +1,16 @@
 use clap::Args;
 
 use super::platform::{KeyChoice, PinArgs};
-use crate::t;
+use crate::cli::h;
 
 #[derive(Debug, Args)]
-#[command(about = t!("login-about"), long_about = t!("login-long-about"), after_long_help = t!("login-examples"))]
-#[command(next_help_heading = t!("heading-options"))]
+#[command(about = h!("login-about"), long_about = h!("login-long-about"), after_long_help = h!("login-examples"))]
+#[command(next_help_heading = h!("heading-options"))]
 pub struct LoginArgs {
     #[command(flatten)]
     pub choice: KeyChoice,
     #[command(flatten)]
     pub pin: PinArgs,
-    #[arg(long, help = t!("arg-print-token"))]
+    #[arg(long, help = h!("arg-print-token"))]
     pub print_token: bool,
 }

@@ -1,7 +1,7 @@
 use clap::Args;
 
-use crate::t;
+use crate::cli::h;
 
 #[derive(Debug, Args)]
-#[command(about = t!("logout-about"), long_about = t!("logout-long-about"))]
+#[command(about = h!("logout-about"), long_about = h!("logout-long-about"))]
 pub struct LogoutArgs {}

@@ -18,6 +18,7 @@ pub mod unbind;
 
 use std::ffi::OsString;
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use clap::{ArgAction, Args, CommandFactory, Parser, Subcommand};
 
@@ -40,20 +41,20 @@ const LONG_VERSION: &str = concat!(
     name = "zca",
     version,
     long_version = LONG_VERSION,
-    about = t!("about"),
-    long_about = t!("long-about"),
-    after_help = t!("after-help"),
+    about = h!("about"),
+    long_about = h!("long-about"),
+    after_help = h!("after-help"),
     disable_help_flag = true,
     disable_version_flag = true,
     disable_help_subcommand = true,
     subcommand_required = true,
     arg_required_else_help = true,
-    subcommand_help_heading = t!("heading-commands"),
+    subcommand_help_heading = h!("heading-commands"),
 )]
 pub struct Cli {
     #[command(flatten)]
     pub global: GlobalArgs,
-    #[arg(short = 'V', long, action = ArgAction::Version, help = t!("arg-version"), help_heading = t!("heading-global"))]
+    #[arg(short = 'V', long, action = ArgAction::Version, help = h!("arg-version"), help_heading = h!("heading-global"))]
     version: Option<bool>,
     #[command(subcommand)]
     pub command: Command,
@@ -61,19 +62,19 @@ pub struct Cli {
 
 /// Options that concern the whole run: valid before or after the subcommand.
 #[derive(Debug, Args)]
-#[command(next_help_heading = t!("heading-global"))]
+#[command(next_help_heading = h!("heading-global"))]
 pub struct GlobalArgs {
-    #[arg(long, global = true, env = "ZCA_PROFILE", value_name = "NAME", help = t!("arg-profile"))]
+    #[arg(long, global = true, env = "ZCA_PROFILE", value_name = "NAME", help = h!("arg-profile"))]
     pub profile: Option<String>,
-    #[arg(long, global = true, env = "ZCA_CONFIG", value_name = "FILE", help = t!("arg-config"))]
+    #[arg(long, global = true, env = "ZCA_CONFIG", value_name = "FILE", help = h!("arg-config"))]
     pub config: Option<PathBuf>,
-    #[arg(long, global = true, env = "ZCA_LANG", value_name = "zh|en", value_parser = parse_lang, help = t!("arg-lang"))]
+    #[arg(long, global = true, env = "ZCA_LANG", value_name = "zh|en", value_parser = parse_lang, help = h!("arg-lang"))]
     pub lang: Option<Lang>,
-    #[arg(long, global = true, help = t!("arg-json"))]
+    #[arg(long, global = true, help = h!("arg-json"))]
     pub json: bool,
-    #[arg(long, global = true, env = "ZCA_NO_INPUT", value_parser = clap::builder::BoolishValueParser::new(), help = t!("arg-no-input"))]
+    #[arg(long, global = true, env = "ZCA_NO_INPUT", value_parser = clap::builder::BoolishValueParser::new(), help = h!("arg-no-input"))]
     pub no_input: bool,
-    #[arg(short, long, global = true, action = ArgAction::Count, help = t!("arg-verbose"))]
+    #[arg(short, long, global = true, action = ArgAction::Count, help = h!("arg-verbose"))]
     pub verbose: u8,
     #[arg(
         long = "module",
@@ -81,7 +82,7 @@ pub struct GlobalArgs {
         env = "ZCA_PKCS11_MODULE",
         value_delimiter = ':',
         value_name = "PATH",
-        help = t!("arg-module")
+        help = h!("arg-module")
     )]
     pub modules: Vec<PathBuf>,
     #[arg(
@@ -90,18 +91,18 @@ pub struct GlobalArgs {
         env = "ZCA_SKF_LIBRARY",
         value_delimiter = ':',
         value_name = "LIB",
-        help = t!("arg-skf")
+        help = h!("arg-skf")
     )]
     pub skf_libraries: Vec<PathBuf>,
-    #[arg(long, global = true, env = "ZCA_PLATFORM", value_name = "URL", help = t!("arg-platform"))]
+    #[arg(long, global = true, env = "ZCA_PLATFORM", value_name = "URL", help = h!("arg-platform"))]
     pub platform: Option<String>,
-    #[arg(long, global = true, env = "ZCA_CA_FILE", value_name = "PEM", help = t!("arg-ca-file"))]
+    #[arg(long, global = true, env = "ZCA_CA_FILE", value_name = "PEM", help = h!("arg-ca-file"))]
     pub ca_file: Option<PathBuf>,
-    #[arg(long, global = true, env = "ZCA_CONNECT_TIMEOUT", value_name = "SECS", default_value_t = 10, value_parser = seconds_up_to::<600>, help = t!("arg-connect-timeout"))]
+    #[arg(long, global = true, env = "ZCA_CONNECT_TIMEOUT", value_name = "SECS", default_value_t = 10, value_parser = seconds_up_to::<600>, help = h!("arg-connect-timeout"))]
     pub connect_timeout: u64,
-    #[arg(long, global = true, env = "ZCA_TIMEOUT", value_name = "SECS", default_value_t = 30, value_parser = seconds_up_to::<3600>, help = t!("arg-timeout"))]
+    #[arg(long, global = true, env = "ZCA_TIMEOUT", value_name = "SECS", default_value_t = 30, value_parser = seconds_up_to::<3600>, help = h!("arg-timeout"))]
     pub timeout: u64,
-    #[arg(short = 'h', long, global = true, action = ArgAction::Help, help = t!("arg-help"))]
+    #[arg(short = 'h', long, global = true, action = ArgAction::Help, help = h!("arg-help"))]
     help: Option<bool>,
 }
 
@@ -139,8 +140,42 @@ fn parse_lang(value: &str) -> Result<Lang, String> {
 
 /// The whole command tree in the current language, as parsed, documented and completed.
 pub fn command() -> clap::Command {
-    localize(Cli::command())
+    if help_texts() {
+        localize(Cli::command())
+    } else {
+        Cli::command()
+    }
 }
+
+/// Whether `command()` carries its help texts. Looking up every text in the chosen language is
+/// most of what parsing the arguments costs, and a run that is not asked for help, and makes no
+/// usage error, never shows one: `main` parses without them first and builds them only when
+/// clap is about to show something (`with_help_texts`).
+static HELP_TEXTS: AtomicBool = AtomicBool::new(true);
+
+pub fn help_texts() -> bool {
+    HELP_TEXTS.load(Ordering::Relaxed)
+}
+
+pub fn without_help_texts() {
+    HELP_TEXTS.store(false, Ordering::Relaxed);
+}
+
+pub fn with_help_texts() {
+    HELP_TEXTS.store(true, Ordering::Relaxed);
+}
+
+/// A help text in the chosen language, or nothing while help texts are off (`help_texts`).
+macro_rules! h {
+    ($id:literal) => {
+        if $crate::cli::help_texts() {
+            $crate::t!($id)
+        } else {
+            String::new()
+        }
+    };
+}
+pub(crate) use h;
 
 /// clap's own words ("Usage:") are English; zca's template says them in the user's language.
 /// Environment values are never shown in help: they may be secrets, and the generated man pages

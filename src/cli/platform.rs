@@ -4,24 +4,24 @@ use std::path::PathBuf;
 
 use clap::Args;
 
-use crate::t;
+use crate::cli::h;
 
 /// Which key and certificate to use, when there is more than one.
 #[derive(Debug, Args, Clone, Default)]
 pub struct KeyChoice {
-    #[arg(long, value_name = "SERIAL|LABEL", help = t!("arg-choose-token"))]
+    #[arg(long, value_name = "SERIAL|LABEL", help = h!("arg-choose-token"))]
     pub token: Option<String>,
-    #[arg(long, value_name = "SHA256", help = t!("arg-choose-cert"))]
+    #[arg(long, value_name = "SHA256", help = h!("arg-choose-cert"))]
     pub cert: Option<String>,
 }
 
 /// Where the PIN comes from (never the command line).
 #[derive(Debug, Args, Clone, Default)]
 pub struct PinArgs {
-    #[arg(long, help = t!("arg-pin-stdin"), conflicts_with = "pin_file")]
+    #[arg(long, help = h!("arg-pin-stdin"), conflicts_with = "pin_file")]
     pub pin_stdin: bool,
-    #[arg(long, value_name = "FILE", help = t!("arg-pin-file"))]
+    #[arg(long, value_name = "FILE", help = h!("arg-pin-file"))]
     pub pin_file: Option<PathBuf>,
-    #[arg(long, help = t!("arg-allow-final-try"))]
+    #[arg(long, help = h!("arg-allow-final-try"))]
     pub allow_final_try: bool,
 }

@@ -1,7 +1,7 @@
 use clap::Args;
 
-use crate::t;
+use crate::cli::h;
 
 #[derive(Debug, Args)]
-#[command(about = t!("status-about"), long_about = t!("status-long-about"))]
+#[command(about = h!("status-about"), long_about = h!("status-long-about"))]
 pub struct StatusArgs {}

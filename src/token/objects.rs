@@ -13,7 +13,7 @@ use cryptoki_sys::{CKO_CERTIFICATE, CKO_PRIVATE_KEY, CKO_PUBLIC_KEY, CK_OBJECT_C
 use super::inventory::{keep_open, Inventory};
 use super::key::Key;
 use super::module::pkcs11_error;
-use super::raw::{decode_text, ObjectAttributes, RawModule};
+use super::raw::{decode_text, AttributeBuffers, ObjectAttributes, RawModule};
 use super::watchdog;
 use crate::error::{Error, Result};
 use crate::x509::{CertFacts, PublicKeyMaterial};
@@ -237,8 +237,10 @@ pub(crate) fn token_objects(
         None => session.find_objects(&[]).map_err(ck)?,
     };
     let mut objects = Vec::new();
+    let mut buffers = AttributeBuffers::default();
     for handle in handles {
-        let quick = raw.map(|r| r.object_attributes(session.handle(), handle.handle()));
+        let quick =
+            raw.map(|r| r.object_attributes(session.handle(), handle.handle(), &mut buffers));
         let a = match quick {
             Some(Ok(a)) => a,
             Some(Err(rv)) => {

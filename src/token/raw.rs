@@ -133,18 +133,20 @@ impl RawModule {
         }
     }
 
-    /// Every attribute zca needs of an object, in one C_GetAttributeValue. `Err` with the return
-    /// code when the module refused as a whole or a value did not fit.
+    /// Every attribute zca needs of an object, in one C_GetAttributeValue, into `buffers` (kept
+    /// from one object to the next: a token of a hundred certificates would otherwise zero 2 MB
+    /// for them). `Err` with the return code when the module refused as a whole or a value did
+    /// not fit.
     pub fn object_attributes(
         &self,
         session: CK_SESSION_HANDLE,
         object: CK_OBJECT_HANDLE,
+        buffers: &mut AttributeBuffers,
     ) -> Result<ObjectAttributes, CK_RV> {
         let get = self.list.C_GetAttributeValue.ok_or(CKR_FUNCTION_NOT_SUPPORTED)?;
-        let mut buffers: Vec<Vec<u8>> = SIZES.iter().map(|(_, n)| vec![0u8; *n]).collect();
         let mut template: Vec<CK_ATTRIBUTE> = SIZES
             .iter()
-            .zip(buffers.iter_mut())
+            .zip(buffers.0.iter_mut())
             .map(|((kind, _), buf)| CK_ATTRIBUTE {
                 type_: *kind,
                 pValue: buf.as_mut_ptr().cast(),
@@ -156,13 +158,10 @@ impl RawModule {
         if !matches!(rv, CKR_OK | CKR_ATTRIBUTE_SENSITIVE | CKR_ATTRIBUTE_TYPE_INVALID) {
             return Err(rv);
         }
-        let mut values = template.iter().zip(buffers).map(|(t, mut buf)| {
-            if t.ulValueLen == CK_UNAVAILABLE_INFORMATION || t.ulValueLen as usize > buf.len() {
-                None
-            } else {
-                buf.truncate(t.ulValueLen as usize);
-                Some(buf)
-            }
+        let mut values = template.iter().zip(&buffers.0).map(|(t, buf)| {
+            let len = t.ulValueLen as usize;
+            (t.ulValueLen != CK_UNAVAILABLE_INFORMATION && len <= buf.len())
+                .then(|| buf[..len].to_vec())
         });
         let mut next = || values.next().flatten();
         let class = next().and_then(|b| Some(CK_OBJECT_CLASS::from_ne_bytes(b.try_into().ok()?)));
@@ -174,6 +173,15 @@ impl RawModule {
             modulus: next(),
             ec_point: next(),
         })
+    }
+}
+
+/// The buffers of `RawModule::object_attributes`, one per attribute it asks for.
+pub struct AttributeBuffers(Vec<Vec<u8>>);
+
+impl Default for AttributeBuffers {
+    fn default() -> AttributeBuffers {
+        AttributeBuffers(SIZES.iter().map(|(_, n)| vec![0u8; *n]).collect())
     }
 }
 
