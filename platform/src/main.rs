@@ -124,6 +124,27 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Copy a live SQLite platform into FILE while it serves: a consistent snapshot (SQLite's
+    /// online backup), checked, readable by its owner alone. PostgreSQL: use pg_dump.
+    Backup {
+        /// The new backup file (must not exist).
+        #[arg(long, value_name = "FILE")]
+        to: PathBuf,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Bring back a backup as this platform's SQLite database, its schema brought up to date.
+    /// Stop the service first.
+    Restore {
+        /// The backup file (from `zca-platform backup`).
+        #[arg(long, value_name = "FILE")]
+        from: PathBuf,
+        /// Replace a database that holds accounts or bindings.
+        #[arg(long)]
+        replace: bool,
+        #[arg(long)]
+        json: bool,
+    },
     /// Bring the database's schema up to date (every command does so on its own too), or copy
     /// a whole platform into it from another database (--from), to move from SQLite to
     /// PostgreSQL.
@@ -387,6 +408,14 @@ fn run(cli: Cli) -> Result<()> {
                 )
             })
         }
+        Command::Backup { ref to, json } => {
+            let copied = db::backup::backup(&database, to)?;
+            report_copy(json, "backed up", &database, &copied)
+        }
+        Command::Restore { ref from, replace, json } => {
+            let copied = db::backup::restore(&database, from, replace)?;
+            report_copy(json, "restored", &database, &copied)
+        }
         Command::Migrate { ref from } => {
             let mut to = database.open()?;
             match from {
@@ -407,6 +436,30 @@ fn run(cli: Cli) -> Result<()> {
             Ok(())
         }
     }
+}
+
+fn report_copy(
+    json: bool,
+    done: &str,
+    database: &Database,
+    copied: &db::backup::Copied,
+) -> Result<()> {
+    if json {
+        serde_json::to_writer_pretty(std::io::stdout().lock(), copied)?;
+        println!();
+        return Ok(());
+    }
+    let rows: Vec<String> =
+        copied.tables.iter().map(|t| format!("{} {}", t.table, t.rows)).collect();
+    eprintln!(
+        "{done} {} ({} bytes, schema version {}): {}",
+        database.shown(),
+        copied.bytes,
+        copied.schema_version,
+        rows.join(", ")
+    );
+    eprintln!("file: {}", copied.file.display());
+    Ok(())
 }
 
 /// Tells the operator (and tests) where the server is and what clients need to trust.

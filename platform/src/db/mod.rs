@@ -18,6 +18,7 @@ use anyhow::{bail, Context};
 
 pub use schema::SCHEMA_VERSION;
 
+pub mod backup;
 mod values;
 
 pub use crate::params;
