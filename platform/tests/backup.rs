@@ -78,7 +78,7 @@ async fn a_backup_during_logins_and_binds_restores_every_row_committed_before_it
     tokio::time::sleep(std::time::Duration::from_millis(800)).await;
 
     // What was committed before the backup began: the audit as read now, the binds answered.
-    let audited = p.with_db(|db| audit_ids(db));
+    let audited = p.with_db(audit_ids);
     let began = Instant::now();
     let out = {
         let (data, file) = (p.data().to_path_buf(), file.clone());
