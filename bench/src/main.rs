@@ -324,11 +324,9 @@ fn measure_startup(bins: &Bins, rows: &mut Vec<Row>) -> Result<()> {
     let help = mean(100, || time(Command::new(&bins.zca).arg("--help")))?;
     rows.push(row("zca --help", format!("{help:.2} ms"), "≤ 5 ms", Some(help <= 5.0)));
     // This OpenSC's pkcs11-tool has no --version: its usage text (exit 1) is its least work.
-    let (version, tool) = side_by_side(100, &mut Command::new(&bins.zca).arg("--version"), &mut {
-        let mut c = Command::new("pkcs11-tool");
-        c.arg("--help");
-        c
-    })?;
+    let mut tool = Command::new("pkcs11-tool");
+    tool.arg("--help");
+    let (version, tool) = side_by_side(100, Command::new(&bins.zca).arg("--version"), &mut tool)?;
     rows.push(row(
         "start-up: zca --version vs pkcs11-tool --help",
         format!("{version:.2} ms vs {tool:.2} ms = {:.2}×", version / tool),

@@ -8,6 +8,7 @@ pub mod challenge;
 pub mod clock;
 pub mod db;
 pub mod error;
+pub mod metrics;
 pub mod pki;
 pub mod server;
 pub mod service;

@@ -66,26 +66,36 @@ impl Cli {
 enum Command {
     /// Serve the API over HTTPS until SIGTERM or Ctrl-C.
     Serve {
-        #[arg(long, default_value = "127.0.0.1:8443", value_name = "ADDR")]
+        #[arg(
+            long,
+            env = "ZCA_PLATFORM_LISTEN",
+            default_value = "127.0.0.1:8443",
+            value_name = "ADDR"
+        )]
         listen: SocketAddr,
         /// Server certificate chain (PEM); without it a local CA and certificate are made in DIR/tls.
-        #[arg(long, value_name = "PEM", requires = "tls_key")]
+        #[arg(long, env = "ZCA_PLATFORM_TLS_CERT", value_name = "PEM", requires = "tls_key")]
         tls_cert: Option<PathBuf>,
-        #[arg(long, value_name = "PEM", requires = "tls_cert")]
+        /// The private key of --tls-cert (PEM).
+        #[arg(long, env = "ZCA_PLATFORM_TLS_KEY", value_name = "PEM", requires = "tls_cert")]
         tls_key: Option<PathBuf>,
         /// The origin clients use (part of every signed challenge) [default: https://ADDR].
-        #[arg(long, value_name = "URL")]
+        #[arg(long, env = "ZCA_PLATFORM_ORIGIN", value_name = "URL")]
         origin: Option<String>,
         /// Session lifetime in seconds.
-        #[arg(long, default_value_t = 8 * 3600, value_name = "SECS")]
+        #[arg(long, env = "ZCA_PLATFORM_SESSION_TTL", default_value_t = 8 * 3600, value_name = "SECS")]
         session_ttl: i64,
         /// Challenge lifetime in seconds (at most 120).
-        #[arg(long, default_value_t = 120, value_name = "SECS", value_parser = clap::value_parser!(i64).range(1..=120))]
+        #[arg(long, env = "ZCA_PLATFORM_CHALLENGE_TTL", default_value_t = 120, value_name = "SECS", value_parser = clap::value_parser!(i64).range(1..=120))]
         challenge_ttl: i64,
         /// An address of the CA client service the web pages try for CA login and binding, in
         /// order (repeatable) [default: wss://127.0.0.1:21061/xtxapp/, ws://127.0.0.1:21051/xtxapp/].
         #[arg(long = "bridge", value_name = "URL")]
         bridge: Vec<String>,
+        /// Serve GET /metrics (Prometheus text format, plain HTTP) on this address, e.g.
+        /// 127.0.0.1:9464; off unless given, and never on the public listener.
+        #[arg(long, env = "ZCA_PLATFORM_METRICS_LISTEN", value_name = "ADDR")]
+        metrics_listen: Option<SocketAddr>,
     },
     /// Platform accounts.
     #[command(subcommand)]
@@ -264,6 +274,7 @@ fn run(cli: Cli) -> Result<()> {
             session_ttl,
             challenge_ttl,
             bridge,
+            metrics_listen,
         } => {
             let opts = server::ServeOptions {
                 listen,
@@ -275,6 +286,7 @@ fn run(cli: Cli) -> Result<()> {
                 session_ttl,
                 challenge_ttl,
                 bridge_urls: server::bridge_urls(bridge)?,
+                metrics_listen,
             };
             let rt = tokio::runtime::Runtime::new()?;
             rt.block_on(server::serve(opts, announce, server::shutdown_signal()))
@@ -466,6 +478,9 @@ fn report_copy(
 fn announce(r: &server::Running) {
     let mut out = std::io::stdout().lock();
     let _ = writeln!(out, "zca-platform listening on {} (origin {})", r.addr, r.origin);
+    if let Some(at) = &r.metrics_addr {
+        let _ = writeln!(out, "metrics: http://{at}/metrics");
+    }
     if let Some(ca) = &r.ca_file {
         let _ = writeln!(out, "clients trust this server with: --ca-file {}", ca.display());
     }

@@ -25,7 +25,7 @@ use crate::db::{self, Database, Pool};
 use crate::error::{localize_errors, ApiError};
 use crate::service::{self, Config};
 use crate::state::{AppState, RemoteAddr};
-use crate::{api, tls, web};
+use crate::{api, metrics, tls, web};
 
 pub struct ServeOptions {
     pub listen: SocketAddr,
@@ -39,6 +39,8 @@ pub struct ServeOptions {
     pub challenge_ttl: i64,
     /// The CA client service's addresses the web pages try, in order.
     pub bridge_urls: Vec<String>,
+    /// Where `GET /metrics` is served (plain HTTP), if anywhere.
+    pub metrics_listen: Option<SocketAddr>,
 }
 
 /// Where the most widely deployed CA client service listens, and `zca bridge` with it: wss
@@ -77,6 +79,7 @@ pub struct Running {
     pub addr: SocketAddr,
     pub origin: String,
     pub ca_file: Option<PathBuf>,
+    pub metrics_addr: Option<SocketAddr>,
 }
 
 /// The origin as browsers and clients write it (lowercase host, no default port, no path): it
@@ -120,7 +123,11 @@ pub async fn serve(
     tokio::spawn(maintain(pool.clone(), cfg.throttle.clone()));
     let app = app(AppState { pool, cfg: Arc::new(cfg) });
     let acceptor = TlsAcceptor::from(identity.config);
-    ready(&Running { addr, origin, ca_file: identity.ca_file });
+    let metrics_addr = match opts.metrics_listen {
+        Some(at) => Some(metrics::listen(at).await?),
+        None => None,
+    };
+    ready(&Running { addr, origin, ca_file: identity.ca_file, metrics_addr });
 
     let graceful = hyper_util::server::graceful::GracefulShutdown::new();
     tokio::pin!(shutdown);
@@ -183,9 +190,11 @@ async fn maintain(pool: Pool, throttle: Arc<service::Throttle>) {
     for tick in 0u64.. {
         every.tick().await;
         if pool.has_upkeep() {
+            let started = std::time::Instant::now();
             if let Err(e) = pool.run(|c| Ok(c.upkeep()?)).await {
                 tracing::warn!(error = %e, "checkpoint failed");
             }
+            metrics::checkpoint(started.elapsed());
         }
         if tick % 40 == 0 {
             let throttle = throttle.clone();
@@ -233,6 +242,7 @@ pub fn app(state: AppState) -> Router {
         .layer(middleware::from_fn(localize_errors))
         .layer(middleware::from_fn(strict_transport))
         .layer(middleware::from_fn(log_requests))
+        .layer(middleware::from_fn(metrics::count_requests))
         .with_state(state)
 }
 

@@ -292,6 +292,7 @@ impl Pool {
         F: FnOnce(&mut Db) -> anyhow::Result<T> + Send + 'static,
     {
         let pool = self.clone();
+        let asked = std::time::Instant::now();
         let permit = self.permits.clone().acquire_owned().await?;
         tokio::task::spawn_blocking(move || {
             let _permit = permit;
@@ -304,6 +305,7 @@ impl Pool {
                     db
                 }
             };
+            crate::metrics::pool_wait(asked.elapsed());
             let result = f(&mut db);
             // A connection whose last statement failed for a network reason is not kept.
             if !matches!(&result, Err(e) if e.downcast_ref::<DbError>().is_some_and(is_broken)) {

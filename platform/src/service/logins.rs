@@ -33,6 +33,17 @@ pub async fn password_login(
     req: PasswordLogin,
     source: Option<String>,
 ) -> Result<Session, ApiError> {
+    let result = check_password_login(pool, cfg, req, source).await;
+    crate::metrics::login("password", result.as_ref().map(drop).map_err(|e| e.code));
+    result
+}
+
+async fn check_password_login(
+    pool: &Pool,
+    cfg: Arc<Config>,
+    req: PasswordLogin,
+    source: Option<String>,
+) -> Result<Session, ApiError> {
     let account = req.account.trim().to_string();
     if account.is_empty() || account.len() > 128 {
         return Err(ApiError::invalid_request());
@@ -200,6 +211,17 @@ pub fn prepare_ca_login(cfg: &Config, req: &CaLogin) -> CaLoginAttempt {
 /// Completes a CA login: the certificate's standing checked, the challenge spent, a session
 /// opened for the account the certificate is bound to, the attempt audited.
 pub fn ca_login(
+    db: &mut Db,
+    cfg: &Config,
+    attempt: CaLoginAttempt,
+    remote: Option<&str>,
+) -> Result<Session, ApiError> {
+    let result = complete_ca_login(db, cfg, attempt, remote);
+    crate::metrics::login("ca", result.as_ref().map(drop).map_err(|e| e.code));
+    result
+}
+
+fn complete_ca_login(
     db: &mut Db,
     cfg: &Config,
     attempt: CaLoginAttempt,

@@ -26,6 +26,8 @@ pub struct Platform {
     pub database: Database,
     pub origin: String,
     pub client: reqwest::Client,
+    /// The metrics listener's address, when the platform was started with one.
+    pub metrics: Option<std::net::SocketAddr>,
     shutdown: Option<tokio::sync::oneshot::Sender<()>>,
     task: Option<tokio::task::JoinHandle<anyhow::Result<()>>>,
 }
@@ -56,6 +58,22 @@ impl Platform {
 
     /// Starts on 127.0.0.1:0 with the data folder `dir` and `database`.
     pub async fn start_on(database: Database, challenge_ttl: i64, dir: TempDir) -> Platform {
+        Platform::start_serving(database, challenge_ttl, dir, None).await
+    }
+
+    /// Starts with `GET /metrics` on a listener of its own on 127.0.0.1.
+    pub async fn start_with_metrics() -> Platform {
+        let dir = tempfile::tempdir().unwrap();
+        let at = Some("127.0.0.1:0".parse().unwrap());
+        Platform::start_serving(test_database(dir.path()), 120, dir, at).await
+    }
+
+    async fn start_serving(
+        database: Database,
+        challenge_ttl: i64,
+        dir: TempDir,
+        metrics_listen: Option<std::net::SocketAddr>,
+    ) -> Platform {
         let opts = ServeOptions {
             listen: "127.0.0.1:0".parse().unwrap(),
             data_dir: dir.path().to_path_buf(),
@@ -66,21 +84,23 @@ impl Platform {
             session_ttl: 3600,
             challenge_ttl,
             bridge_urls: zca_platform::server::bridge_urls(Vec::new()).unwrap(),
+            metrics_listen,
         };
         let (tx, rx) = tokio::sync::oneshot::channel::<()>();
         let (ready_tx, ready_rx) = tokio::sync::oneshot::channel();
         let task = tokio::spawn(serve(
             opts,
             move |r| {
-                let _ = ready_tx.send((r.origin.clone(), r.ca_file.clone().unwrap()));
+                let _ =
+                    ready_tx.send((r.origin.clone(), r.ca_file.clone().unwrap(), r.metrics_addr));
             },
             async move {
                 let _ = rx.await;
             },
         ));
-        let (origin, ca_file) = ready_rx.await.expect("the server starts");
+        let (origin, ca_file, metrics) = ready_rx.await.expect("the server starts");
         let client = client_trusting(&ca_file);
-        Platform { dir, database, origin, client, shutdown: Some(tx), task: Some(task) }
+        Platform { dir, database, origin, client, metrics, shutdown: Some(tx), task: Some(task) }
     }
 
     /// Stops the server and hands back its data folder.
