@@ -5,6 +5,7 @@
 pub mod admin;
 pub mod api;
 pub mod challenge;
+pub mod cli;
 pub mod clock;
 pub mod db;
 pub mod error;

@@ -9,6 +9,7 @@ use zca::i18n::{set_lang, Lang};
 
 pub mod house;
 mod man;
+mod platform;
 
 pub const UPDATE_COMMAND: &str = "cargo xtask gen";
 
@@ -34,31 +35,47 @@ pub fn generate() -> BTreeMap<PathBuf, Vec<u8>> {
         let mut cmd = zca::cli::command();
         // Propagates the global options and settings into every subcommand's page.
         cmd.build();
-        man_pages(&cmd, "zca", dir, lang, &mut files);
+        man_pages(&cmd, "zca", dir, lang, &ZCA, &mut files);
     }
     set_lang(Lang::En);
+    platform::generate(&mut files);
     files
 }
+
+/// What the pages of one program share beyond clap's definitions.
+pub(crate) struct Program {
+    /// The page's manual (the centre of its header) and the name of its top page.
+    top: &'static str,
+    /// Sections every page ends with, before VERSION: the exit status and, on the top page,
+    /// the environment.
+    environment: fn(&clap::Command, Lang) -> String,
+    exit_status: fn(Lang) -> String,
+}
+
+const ZCA: Program = Program { top: "zca", environment, exit_status };
 
 /// One page per command and subcommand: `zca.1`, `zca-certs.1`, `zca-certs-export.1`, ...
 /// clap_mangen renders the options and the subcommands; the rest is written here, so that
 /// every heading is in the page's language and the synopsis shows each option's value.
-fn man_pages(
+pub(crate) fn man_pages(
     cmd: &clap::Command,
     name: &str,
     dir: &str,
     lang: Lang,
+    program: &Program,
     files: &mut BTreeMap<PathBuf, Vec<u8>>,
 ) {
     let cmd = cmd
         .clone()
         .name(name.to_string())
-        .bin_name(name.replace('-', " "))
+        .bin_name(format!("{}{}", program.top, name[program.top.len()..].replace('-', " ")))
         .version(env!("CARGO_PKG_VERSION"))
         .long_version(env!("CARGO_PKG_VERSION"));
     let words = Words::of(lang);
-    let man =
-        clap_mangen::Man::new(cmd.clone()).title(name.to_uppercase()).section("1").manual("zca");
+    let man = clap_mangen::Man::new(cmd.clone())
+        .title(name.to_uppercase())
+        .section("1")
+        .manual(program.top);
     let mut out = Vec::new();
     man.render_title(&mut out).unwrap();
     let mut page = String::from_utf8(out).unwrap();
@@ -72,17 +89,17 @@ fn man_pages(
     }
     page.push_str(&man::localize_headings(&String::from_utf8(rest).unwrap(), &words));
     // The top page's after-help is the exit codes, which EXIT STATUS lists in full.
-    if name != "zca" {
+    if name != program.top {
         page.push_str(&man::examples_section(&cmd, &words));
     }
-    if name == "zca" {
-        page.push_str(&environment(lang));
+    if name == program.top {
+        page.push_str(&(program.environment)(&cmd, lang));
     }
-    page.push_str(&exit_status(lang));
+    page.push_str(&(program.exit_status)(lang));
     page.push_str(&man::version_section(&words));
     files.insert(Path::new(dir).join(format!("{name}.1")), page.into_bytes());
     for sub in cmd.get_subcommands() {
-        man_pages(sub, &format!("{name}-{}", sub.get_name()), dir, lang, files);
+        man_pages(sub, &format!("{name}-{}", sub.get_name()), dir, lang, program, files);
     }
 }
 
@@ -129,7 +146,7 @@ impl Words {
 }
 
 /// The variables that have no flag (secrets never go on the command line).
-fn environment(lang: Lang) -> String {
+fn environment(_: &clap::Command, lang: Lang) -> String {
     let (title, rows): (&str, [&str; 7]) = match lang {
         Lang::En => (
             "ENVIRONMENT",
@@ -193,7 +210,7 @@ fn exit_status(lang: Lang) -> String {
     definition_list(title, &rows)
 }
 
-fn definition_list(title: &str, rows: &[&str]) -> String {
+pub(crate) fn definition_list(title: &str, rows: &[&str]) -> String {
     let mut s = format!(".SH \"{title}\"\n");
     for row in rows {
         let (term, text) = row.split_once('\t').unwrap();
