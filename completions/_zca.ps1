@@ -464,7 +464,7 @@ Register-ArgumentCompleter -Native -CommandName 'zca' -ScriptBlock {
             [CompletionResult]::new('trust', 'trust', [CompletionResultType]::ParameterValue, 'Put the bridge''s local CA into the browsers'' certificate stores (for wss)')
             [CompletionResult]::new('untrust', 'untrust', [CompletionResultType]::ParameterValue, 'Take the bridge''s local CA out of the browsers'' certificate stores')
             [CompletionResult]::new('install', 'install', [CompletionResultType]::ParameterValue, 'Run the bridge as a systemd user service, started at login')
-            [CompletionResult]::new('uninstall', 'uninstall', [CompletionResultType]::ParameterValue, 'Stop the systemd user service and remove it')
+            [CompletionResult]::new('uninstall', 'uninstall', [CompletionResultType]::ParameterValue, 'Stop and disable the systemd user service (and remove your own unit)')
             [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Whether the bridge runs and listens, whether its CA is trusted, which origins it serves')
             [CompletionResult]::new('allow-final-try', 'allow-final-try', [CompletionResultType]::ParameterValue, 'Allow one login at a key''s final PIN try through the bridge')
             break
@@ -562,6 +562,14 @@ Register-ArgumentCompleter -Native -CommandName 'zca' -ScriptBlock {
             break
         }
         'zca;bridge;install' {
+            [CompletionResult]::new('--ws-port', '--ws-port', [CompletionResultType]::ParameterName, 'Port of ws://127.0.0.1:PORT/xtxapp/ (0: any free port) [default: 21051]')
+            [CompletionResult]::new('--wss-port', '--wss-port', [CompletionResultType]::ParameterName, 'Port of wss://127.0.0.1:PORT/xtxapp/ (0: any free port) [default: 21061]')
+            [CompletionResult]::new('--mtoken-port', '--mtoken-port', [CompletionResultType]::ParameterName, 'Port of the mToken service for Longmai pages (http://127.0.0.1:PORT/alpha) [default: 51235]')
+            [CompletionResult]::new('--mtoken-https-port', '--mtoken-https-port', [CompletionResultType]::ParameterName, 'Port of the mToken service over https (for pages served over https) [default: 51245]')
+            [CompletionResult]::new('--idle', '--idle', [CompletionResultType]::ParameterName, 'A page''s login to a key ends after this many seconds without a call [default: 600]')
+            [CompletionResult]::new('--max-connections', '--max-connections', [CompletionResultType]::ParameterName, 'At most this many pages connected at once; more are refused [default: 64]')
+            [CompletionResult]::new('--close-idle', '--close-idle', [CompletionResultType]::ParameterName, 'A page''s connection without a login and without a call is closed after this many seconds [default: 60]')
+            [CompletionResult]::new('--pinentry', '--pinentry', [CompletionResultType]::ParameterName, 'The desktop''s PIN dialog to ask PINs with (default: pinentry-gnome3, -qt, -gtk-2 or pinentry, where there is a desktop)')
             [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Profile of the config file to use [env: ZCA_PROFILE]')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file [default: $XDG_CONFIG_HOME/zca/config.toml] [env: ZCA_CONFIG]')
             [CompletionResult]::new('--lang', '--lang', [CompletionResultType]::ParameterName, 'Language of messages: zh or en [default: from the locale] [env: ZCA_LANG]')
@@ -571,6 +579,7 @@ Register-ArgumentCompleter -Native -CommandName 'zca' -ScriptBlock {
             [CompletionResult]::new('--ca-file', '--ca-file', [CompletionResultType]::ParameterName, 'Extra CA certificate (PEM) to trust for the platform''s TLS certificate [env: ZCA_CA_FILE]')
             [CompletionResult]::new('--connect-timeout', '--connect-timeout', [CompletionResultType]::ParameterName, 'Seconds to wait for a connection to the platform [default: 10] [env: ZCA_CONNECT_TIMEOUT]')
             [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Seconds a whole request to the platform may take [default: 30] [env: ZCA_TIMEOUT]')
+            [CompletionResult]::new('--no-wss', '--no-wss', [CompletionResultType]::ParameterName, 'Serve neither wss nor https (no local CA is made)')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print one JSON document (schema_version 1) instead of tables')
             [CompletionResult]::new('--no-input', '--no-input', [CompletionResultType]::ParameterName, 'Never prompt; fail with exit code 2 naming what is missing [env: ZCA_NO_INPUT]')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Say more about what zca does, and at the end where its time went (repeat for more)')

@@ -442,7 +442,7 @@ set edit:completion:arg-completer[zca] = {|@words|
             cand trust 'Put the bridge''s local CA into the browsers'' certificate stores (for wss)'
             cand untrust 'Take the bridge''s local CA out of the browsers'' certificate stores'
             cand install 'Run the bridge as a systemd user service, started at login'
-            cand uninstall 'Stop the systemd user service and remove it'
+            cand uninstall 'Stop and disable the systemd user service (and remove your own unit)'
             cand status 'Whether the bridge runs and listens, whether its CA is trusted, which origins it serves'
             cand allow-final-try 'Allow one login at a key''s final PIN try through the bridge'
         }
@@ -534,6 +534,14 @@ set edit:completion:arg-completer[zca] = {|@words|
             cand --help 'Print help'
         }
         &'zca;bridge;install'= {
+            cand --ws-port 'Port of ws://127.0.0.1:PORT/xtxapp/ (0: any free port) [default: 21051]'
+            cand --wss-port 'Port of wss://127.0.0.1:PORT/xtxapp/ (0: any free port) [default: 21061]'
+            cand --mtoken-port 'Port of the mToken service for Longmai pages (http://127.0.0.1:PORT/alpha) [default: 51235]'
+            cand --mtoken-https-port 'Port of the mToken service over https (for pages served over https) [default: 51245]'
+            cand --idle 'A page''s login to a key ends after this many seconds without a call [default: 600]'
+            cand --max-connections 'At most this many pages connected at once; more are refused [default: 64]'
+            cand --close-idle 'A page''s connection without a login and without a call is closed after this many seconds [default: 60]'
+            cand --pinentry 'The desktop''s PIN dialog to ask PINs with (default: pinentry-gnome3, -qt, -gtk-2 or pinentry, where there is a desktop)'
             cand --profile 'Profile of the config file to use [env: ZCA_PROFILE]'
             cand --config 'Config file [default: $XDG_CONFIG_HOME/zca/config.toml] [env: ZCA_CONFIG]'
             cand --lang 'Language of messages: zh or en [default: from the locale] [env: ZCA_LANG]'
@@ -543,6 +551,7 @@ set edit:completion:arg-completer[zca] = {|@words|
             cand --ca-file 'Extra CA certificate (PEM) to trust for the platform''s TLS certificate [env: ZCA_CA_FILE]'
             cand --connect-timeout 'Seconds to wait for a connection to the platform [default: 10] [env: ZCA_CONNECT_TIMEOUT]'
             cand --timeout 'Seconds a whole request to the platform may take [default: 30] [env: ZCA_TIMEOUT]'
+            cand --no-wss 'Serve neither wss nor https (no local CA is made)'
             cand --json 'Print one JSON document (schema_version 1) instead of tables'
             cand --no-input 'Never prompt; fail with exit code 2 naming what is missing [env: ZCA_NO_INPUT]'
             cand -v 'Say more about what zca does, and at the end where its time went (repeat for more)'

@@ -364,7 +364,7 @@ complete -c zca -n "__fish_zca_using_subcommand bridge; and not __fish_seen_subc
 complete -c zca -n "__fish_zca_using_subcommand bridge; and not __fish_seen_subcommand_from allow deny origins trust untrust install uninstall status allow-final-try" -f -a "trust" -d 'Put the bridge\'s local CA into the browsers\' certificate stores (for wss)'
 complete -c zca -n "__fish_zca_using_subcommand bridge; and not __fish_seen_subcommand_from allow deny origins trust untrust install uninstall status allow-final-try" -f -a "untrust" -d 'Take the bridge\'s local CA out of the browsers\' certificate stores'
 complete -c zca -n "__fish_zca_using_subcommand bridge; and not __fish_seen_subcommand_from allow deny origins trust untrust install uninstall status allow-final-try" -f -a "install" -d 'Run the bridge as a systemd user service, started at login'
-complete -c zca -n "__fish_zca_using_subcommand bridge; and not __fish_seen_subcommand_from allow deny origins trust untrust install uninstall status allow-final-try" -f -a "uninstall" -d 'Stop the systemd user service and remove it'
+complete -c zca -n "__fish_zca_using_subcommand bridge; and not __fish_seen_subcommand_from allow deny origins trust untrust install uninstall status allow-final-try" -f -a "uninstall" -d 'Stop and disable the systemd user service (and remove your own unit)'
 complete -c zca -n "__fish_zca_using_subcommand bridge; and not __fish_seen_subcommand_from allow deny origins trust untrust install uninstall status allow-final-try" -f -a "status" -d 'Whether the bridge runs and listens, whether its CA is trusted, which origins it serves'
 complete -c zca -n "__fish_zca_using_subcommand bridge; and not __fish_seen_subcommand_from allow deny origins trust untrust install uninstall status allow-final-try" -f -a "allow-final-try" -d 'Allow one login at a key\'s final PIN try through the bridge'
 complete -c zca -n "__fish_zca_using_subcommand bridge; and __fish_seen_subcommand_from allow" -l profile -d 'Profile of the config file to use [env: ZCA_PROFILE]' -r
@@ -434,6 +434,14 @@ complete -c zca -n "__fish_zca_using_subcommand bridge; and __fish_seen_subcomma
 complete -c zca -n "__fish_zca_using_subcommand bridge; and __fish_seen_subcommand_from untrust" -l no-input -d 'Never prompt; fail with exit code 2 naming what is missing [env: ZCA_NO_INPUT]'
 complete -c zca -n "__fish_zca_using_subcommand bridge; and __fish_seen_subcommand_from untrust" -s v -l verbose -d 'Say more about what zca does, and at the end where its time went (repeat for more)'
 complete -c zca -n "__fish_zca_using_subcommand bridge; and __fish_seen_subcommand_from untrust" -s h -l help -d 'Print help'
+complete -c zca -n "__fish_zca_using_subcommand bridge; and __fish_seen_subcommand_from install" -l ws-port -d 'Port of ws://127.0.0.1:PORT/xtxapp/ (0: any free port) [default: 21051]' -r
+complete -c zca -n "__fish_zca_using_subcommand bridge; and __fish_seen_subcommand_from install" -l wss-port -d 'Port of wss://127.0.0.1:PORT/xtxapp/ (0: any free port) [default: 21061]' -r
+complete -c zca -n "__fish_zca_using_subcommand bridge; and __fish_seen_subcommand_from install" -l mtoken-port -d 'Port of the mToken service for Longmai pages (http://127.0.0.1:PORT/alpha) [default: 51235]' -r
+complete -c zca -n "__fish_zca_using_subcommand bridge; and __fish_seen_subcommand_from install" -l mtoken-https-port -d 'Port of the mToken service over https (for pages served over https) [default: 51245]' -r
+complete -c zca -n "__fish_zca_using_subcommand bridge; and __fish_seen_subcommand_from install" -l idle -d 'A page\'s login to a key ends after this many seconds without a call [default: 600]' -r
+complete -c zca -n "__fish_zca_using_subcommand bridge; and __fish_seen_subcommand_from install" -l max-connections -d 'At most this many pages connected at once; more are refused [default: 64]' -r
+complete -c zca -n "__fish_zca_using_subcommand bridge; and __fish_seen_subcommand_from install" -l close-idle -d 'A page\'s connection without a login and without a call is closed after this many seconds [default: 60]' -r
+complete -c zca -n "__fish_zca_using_subcommand bridge; and __fish_seen_subcommand_from install" -l pinentry -d 'The desktop\'s PIN dialog to ask PINs with (default: pinentry-gnome3, -qt, -gtk-2 or pinentry, where there is a desktop)' -r -F
 complete -c zca -n "__fish_zca_using_subcommand bridge; and __fish_seen_subcommand_from install" -l profile -d 'Profile of the config file to use [env: ZCA_PROFILE]' -r
 complete -c zca -n "__fish_zca_using_subcommand bridge; and __fish_seen_subcommand_from install" -l config -d 'Config file [default: $XDG_CONFIG_HOME/zca/config.toml] [env: ZCA_CONFIG]' -r -F
 complete -c zca -n "__fish_zca_using_subcommand bridge; and __fish_seen_subcommand_from install" -l lang -d 'Language of messages: zh or en [default: from the locale] [env: ZCA_LANG]' -r
@@ -443,6 +451,7 @@ complete -c zca -n "__fish_zca_using_subcommand bridge; and __fish_seen_subcomma
 complete -c zca -n "__fish_zca_using_subcommand bridge; and __fish_seen_subcommand_from install" -l ca-file -d 'Extra CA certificate (PEM) to trust for the platform\'s TLS certificate [env: ZCA_CA_FILE]' -r -F
 complete -c zca -n "__fish_zca_using_subcommand bridge; and __fish_seen_subcommand_from install" -l connect-timeout -d 'Seconds to wait for a connection to the platform [default: 10] [env: ZCA_CONNECT_TIMEOUT]' -r
 complete -c zca -n "__fish_zca_using_subcommand bridge; and __fish_seen_subcommand_from install" -l timeout -d 'Seconds a whole request to the platform may take [default: 30] [env: ZCA_TIMEOUT]' -r
+complete -c zca -n "__fish_zca_using_subcommand bridge; and __fish_seen_subcommand_from install" -l no-wss -d 'Serve neither wss nor https (no local CA is made)'
 complete -c zca -n "__fish_zca_using_subcommand bridge; and __fish_seen_subcommand_from install" -l json -d 'Print one JSON document (schema_version 1) instead of tables'
 complete -c zca -n "__fish_zca_using_subcommand bridge; and __fish_seen_subcommand_from install" -l no-input -d 'Never prompt; fail with exit code 2 naming what is missing [env: ZCA_NO_INPUT]'
 complete -c zca -n "__fish_zca_using_subcommand bridge; and __fish_seen_subcommand_from install" -s v -l verbose -d 'Say more about what zca does, and at the end where its time went (repeat for more)'

@@ -13,6 +13,11 @@ pub struct BridgeArgs {
     pub serve: ServeArgs,
 }
 
+/// The defaults of `--idle`, `--max-connections` and `--close-idle`.
+pub const IDLE_DEFAULT: u64 = 600;
+pub const MAX_CONNECTIONS_DEFAULT: u64 = 64;
+pub const CLOSE_IDLE_DEFAULT: u64 = 60;
+
 /// How `zca bridge` serves (in the foreground, or as the service `install` sets up).
 #[derive(Debug, Args, Clone)]
 pub struct ServeArgs {
@@ -26,11 +31,11 @@ pub struct ServeArgs {
     pub mtoken_port: u16,
     #[arg(long, value_name = "PORT", default_value_t = crate::bridge::MTOKEN_HTTPS_PORT, help = h!("arg-bridge-mtoken-https-port"))]
     pub mtoken_https_port: u16,
-    #[arg(long, value_name = "SECS", default_value_t = 600, value_parser = clap::value_parser!(u64).range(10..=86400), help = h!("arg-bridge-idle"))]
+    #[arg(long, value_name = "SECS", default_value_t = IDLE_DEFAULT, value_parser = clap::value_parser!(u64).range(10..=86400), help = h!("arg-bridge-idle"))]
     pub idle: u64,
-    #[arg(long, value_name = "N", default_value_t = 64, value_parser = clap::value_parser!(u64).range(1..=1024), help = h!("arg-bridge-max-connections"))]
+    #[arg(long, value_name = "N", default_value_t = MAX_CONNECTIONS_DEFAULT, value_parser = clap::value_parser!(u64).range(1..=1024), help = h!("arg-bridge-max-connections"))]
     pub max_connections: u64,
-    #[arg(long, value_name = "SECS", default_value_t = 60, value_parser = clap::value_parser!(u64).range(5..=3600), help = h!("arg-bridge-close-idle"))]
+    #[arg(long, value_name = "SECS", default_value_t = CLOSE_IDLE_DEFAULT, value_parser = clap::value_parser!(u64).range(5..=3600), help = h!("arg-bridge-close-idle"))]
     pub close_idle: u64,
     #[arg(long, value_name = "PROGRAM", help = h!("arg-bridge-pinentry"))]
     pub pinentry: Option<std::path::PathBuf>,
@@ -49,7 +54,7 @@ pub enum BridgeAction {
     #[command(about = h!("bridge-untrust-about"))]
     Untrust,
     #[command(about = h!("bridge-install-about"), long_about = h!("bridge-install-long-about"))]
-    Install,
+    Install(ServeArgs),
     #[command(about = h!("bridge-uninstall-about"))]
     Uninstall,
     #[command(about = h!("bridge-status-about"))]

@@ -9,6 +9,8 @@ use std::time::Duration;
 
 use serde::Serialize;
 
+mod service;
+
 use super::{CmdResult, Context};
 use crate::bridge::{self, origins, tls, Paths};
 use crate::cli::bridge::{BridgeAction, BridgeArgs, FinalTryArgs, ServeArgs};
@@ -25,8 +27,8 @@ pub fn run(ctx: &Context, args: &BridgeArgs) -> CmdResult {
         Some(BridgeAction::Origins) => show_origins(ctx, &paths),
         Some(BridgeAction::Trust) => trust(ctx, &paths, true),
         Some(BridgeAction::Untrust) => trust(ctx, &paths, false),
-        Some(BridgeAction::Install) => install(ctx, &args.serve, true),
-        Some(BridgeAction::Uninstall) => install(ctx, &args.serve, false),
+        Some(BridgeAction::Install(serve)) => service::install(ctx, serve),
+        Some(BridgeAction::Uninstall) => service::uninstall(ctx),
         Some(BridgeAction::Status) => ctx.emit(&status(&paths)),
         Some(BridgeAction::AllowFinalTry(a)) => allow_final_try(ctx, &paths, a),
     }
@@ -300,7 +302,10 @@ pub struct StatusReport {
     pub listening: Vec<String>,
     pub ca_trusted: Option<bool>,
     pub origins: Vec<String>,
+    /// Whether a systemd user service starts the bridge at login.
     pub service_installed: bool,
+    /// The unit systemd uses for it, if any: the package's, or the user's own.
+    pub service: Option<service::ServiceUnit>,
 }
 
 impl Report for StatusReport {
@@ -315,7 +320,11 @@ impl Report for StatusReport {
         table.add_row(vec![t!("bridge-status-ca"), crate::output::yes_no(self.ca_trusted)]);
         let origins = if self.origins.is_empty() { "-".into() } else { self.origins.join("\n") };
         table.add_row(vec![t!("bridge-status-origins"), origins]);
-        table.add_row(vec![t!("bridge-status-service"), yes_no(self.service_installed)]);
+        let service = match &self.service {
+            Some(unit) => format!("{}\n{}", yes_no(self.service_installed), unit.describe()),
+            None => yes_no(false),
+        };
+        table.add_row(vec![t!("bridge-status-service"), service]);
         out.print_table(&table)?;
         if !self.running {
             out.note(&t!("bridge-status-start"))?;
@@ -341,104 +350,16 @@ pub fn status(paths: &Paths) -> StatusReport {
         .flatten()
         .filter(|u| answers(u))
         .collect();
+    let service = service::unit_in_use();
     StatusReport {
         running: !listening.is_empty(),
         pid: file.as_ref().filter(|_| !listening.is_empty()).map(|s| s.pid),
         listening,
         ca_trusted: ca_trusted(),
         origins: origins::load(&paths.origins).map(|f| f.origins).unwrap_or_default(),
-        service_installed: unit_path().is_some_and(|p| p.exists()),
+        service_installed: service.as_ref().is_some_and(|s| s.enabled),
+        service,
     }
-}
-
-fn unit_path() -> Option<PathBuf> {
-    Some(dirs::config_dir()?.join("systemd/user/zca-bridge.service"))
-}
-
-#[derive(Serialize)]
-struct InstallReport {
-    unit: String,
-    installed: bool,
-    /// Whether systemd took it (enabled and started, or stopped and disabled).
-    systemd: bool,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    systemd_error: Option<String>,
-}
-
-impl Report for InstallReport {
-    fn render(&self, out: &mut Human<'_>) -> io::Result<()> {
-        let unit = self.unit.as_str();
-        let done = if self.installed {
-            t!("bridge-installed", unit = unit)
-        } else {
-            t!("bridge-uninstalled", unit = unit)
-        };
-        out.note(&done)?;
-        if let Some(e) = &self.systemd_error {
-            let cmd = if self.installed {
-                "systemctl --user daemon-reload && systemctl --user enable --now zca-bridge.service"
-            } else {
-                "systemctl --user disable --now zca-bridge.service"
-            };
-            out.warn(&t!("bridge-systemd-failed", detail = e.as_str(), command = cmd))?;
-        }
-        Ok(())
-    }
-}
-
-/// The systemd user service: `zca bridge` started at login, restarted when it fails.
-fn install(ctx: &Context, args: &ServeArgs, add: bool) -> CmdResult {
-    let unit = unit_path().ok_or_else(|| Error::Internal { detail: "no config folder".into() })?;
-    let systemctl = |a: &[&str]| -> Result<(), String> {
-        let out =
-            Command::new("systemctl").arg("--user").args(a).output().map_err(|e| e.to_string())?;
-        if out.status.success() {
-            Ok(())
-        } else {
-            Err(String::from_utf8_lossy(&out.stderr).trim().to_string())
-        }
-    };
-    let outcome = if add {
-        let exe = std::env::current_exe().map_err(|e| Error::io("<zca>", &e))?;
-        let mut flags = format!(
-            "--ws-port {} --mtoken-port {} --idle {}",
-            args.ws_port, args.mtoken_port, args.idle
-        );
-        if args.no_wss {
-            flags.push_str(" --no-wss");
-        } else {
-            flags.push_str(&format!(
-                " --wss-port {} --mtoken-https-port {}",
-                args.wss_port, args.mtoken_https_port
-            ));
-        }
-        let text = format!(
-            "[Unit]\nDescription=zca bridge: the CA client service for web pages (CA 客户端服务)\n\n\
-             [Service]\nExecStart={} bridge {flags}\nRestart=on-failure\nRestartSec=2\n\n\
-             [Install]\nWantedBy=default.target\n",
-            exe.display()
-        );
-        let dir = unit.parent().expect("a folder");
-        std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, &e))?;
-        std::fs::write(&unit, text).map_err(|e| Error::io(&unit, &e))?;
-        systemctl(&["daemon-reload"])
-            .and_then(|()| systemctl(&["enable", "--now", "zca-bridge.service"]))
-    } else {
-        let stopped = systemctl(&["disable", "--now", "zca-bridge.service"]);
-        match std::fs::remove_file(&unit) {
-            Ok(()) => {}
-            Err(e) if e.kind() == io::ErrorKind::NotFound => {}
-            Err(e) => return Err(Error::io(&unit, &e).into()),
-        }
-        let _ = systemctl(&["daemon-reload"]);
-        stopped
-    };
-    ctx.emit(&InstallReport {
-        unit: unit.display().to_string(),
-        installed: add,
-        systemd: outcome.is_ok(),
-        systemd_error: outcome.err(),
-    })
 }
 
 #[derive(Serialize)]
