@@ -223,7 +223,29 @@ fn operator_subcommands_and_a_served_session_stopped_by_sigterm() {
     ]);
     assert!(me.contains("unauthenticated"), "{me}");
 
+    // SIGTERM drains: a request whose body is still coming when the signal arrives is
+    // answered; a connection opened after it is refused.
+    let mut in_flight = Command::new("curl")
+        .args(["-sS", "-X", "POST", "-T", "-", "-H", "Content-Type: application/json", "--cacert"])
+        .arg(&ca_file)
+        .arg(format!("https://{addr}/api/v1/sessions/password"))
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut body = in_flight.stdin.take().unwrap();
+    body.write_all(br#"{"account":"alice","#).unwrap();
+    body.flush().unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(500));
     send_signal(server.id(), 15);
+    std::thread::sleep(std::time::Duration::from_millis(500));
+    let late = curl(&["-m", "5", &format!("https://{addr}/api/v1/health")]);
+    assert!(!late.contains("ok"), "a new connection after SIGTERM: {late}");
+    body.write_all(br#""password":"a good password"}"#).unwrap();
+    drop(body);
+    let answer = in_flight.wait_with_output().unwrap();
+    let answer = String::from_utf8_lossy(&answer.stdout);
+    assert!(answer.contains("invalid_credentials"), "the request in flight is answered: {answer}");
     let status = server.wait().unwrap();
     assert!(status.success(), "graceful shutdown exits 0: {status:?}");
     let mut log = String::new();
