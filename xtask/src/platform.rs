@@ -1,4 +1,5 @@
-//! zca-platform's completions and man pages, from its clap definitions. Its `--help` is English
+//! zca-platform's completions and man pages (in platform/, which its package takes them from),
+//! from its clap definitions. Its `--help` is English
 //! (an operator's tool); the Chinese pages take every text from the table below, and generating
 //! fails when an option or command has none, so that no page mixes the two languages.
 
@@ -21,14 +22,14 @@ pub fn generate(files: &mut BTreeMap<PathBuf, Vec<u8>>) {
     ] {
         let mut out = Vec::new();
         clap_complete::generate(shell, &mut zca_platform::cli::command(), "zca-platform", &mut out);
-        files.insert(Path::new("completions").join(name), out);
+        files.insert(Path::new("platform/completions").join(name), out);
     }
     let mut en = zca_platform::cli::command();
     en.build();
-    man_pages(&en, "zca-platform", "man/man1", Lang::En, &PLATFORM, files);
+    man_pages(&en, "zca-platform", "platform/man/man1", Lang::En, &PLATFORM, files);
     let zh = in_chinese(en, "");
     let mut pages = BTreeMap::new();
-    man_pages(&zh, "zca-platform", "man/zh_CN/man1", Lang::Zh, &PLATFORM, &mut pages);
+    man_pages(&zh, "zca-platform", "platform/man/zh_CN/man1", Lang::Zh, &PLATFORM, &mut pages);
     for (path, page) in pages {
         let page = String::from_utf8(page).expect("UTF-8");
         files.insert(path, clap_words_in_chinese(&page).into_bytes());
