@@ -1,5 +1,5 @@
 //! zca-platform under races, abuse and a crash: one binding out of 100 simultaneous attempts,
-//! 1,000 simultaneous CA logins without a mixed-up session, 10,000 wrong passwords against a
+//! 1,000 simultaneous CA logins without a mixed-up session, 1,000 wrong passwords against a
 //! lockout that holds while the server stays responsive, and kill -9 in a stream of binds.
 
 mod common;
@@ -92,7 +92,7 @@ async fn a_thousand_simultaneous_ca_logins_each_get_their_own_session() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-async fn ten_thousand_wrong_passwords_keep_the_account_locked_and_the_server_answering() {
+async fn a_thousand_wrong_passwords_keep_the_account_locked_and_the_server_answering() {
     let p = Arc::new(Platform::start().await);
     p.add_user("victim");
     p.add_user("bystander");
@@ -121,7 +121,9 @@ async fn ten_thousand_wrong_passwords_keep_the_account_locked_and_the_server_ans
         let p = p.clone();
         tasks.push(tokio::spawn(async move {
             let mut ok = 0;
-            for i in 0..200 {
+            // Twenty each: past the source's limit every refusal is held a second (a sprayer
+            // ignoring Retry-After waits), so the storm lasts twenty seconds.
+            for i in 0..20 {
                 let body = json!({"account": "victim", "password": format!("wrong {worker} {i}")});
                 let reply = p.post("/sessions/password", None, body).await;
                 assert!(
@@ -150,7 +152,7 @@ async fn ten_thousand_wrong_passwords_keep_the_account_locked_and_the_server_ans
     // The storm's audit stays bounded: a few rows of their own per source and minute, the
     // rest summed (their summary rows come when their minute is over).
     let rows = p.audit().iter().filter(|a| a.event == "password_login").count();
-    assert!((5..=40).contains(&rows), "{rows} audit rows for 10,000 attempts");
+    assert!((5..=40).contains(&rows), "{rows} audit rows for 1,000 attempts");
 }
 
 /// Readiness tells the truth about the database: 503 with a reason while PostgreSQL is

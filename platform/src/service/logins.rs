@@ -57,11 +57,11 @@ async fn check_password_login(
             return Err(too_many(retry));
         }
     }
+    let place = cfg.hasher.reserve().map_err(|_| too_many(1))?;
     let (c, a, s) = (cfg.clone(), account.clone(), source.clone());
     let user = pool.run(move |db| Ok(begin_password_login(db, &c, &a, s.as_deref())?)).await?;
     let hash = user.as_ref().map_or_else(|| DUMMY_HASH.clone(), |u| u.hash.clone());
-    let matches = cfg
-        .hasher
+    let matches = place
         .verify(Zeroizing::new(req.password.clone()), hash)
         .await
         .map_err(|_| too_many(1))?;

@@ -54,20 +54,33 @@ impl Hasher {
         Hasher::new(std::thread::available_parallelism().map_or(2, usize::from))
     }
 
-    /// Whether `password` matches the PHC `hash`; `Busy` when the queue is full.
-    pub async fn verify(&self, password: Zeroizing<String>, hash: String) -> Result<bool, Busy> {
-        struct InLine<'a>(&'a AtomicUsize);
-        impl Drop for InLine<'_> {
-            fn drop(&mut self) {
-                self.0.fetch_sub(1, Ordering::SeqCst);
-            }
-        }
+    /// A place in the hasher's line, taken before anything is counted against the account: a
+    /// login the hasher has no room for is refused (429) without costing its account a try.
+    /// `Busy` when the line is full.
+    pub fn reserve(&self) -> Result<Place<'_>, Busy> {
         if self.in_line.fetch_add(1, Ordering::SeqCst) >= self.limit {
             self.in_line.fetch_sub(1, Ordering::SeqCst);
             return Err(Busy);
         }
-        let _in_line = InLine(&self.in_line);
-        let _permit = self.permits.acquire().await.map_err(|_| Busy)?;
+        Ok(Place { hasher: self })
+    }
+}
+
+/// A hash running or waiting its turn; its place is given back when it is dropped.
+pub struct Place<'a> {
+    hasher: &'a Hasher,
+}
+
+impl Drop for Place<'_> {
+    fn drop(&mut self) {
+        self.hasher.in_line.fetch_sub(1, Ordering::SeqCst);
+    }
+}
+
+impl Place<'_> {
+    /// Whether `password` matches the PHC `hash`, once a worker is free.
+    pub async fn verify(self, password: Zeroizing<String>, hash: String) -> Result<bool, Busy> {
+        let _permit = self.hasher.permits.acquire().await.map_err(|_| Busy)?;
         tokio::task::spawn_blocking(move || password_matches(&password, &hash))
             .await
             .map_err(|_| Busy)
@@ -85,9 +98,9 @@ mod tests {
         let mut tasks = Vec::new();
         for _ in 0..6 {
             let (h, hash) = (h.clone(), hash.clone());
-            tasks.push(tokio::spawn(
-                async move { h.verify(Zeroizing::new("pw".into()), hash).await },
-            ));
+            tasks.push(tokio::spawn(async move {
+                h.reserve()?.verify(Zeroizing::new("pw".into()), hash).await
+            }));
         }
         let mut busy = 0;
         for t in tasks {
