@@ -61,10 +61,8 @@ async fn check_password_login(
     let (c, a, s) = (cfg.clone(), account.clone(), source.clone());
     let user = pool.run(move |db| Ok(begin_password_login(db, &c, &a, s.as_deref())?)).await?;
     let hash = user.as_ref().map_or_else(|| DUMMY_HASH.clone(), |u| u.hash.clone());
-    let matches = place
-        .verify(Zeroizing::new(req.password.clone()), hash)
-        .await
-        .map_err(|_| too_many(1))?;
+    let matches =
+        place.verify(Zeroizing::new(req.password.clone()), hash).await.map_err(|_| too_many(1))?;
     let ok = matches && user.as_ref().is_some_and(|u| !u.disabled);
     let minute = (now() / 60) as u64;
     let audited = ok || cfg.throttle.failed(&from, minute);
