@@ -174,6 +174,24 @@ impl Hsm {
         hex[hex.len() - 16..].to_string()
     }
 
+    /// The key `serial` pulled out: its token folder removed. SoftHSM's own `--delete-token`
+    /// fails when another process (a watching zca) opens the token at that moment and leaves
+    /// a lock file behind, so the folder is removed until it stays removed.
+    pub fn pull(&self, serial: &str) {
+        let dir = self
+            .token_dirs()
+            .into_iter()
+            .find(|d| d.file_name().unwrap().to_string_lossy().replace('-', "").ends_with(serial))
+            .unwrap_or_else(|| panic!("no token {serial}"));
+        for _ in 0..100 {
+            if std::fs::remove_dir_all(&dir).is_ok() && !dir.exists() {
+                return;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        }
+        panic!("{} could not be removed", dir.display());
+    }
+
     fn token_dirs(&self) -> Vec<PathBuf> {
         std::fs::read_dir(self.dir.path().join("tokens"))
             .unwrap()
