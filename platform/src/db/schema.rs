@@ -8,7 +8,7 @@ use anyhow::bail;
 use super::{Db, DbError, Engine};
 
 /// SQLite: each entry moves the schema one version up.
-const SQLITE: &[&str] = &[
+pub(super) const SQLITE: &[&str] = &[
     // 1: accounts, sessions, challenges, bindings, trust, drivers, audit.
     "
     CREATE TABLE users (
