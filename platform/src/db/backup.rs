@@ -91,7 +91,7 @@ pub fn restore(database: &Database, from: &Path, replace: bool) -> anyhow::Resul
     drop(into);
     // An older backup's schema is brought up to date now, not by the first request.
     database.open()?;
-    Ok(Copied { file: target, ..check(from)? })
+    Ok(Copied { file: target, ..copied })
 }
 
 /// The SQLite file of `database`; PostgreSQL is told its own tools, with the tables to name.
